@@ -1,0 +1,8 @@
+// rulebook/rulebook.hpp — everything a county system needs, in one include.
+#pragma once
+
+#include "rulebook/diagnostic.hpp"
+#include "rulebook/load.hpp"
+#include "rulebook/model.hpp"
+#include "rulebook/money.hpp"
+#include "rulebook/period.hpp"

@@ -1,0 +1,14 @@
+// Internal: the CLI's commands, each taking its arguments (after the command
+// name) and the streams to write to, and returning the exit code.
+#pragma once
+
+#include <ostream>
+#include <span>
+#include <string_view>
+
+namespace rulebook::cli {
+
+/// `rulebook summary DATA [--period P]`: loads a county and prints what it holds.
+int run_summary(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
+}  // namespace rulebook::cli

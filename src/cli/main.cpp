@@ -1,0 +1,47 @@
+// The `rulebook` command-line tool. Exit codes: 0 ok, 1 findings or failed
+// examples where asked, 2 bad input or usage.
+#include <iostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr std::string_view usage = R"(usage: rulebook COMMAND [ARGS]
+
+commands:
+  summary DATA [--period P]   load a county (YAML file, YAML folder or CSV folder),
+                              report every data error, or summarise it for period P
+                              (2019, 2019-07, 2019-Q3, 2019-H2, 2019-07-01, FROM..TO;
+                              default: every month the data covers)
+  help                        show this text
+  version                     print the version
+
+exit codes: 0 ok, 2 bad input or usage
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << usage;
+    return 2;
+  }
+  const std::string_view command = args.front();
+  const std::span<const std::string_view> rest(args.begin() + 1, args.end());
+  if (command == "summary") return rulebook::cli::run_summary(rest, std::cout, std::cerr);
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::cout << usage;
+    return 0;
+  }
+  if (command == "version" || command == "--version") {
+    std::cout << "rulebook " << RULEBOOK_VERSION << '\n';
+    return 0;
+  }
+  std::cerr << "rulebook: unknown command '" << command << "'\n\n" << usage;
+  return 2;
+}

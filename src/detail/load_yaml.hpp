@@ -1,0 +1,48 @@
+// Internal: reading a county from YAML text — one file, or the files of a
+// folder whose sections are joined in file-name order (docs/data-format.md).
+//
+// The reader parses each file with yaml-cpp, walks it through checked accessors
+// (kinds, unknown and duplicate keys, values parsed exactly), records where
+// every entity and field came from, and then runs `validate` on the joined
+// county. Only this part of rulebook (and load.cpp, which picks the loader)
+// sees yaml-cpp.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detail/load_context.hpp"
+#include "rulebook/load.hpp"
+
+namespace rulebook::detail {
+
+/// One YAML input: the name used in diagnostics and its text.
+struct yaml_text {
+  std::string file_name;
+  std::string text;
+};
+
+/// Loads a county whose sections are spread over `files`, joined in the order
+/// given (the caller sorts them by file name). `folder_name` names the folder in
+/// diagnostics about the whole set, such as a missing `county` section.
+/// Diagnostics already in `sink` (a file that could not be read) count as errors
+/// of this load and keep the cross-entity checks from running on a partial county.
+[[nodiscard]] county_load_result load_county_yaml_files(std::vector<yaml_text> files,
+                                                        const std::string& folder_name,
+                                                        diagnostic_sink sink = {});
+
+/// Loads a county from the `*.yaml` / `*.yml` files of `folder` (hidden files
+/// skipped), in file-name order. A file that cannot be read is an `io-error`.
+[[nodiscard]] county_load_result load_county_yaml_folder(const std::filesystem::path& folder);
+
+/// Reads a whole file as bytes; on failure reports an `io-error` at `path` in
+/// `sink` and returns nothing. Never throws.
+[[nodiscard]] std::optional<std::string> read_text_file(const std::filesystem::path& path,
+                                                        diagnostic_sink& sink);
+
+/// The name of `path` as diagnostics show it: with '/' separators, as given.
+[[nodiscard]] std::string display_name(const std::filesystem::path& path);
+
+}  // namespace rulebook::detail

@@ -1,0 +1,44 @@
+#include "detail/text.hpp"
+
+namespace rulebook::detail {
+
+char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  const int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+  char32_t cp = extra == 0 ? lead : (lead & (0x3F >> extra));
+  std::size_t j = i + 1;
+  for (int k = 0; k < extra; ++k, ++j) {
+    if (j >= s.size() || (static_cast<unsigned char>(s[j]) & 0xC0) != 0x80) {
+      ++i;
+      return lead;
+    }
+    cp = (cp << 6) | (static_cast<unsigned char>(s[j]) & 0x3F);
+  }
+  i = j;
+  return cp;
+}
+
+int display_width(char32_t cp) noexcept {
+  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+int display_width(std::string_view s) noexcept {
+  int width = 0;
+  for (std::size_t i = 0; i < s.size();) width += display_width(next_code_point(s, i));
+  return width;
+}
+
+std::string pad(std::string_view s, int width, bool right_align) {
+  const int blanks = width - display_width(s);
+  std::string out;
+  if (right_align && blanks > 0) out.append(static_cast<std::size_t>(blanks), ' ');
+  out += s;
+  if (!right_align && blanks > 0) out.append(static_cast<std::size_t>(blanks), ' ');
+  return out;
+}
+
+}  // namespace rulebook::detail

@@ -1,0 +1,25 @@
+// Internal: UTF-8 text measured as a terminal shows it, for diagnostics' carets
+// and the CLI's tables.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace rulebook::detail {
+
+/// Decodes the code point at byte `i` of `s` and advances `i` past it. A
+/// malformed byte is returned as itself and skipped, so bad text still prints.
+char32_t next_code_point(std::string_view s, std::size_t& i) noexcept;
+
+/// Terminal columns a code point takes: 2 for East Asian wide characters.
+int display_width(char32_t cp) noexcept;
+
+/// Terminal columns `s` takes.
+int display_width(std::string_view s) noexcept;
+
+/// `s` padded with blanks to `width` terminal columns, on the right (left
+/// aligned) or on the left (right aligned, for numbers).
+std::string pad(std::string_view s, int width, bool right_align = false);
+
+}  // namespace rulebook::detail

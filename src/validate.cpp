@@ -1,0 +1,366 @@
+// The checks that need the whole county, run after a YAML or CSV loader has
+// read every entity (docs/data-format.md, "What loading checks"): unique ids,
+// references that resolve, intervals in order and not overlapping, and month
+// records that agree with the calendar and with the member's service.
+//
+// The loaders leave out what they could not read (a broken event, a member's
+// service with a broken interval), so every check here skips what is absent
+// instead of reporting it twice: an empty reference, a member with no service.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "detail/load_context.hpp"
+#include "rulebook/diagnostic.hpp"
+#include "rulebook/model.hpp"
+#include "rulebook/period.hpp"
+
+namespace rulebook::detail {
+namespace {
+
+std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::string indexed(std::string_view name, std::size_t index) {
+  return std::string(name) + "[" + std::to_string(index) + "]";
+}
+
+/// A position as diagnostics print it: `file:line:col`, or `file:row:column`
+/// for a CSV field.
+std::string describe(const source_location& at) {
+  std::string out = at.file;
+  if (at.line > 0) {
+    out += ":" + std::to_string(at.line);
+    if (!at.field.empty())
+      out += ":" + at.field;
+    else if (at.column > 0)
+      out += ":" + std::to_string(at.column);
+  }
+  return out;
+}
+
+/// True for a real calendar day; a loader that could not read a date may leave
+/// Boost's not-a-date-time, which no comparison should see.
+bool usable(date d) { return !d.is_special(); }
+bool usable(year_month m) { return m.month >= 1 && m.month <= 12 && m.year >= min_year && m.year <= max_year; }
+
+/// The days a service interval covers, or nothing when it cannot be used
+/// (an unreadable date, or an end before its start, reported on its own).
+std::optional<date_range> span_of(const service_interval& s) {
+  if (!usable(s.from) || (s.to && !usable(*s.to))) return std::nullopt;
+  const date last = s.to ? *s.to : date_range::open_end();
+  if (last < s.from) return std::nullopt;
+  return date_range{s.from, last};
+}
+
+/// "2018-03-01 to 2019-06-30", or "2019-07-01 onwards" for an open interval.
+std::string describe(const service_interval& s) {
+  return s.to ? to_string(s.from) + " to " + to_string(*s.to) : to_string(s.from) + " onwards";
+}
+
+/// The ids of one kind of entity, each with the index of the first entity that
+/// has it; "did you mean" hints pick among them.
+class id_index {
+ public:
+  explicit id_index(std::string_view noun) : noun_(noun) {}
+
+  /// Adds entity `index`'s id; returns the index of an earlier entity with the
+  /// same id, if any. Empty ids (unreadable, reported already) are skipped.
+  std::optional<std::size_t> add(std::string_view id, std::size_t index) {
+    if (id.empty()) return std::nullopt;
+    const auto [it, inserted] = first_.try_emplace(id, index);
+    if (!inserted) return it->second;
+    ids_.push_back(id);
+    return std::nullopt;
+  }
+
+  /// The index of the first entity with `id`.
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const {
+    const auto it = first_.find(id);
+    if (it == first_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  [[nodiscard]] const std::string& noun() const noexcept { return noun_; }
+
+  /// A hint for an id that is none of these: the closest one, or the list
+  /// when it is short enough to read.
+  [[nodiscard]] std::string hint_for(std::string_view id) const {
+    if (ids_.empty()) return "no " + noun_ + " is defined";
+    const std::string_view near = closest_match(id, ids_);
+    if (!near.empty()) return "did you mean " + in_quotes(near) + "?";
+    constexpr std::size_t listed = 8;
+    if (ids_.size() > listed) return {};
+    std::string out = "the " + noun_ + "s are ";
+    for (std::size_t i = 0; i < ids_.size(); ++i) out += (i == 0 ? "" : ", ") + std::string(ids_[i]);
+    return out;
+  }
+
+ private:
+  std::string noun_;
+  std::unordered_map<std::string_view, std::size_t> first_;
+  std::vector<std::string_view> ids_;  // in order, for hints
+};
+
+/// Runs every check over one county, appending to the sink.
+class checker {
+ public:
+  checker(const county& c, const source_map& where, diagnostic_sink& sink) : c_(c), where_(where), sink_(sink) {}
+
+  void run() {
+    index_ids(c_.units, "units", units_);
+    index_ids(c_.teams, "teams", teams_);
+    index_ids(c_.members, "members", members_);
+    for (std::size_t i = 0; i < c_.teams.size(); ++i) check_team(i);
+    for (std::size_t i = 0; i < c_.members.size(); ++i) check_member(i);
+    check_months();
+    for (std::size_t i = 0; i < c_.visits.size(); ++i) check_visit(i);
+    for (std::size_t i = 0; i < c_.meetings.size(); ++i) check_meeting(i);
+    for (std::size_t i = 0; i < c_.condolences.size(); ++i) check_condolence(i);
+  }
+
+ private:
+  void error(std::string code, const std::string& key, std::string message, std::string hint = {}) {
+    sink_.error(std::move(code), where_.find(key), std::move(message), std::move(hint));
+  }
+
+  // ---- ids and references ----
+
+  /// Ids are unique per kind of entity: a second unit 'U01' is an error at the
+  /// second, naming where the first is.
+  template <class T>
+  void index_ids(const std::vector<T>& entities, std::string_view section, id_index& ids) {
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+      const std::optional<std::size_t> first = ids.add(entities[i].id, i);
+      if (!first) continue;
+      error("duplicate-id", indexed(section, i) + ".id", "duplicate " + ids.noun() + " id " + in_quotes(entities[i].id),
+            "the first " + ids.noun() + " " + in_quotes(entities[i].id) + " is at " +
+                describe(where_.find(indexed(section, *first) + ".id")) + "; ids are unique per kind");
+    }
+  }
+
+  /// Reports `id` (recorded at `key`) unless an entity of `ids` has it. `role`
+  /// says what the reference is for ("as the lead unit of team 'T01'"). An
+  /// empty id is an optional reference left out, or one reported when read.
+  void resolve(const id_index& ids, std::string_view id, const std::string& key, const std::string& role) {
+    if (id.empty() || ids.find(id)) return;
+    error("unknown-reference", key, "unknown " + ids.noun() + " " + in_quotes(id) + " " + role, ids.hint_for(id));
+  }
+
+  // ---- teams ----
+
+  void check_team(std::size_t i) {
+    const team& t = c_.teams[i];
+    const std::string key = indexed("teams", i);
+    const std::string of = "team " + in_quotes(t.id);
+    resolve(units_, t.lead_unit, key + ".lead_unit", "as the lead unit of " + of);
+    for (std::size_t k = 0; k < t.sponsor_units.size(); ++k)
+      resolve(units_, t.sponsor_units[k], key + "." + indexed("sponsor_units", k), "among the sponsor units of " + of);
+    for (std::size_t j = 0; j < t.kit.size(); ++j) {
+      const kit_holding& k = t.kit[j];
+      if (!k.until || !usable(k.since) || !usable(*k.until) || k.since <= *k.until) continue;
+      error("bad-interval", key + "." + indexed("kit", j) + ".until",
+            "kit item " + in_quotes(k.item) + " of " + of + " ends before it is on hand: since " + to_string(k.since) +
+                ", until " + to_string(*k.until));
+    }
+    for (std::size_t j = 0; j < t.funds_received.size(); ++j)
+      resolve(units_, t.funds_received[j].from_unit, key + "." + indexed("funds_received", j) + ".from",
+              "as the payer of funds received by " + of);
+  }
+
+  // ---- members ----
+
+  void check_member(std::size_t i) {
+    const member& m = c_.members[i];
+    const std::string key = indexed("members", i);
+    const std::string of = "member " + in_quotes(m.id);
+    resolve(units_, m.unit, key + ".unit", "as the dispatching unit of " + of);
+    for (std::size_t j = 0; j < m.service.size(); ++j) {
+      const service_interval& s = m.service[j];
+      const std::string at = key + "." + indexed("service", j);
+      resolve(teams_, s.team, at + ".team", "in a service interval of " + of);
+      if (s.to && usable(s.from) && usable(*s.to) && *s.to < s.from)
+        error("bad-interval", at + ".to",
+              "service interval of " + of + " ends before it starts: from " + to_string(s.from) + " to " + to_string(*s.to));
+    }
+    check_service_overlap(m, key);
+    for (std::size_t j = 0; j < m.insurance.size(); ++j) {
+      const insurance_policy& p = m.insurance[j];
+      if (!usable(p.from) || !usable(p.to) || p.from <= p.to) continue;
+      error("bad-interval", key + "." + indexed("insurance", j) + ".to",
+            "insurance policy of " + of + " ends before it starts: from " + to_string(p.from) + " to " + to_string(p.to));
+    }
+  }
+
+  /// "A member is in one team on any day": no two service intervals share a
+  /// day. Each clash is reported at the later interval, naming both.
+  void check_service_overlap(const member& m, const std::string& key) {
+    for (std::size_t k = 1; k < m.service.size(); ++k) {
+      const std::optional<date_range> later = span_of(m.service[k]);
+      if (!later) continue;
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::optional<date_range> earlier = span_of(m.service[j]);
+        if (!earlier) continue;
+        const std::optional<date_range> shared = overlap(*earlier, *later);
+        if (!shared) continue;
+        std::string both = "both include " + to_string(shared->first);
+        if (shared->open_ended())
+          both = "both run from " + to_string(shared->first) + " on";
+        else if (shared->last != shared->first)
+          both += " to " + to_string(shared->last);
+        error("overlapping-service", key + "." + indexed("service", k) + ".from",
+              "service intervals of member " + in_quotes(m.id) + " overlap: " + describe(m.service[j]) + " (team " +
+                  m.service[j].team + ") and " + describe(m.service[k]) + " (team " + m.service[k].team + ")",
+              "a member is in one team on any day; " + both);
+      }
+    }
+  }
+
+  // ---- month records ----
+
+  void check_months() {
+    std::map<std::tuple<std::string_view, int, int>, std::size_t> first_record;
+    for (std::size_t i = 0; i < c_.months.size(); ++i) {
+      const month_record& r = c_.months[i];
+      const std::string key = indexed("months", i);
+      resolve(members_, r.member, key + ".member", "in a month record");
+      if (!usable(r.month)) continue;
+
+      const auto [it, inserted] = first_record.try_emplace({r.member, r.month.year, r.month.month}, i);
+      if (!inserted)
+        error("duplicate-record", key,
+              "second month record for member " + in_quotes(r.member) + " in " + r.month.to_string(),
+              "the first is at " + describe(where_.find(indexed("months", it->second))) +
+                  "; a member has at most one record a month");
+
+      const bool within_month = check_days_in_month(r, key);
+      if (const std::optional<std::size_t> m = members_.find(r.member))
+        check_days_served(r, c_.members[*m], key, within_month);
+    }
+  }
+
+  /// `days_in_village` fits the month, and so do days in the village and days
+  /// away on duty together. Returns whether `days_in_village` fits.
+  bool check_days_in_month(const month_record& r, const std::string& key) {
+    const int days = r.month.days();
+    const std::string month = r.month.to_string();
+    if (r.days_in_village > days) {
+      error("days-exceed-month", key + ".days_in_village",
+            "days_in_village is " + std::to_string(r.days_in_village) + " but " + month + " has " +
+                std::to_string(days) + " days");
+      return false;
+    }
+    const int together = r.days_in_village + r.days_away_on_duty;
+    if (together > days)
+      error("days-exceed-month", key + ".days_away_on_duty",
+            "days_in_village + days_away_on_duty is " + std::to_string(r.days_in_village) + " + " +
+                std::to_string(r.days_away_on_duty) + " = " + std::to_string(together) + " but " + month + " has " +
+                std::to_string(days) + " days");
+    return true;
+  }
+
+  /// A record is for a month the member served, and counts no more days in
+  /// the village than the member served in it.
+  void check_days_served(const month_record& r, const member& m, const std::string& key, bool within_month) {
+    if (m.service.empty()) return;  // no readable service: reported when read
+    const date_range month{r.month.first_day(), r.month.last_day()};
+    std::array<bool, 31> served{};
+    std::vector<date_range> parts;
+    for (const service_interval& s : m.service) {
+      const std::optional<date_range> span = span_of(s);
+      if (!span) continue;
+      const std::optional<date_range> part = overlap(*span, month);
+      if (!part) continue;
+      parts.push_back(*part);
+      for (date d = part->first; d <= part->last; d += boost::gregorian::days(1))
+        served[static_cast<std::size_t>(d.day() - 1)] = true;
+    }
+    const auto days_served = static_cast<int>(std::count(served.begin(), served.end(), true));
+    if (days_served == 0) {
+      std::string intervals;
+      for (const service_interval& s : m.service) intervals += (intervals.empty() ? "" : "; ") + describe(s);
+      error("not-in-service", key + ".month",
+            "month record for " + r.month.to_string() + ", a month member " + in_quotes(m.id) + " did not serve",
+            m.id + " served " + intervals);
+      return;
+    }
+    if (within_month && r.days_in_village > days_served)
+      error("days-exceed-service", key + ".days_in_village",
+            "days_in_village is " + std::to_string(r.days_in_village) + " but " + m.id + " served " +
+                std::to_string(days_served) + " day" + (days_served == 1 ? "" : "s") + " of " + r.month.to_string() +
+                " (" + describe_parts(parts, month) + ")");
+  }
+
+  /// The served parts of a month in words: "from 2019-07-16",
+  /// "until 2019-07-10", "2019-07-03 to 2019-07-20", joined by "and".
+  static std::string describe_parts(const std::vector<date_range>& parts, const date_range& month) {
+    std::string out;
+    for (const date_range& p : parts) {
+      if (!out.empty()) out += " and ";
+      if (p.first == p.last)
+        out += "on " + to_string(p.first);
+      else if (p.first != month.first && p.last == month.last)
+        out += "from " + to_string(p.first);
+      else if (p.first == month.first && p.last != month.last)
+        out += "until " + to_string(p.last);
+      else
+        out += to_string(p.first) + " to " + to_string(p.last);
+    }
+    return out;
+  }
+
+  // ---- events ----
+
+  void check_visit(std::size_t i) {
+    const visit& v = c_.visits[i];
+    const std::string key = indexed("visits", i);
+    resolve(teams_, v.team, key + ".team", "in a visit");
+    if (v.unit.empty() && v.visitor != visitor_role::town_leader) {
+      error("missing-key", key, "missing key 'unit' in a visit by " + std::string(to_string(v.visitor)),
+            "the visiting unit is required unless the visitor is town_leader");
+      return;
+    }
+    resolve(units_, v.unit, key + ".unit", "in a visit");
+  }
+
+  void check_meeting(std::size_t i) {
+    const meeting& m = c_.meetings[i];
+    const std::string key = indexed("meetings", i);
+    for (std::size_t k = 0; k < m.attendees.size(); ++k)
+      resolve(members_, m.attendees[k], key + "." + indexed("attendees", k), "among the attendees of a meeting");
+  }
+
+  void check_condolence(std::size_t i) {
+    const condolence& c = c_.condolences[i];
+    const std::string key = indexed("condolences", i);
+    resolve(members_, c.member, key + ".member", "in a condolence payment");
+    resolve(units_, c.paid_by, key + ".paid_by", "as the payer of a condolence payment");
+  }
+
+  const county& c_;
+  const source_map& where_;
+  diagnostic_sink& sink_;
+  id_index units_{"unit"};
+  id_index teams_{"team"};
+  id_index members_{"member"};
+};
+
+}  // namespace
+
+void validate(const county& c, const source_map& where, diagnostic_sink& sink) {
+  const std::size_t first = sink.diagnostics().size();
+  checker(c, where, sink).run();
+  // The checks run kind by kind; a reader wants the problems in file order.
+  std::vector<diagnostic>& ds = sink.diagnostics();
+  std::stable_sort(ds.begin() + static_cast<std::ptrdiff_t>(first), ds.end(), [](const diagnostic& a, const diagnostic& b) {
+    return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
+  });
+}
+
+}  // namespace rulebook::detail
