@@ -1,0 +1,84 @@
+// The rulebook command as a user runs it: arguments in, text and an exit code
+// out. Figures come from examples/qiyang/README.md, worked out by hand there.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;  // standard output and standard error, interleaved
+};
+
+run_result run(const std::string& args) {
+  const std::string command = std::string(RULEBOOK_CLI) + " " + args + " 2>&1";
+  run_result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST(cli_summary, totals_the_qiyang_sample_for_2019) {
+  const auto r = run("summary examples/qiyang/county.yaml --period 2019");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "9 sponsor units, 7 teams, 37 members serving (7 leading a team), 435 member-months"))
+      << r.out;
+  // 9546 days in the village; paid 944120 + 199647 + 43500 = 1187267.
+  EXPECT_TRUE(contains(r.out, "9546")) << r.out;
+  EXPECT_TRUE(contains(r.out, "1187267.00")) << r.out;
+  EXPECT_TRUE(contains(r.out, "communication 43500.00  living 944120.00  transport 199647.00")) << r.out;
+  // 47 unit-head and 28 town-leader visits, 12 sponsor visits; 2000 + 3000 in condolences.
+  EXPECT_TRUE(contains(r.out, "visits unit_head=47 town_leader=28 sponsor_unit=12")) << r.out;
+  EXPECT_TRUE(contains(r.out, "condolence payments 2 (5000.00 yuan)")) << r.out;
+}
+
+TEST(cli_summary, csv_form_gives_the_same_summary) {
+  const auto yaml = run("summary examples/qiyang/county.yaml --period 2019-H2");
+  const auto csv = run("summary examples/qiyang/csv --period 2019-H2");
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.out;
+  ASSERT_EQ(csv.exit_code, 0) << csv.out;
+  EXPECT_EQ(yaml.out, csv.out);
+}
+
+TEST(cli_summary, bad_data_exits_2_with_every_diagnostic) {
+  const auto r = run("summary tests/data/bad-county/unknown-key.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.out, "tests/data/bad-county/unknown-key.yaml:11:5: error[unknown-key]: unknown key "
+                              "'distance_kn' in a team"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "did you mean 'distance_km'?")) << r.out;
+}
+
+TEST(cli_summary, a_missing_path_exits_2) {
+  const auto r = run("summary no/such/county.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.out, "error[io-error]")) << r.out;
+}
+
+TEST(cli_summary, a_bad_period_exits_2_and_says_why) {
+  const auto r = run("summary examples/qiyang/county.yaml --period 2019-Q5");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.out, "quarters run Q1 to Q4")) << r.out;
+}
+
+TEST(cli, usage_errors_exit_2_and_help_exits_0) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("summary").exit_code, 2);
+  const auto help = run("help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(contains(help.out, "usage: rulebook")) << help.out;
+}
