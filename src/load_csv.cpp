@@ -42,6 +42,8 @@
 #include "detail/csv.hpp"
 #include "detail/load_context.hpp"
 #include "detail/load_yaml.hpp"
+#include "detail/messages.hpp"
+#include "detail/text.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/load.hpp"
 #include "rulebook/model.hpp"
@@ -52,55 +54,6 @@ namespace rulebook::detail {
 namespace {
 
 // ---- words for messages --------------------------------------------------------------
-
-/// Quotes user text in single quotes for a message, escaping control
-/// characters and cutting very long text, so that a message stays one line.
-std::string in_quotes(std::string_view text) {
-  constexpr std::size_t max_shown = 60;
-  constexpr std::string_view hex = "0123456789abcdef";
-  std::string out = "'";
-  for (const char ch : text.substr(0, max_shown)) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += ch;
-    }
-  }
-  if (text.size() > max_shown) out += "...";
-  out += '\'';
-  return out;
-}
-
-std::string join(std::span<const std::string_view> words, std::string_view separator = ", ") {
-  std::string out;
-  for (const std::string_view w : words) {
-    if (!out.empty()) out += separator;
-    out += w;
-  }
-  return out;
-}
-
-/// "did you mean 'x'?" when `word` is a plausible typo of a candidate; else a
-/// list of what is allowed, introduced by `allowed_intro`.
-std::string suggestion(std::string_view word, std::span<const std::string_view> candidates,
-                       std::string_view allowed_intro) {
-  const std::string_view near = closest_match(word, candidates);
-  if (!near.empty()) return "did you mean '" + std::string(near) + "'?";
-  return std::string(allowed_intro) + ": " + join(candidates);
-}
-
-/// "'a'", "'a' and 'b'", "'a', 'b' and 'c'".
-std::string in_quotes_list(std::span<const std::string> words) {
-  std::string out;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
-    out += in_quotes(words[i]);
-  }
-  return out;
-}
 
 /// The known column `column` is probably meant to be: the same name but for
 /// case and blanks (spreadsheets export `ID `), else a plausible typo.
@@ -113,34 +66,10 @@ std::string_view closest_column(std::string_view column, std::span<const std::st
   return closest_match(column, known);
 }
 
-/// "a unit" / "an assessment": `an` before a vowel sound, which for the nouns
-/// here is a vowel letter other than u (`unit` sounds "you").
-std::string article(std::string_view noun) {
-  const bool vowel = !noun.empty() && std::string_view("aeio").find(noun.front()) != std::string_view::npos;
-  return (vowel ? "an " : "a ") + std::string(noun);
-}
-
-std::string indexed(std::string_view name, std::size_t index) {
-  return std::string(name) + "[" + std::to_string(index) + "]";
-}
-
-/// Reads 1 to `max_digits` ASCII digits.
-std::optional<int> whole_number(std::string_view text, std::size_t max_digits) {
-  if (text.empty() || text.size() > max_digits) return std::nullopt;
-  int value = 0;
-  for (const char ch : text) {
-    if (ch < '0' || ch > '9') return std::nullopt;
-    value = value * 10 + (ch - '0');
-  }
-  return value;
-}
-
 constexpr std::string_view id_hint = "an id is 1 to 64 letters, digits, '_', '-' or '.'";
 constexpr std::string_view amount_hint = "an amount is written in yuan, as 2878.50";
 
 // ---- the tables ---------------------------------------------------------------------------
-
-enum class need { required, optional };
 
 struct column_spec {
   std::string_view name;
@@ -597,7 +526,7 @@ class row {
     auto found = cell(column, n);
     if (!found) return std::nullopt;
     if (!valid_id(found->text)) {
-      report_bad_id(*found, article(noun) + " id");
+      report_bad_id(*found, with_article(noun) + " id");
       return std::nullopt;
     }
     return std::string(found->text);
@@ -613,11 +542,11 @@ class row {
     for_each_element(found->text, [&](std::string_view element) {
       if (element.empty()) {
         fail("bad-value", table_.at(found->index, element.data()),
-             "expected " + article(noun) + " id between the ';' of " + in_quotes(found->text) + ", found nothing",
+             "expected " + with_article(noun) + " id between the ';' of " + in_quotes(found->text) + ", found nothing",
              "a list is written as ids separated by ';', as U02;U03");
       } else if (!valid_id(element)) {
         fail("bad-value", table_.at(found->index, element.data()),
-             "expected " + article(noun) + " id, found " + in_quotes(element), std::string(id_hint));
+             "expected " + with_article(noun) + " id, found " + in_quotes(element), std::string(id_hint));
       } else {
         ids.emplace_back(element);
       }
@@ -738,7 +667,7 @@ class row {
   /// "a unit", "the county": one row of the table, in messages.
   [[nodiscard]] std::string what() const {
     const std::string_view noun = table_.spec().what;
-    return noun.starts_with("the ") ? std::string(noun) : article(noun);
+    return noun.starts_with("the ") ? std::string(noun) : with_article(noun);
   }
 
   /// The non-empty cell of `column`. An empty cell is

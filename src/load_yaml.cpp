@@ -3,10 +3,9 @@
 // docs/data-format.md.
 //
 // yaml-cpp builds the tree; everything after that goes through the checked
-// accessors below, never through yaml-cpp's own conversions: `as<T>()` would
-// read `1e4` as money through floating point, non-const `operator[]` inserts
-// keys, and yaml-cpp 0.7 keeps duplicate keys silently and marks positions
-// 0-based, in bytes, without a file name.
+// accessors of detail/yaml_reader.hpp (kinds, unknown and duplicate keys,
+// values parsed exactly, 1-based code-point positions), which the policy
+// loader shares.
 #include "detail/load_yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -15,13 +14,14 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "detail/messages.hpp"
+#include "detail/yaml_reader.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -29,561 +29,6 @@
 
 namespace rulebook::detail {
 namespace {
-
-// ---- words for messages --------------------------------------------------------------
-
-/// Quotes user text in single quotes for a message, escaping control
-/// characters and cutting very long text, so a message stays one line.
-std::string in_quotes(std::string_view text) {
-  constexpr std::size_t max_shown = 60;
-  constexpr std::string_view hex = "0123456789abcdef";
-  std::string out = "'";
-  for (const char ch : text.substr(0, max_shown)) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += ch;
-    }
-  }
-  if (text.size() > max_shown) out += "...";
-  out += '\'';
-  return out;
-}
-
-std::string join(std::span<const std::string_view> words) {
-  std::string out;
-  for (const std::string_view w : words) {
-    if (!out.empty()) out += ", ";
-    out += w;
-  }
-  return out;
-}
-
-/// "did you mean 'x'?" when `word` is a plausible typo of a candidate; else a
-/// list of what is allowed, introduced by `allowed_intro`.
-std::string suggestion(std::string_view word, std::span<const std::string_view> candidates,
-                       std::string_view allowed_intro) {
-  const std::string_view near = closest_match(word, candidates);
-  if (!near.empty()) return "did you mean '" + std::string(near) + "'?";
-  return std::string(allowed_intro) + ": " + join(candidates);
-}
-
-/// "a unit" / "an assessment".
-std::string with_article(std::string_view noun) {
-  // "an insurance policy", "an assessment", but "a unit" (said "you-nit").
-  const bool vowel_sound = !noun.empty() && std::string_view("aeiou").find(noun.front()) != std::string_view::npos &&
-                           !noun.starts_with("uni");
-  return (vowel_sound ? "an " : "a ") + std::string(noun);
-}
-
-/// "units", "insurance policies".
-std::string plural(std::string_view noun) {
-  if (noun.ends_with("y") && !noun.ends_with("ey")) return std::string(noun.substr(0, noun.size() - 1)) + "ies";
-  return std::string(noun) + "s";
-}
-
-/// Names the kind of a node for "expected …, found …" messages.
-std::string found_kind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "the value " + in_quotes(node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
-  }
-  return "nothing";
-}
-
-/// Counts the code points of `line` before byte `byte_column`, plus one: the
-/// 1-based column an editor shows. A position past the line's end (yaml-cpp
-/// marks the end of input so) counts the missing bytes as columns.
-int code_point_column(std::string_view line, int byte_column) {
-  const auto bytes = static_cast<std::size_t>(std::max(byte_column, 0));
-  const std::string_view head = line.substr(0, std::min(bytes, line.size()));
-  const auto continuation = [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; };
-  const auto points = std::count_if(head.begin(), head.end(), [&](char ch) { return !continuation(ch); });
-  const std::size_t past_end = bytes > line.size() ? bytes - line.size() : 0;
-  return static_cast<int>(points) + static_cast<int>(past_end) + 1;
-}
-
-// ---- positions --------------------------------------------------------------------------
-
-/// Where the parts of one entity came from, keyed relative to it: "" for the
-/// entity itself, ".lead_unit", ".kit[0].until". An entity's index in the
-/// county is known only once it is kept (a broken event is dropped), so its
-/// positions are gathered here and committed under the final key.
-class positions {
- public:
-  void add(std::string suffix, source_location at) { entries_.emplace_back(std::move(suffix), std::move(at)); }
-
-  /// Adds a child entity's positions under `prefix` (".service[2]").
-  void add_child(const std::string& prefix, positions&& child) {
-    for (auto& [suffix, at] : child.entries_) entries_.emplace_back(prefix + suffix, std::move(at));
-  }
-
-  /// Records every position in `map` under `key` ("teams[3]").
-  void commit(source_map& map, const std::string& key) && {
-    for (auto& [suffix, at] : entries_) map.set(key + suffix, std::move(at));
-  }
-
- private:
-  std::vector<std::pair<std::string, source_location>> entries_;
-};
-
-std::string indexed(std::string_view name, std::size_t index) {
-  return std::string(name) + "[" + std::to_string(index) + "]";
-}
-
-// ---- one file ----------------------------------------------------------------------------
-
-/// One YAML file being read: turns yaml-cpp's 0-based byte marks into
-/// 1-based code-point positions in the named file, and reports problems.
-class yaml_file {
- public:
-  yaml_file(const source_file& file, diagnostic_sink& sink) : file_(file), sink_(sink) {}
-
-  [[nodiscard]] const std::string& path() const noexcept { return file_.path(); }
-
-  [[nodiscard]] source_location at(const YAML::Mark& mark) const {
-    if (mark.line < 0) return {path(), 0, 0, {}};
-    const int line = mark.line + 1;
-    return {path(), line, code_point_column(file_.line(line), mark.column), {}};
-  }
-
-  [[nodiscard]] source_location at(const YAML::Node& node) const { return at(node.Mark()); }
-
-  [[nodiscard]] std::string_view line(int n) const noexcept { return file_.line(n); }
-
-  void error(std::string code, source_location where, std::string message, std::string hint = {}) {
-    sink_.error(std::move(code), std::move(where), std::move(message), std::move(hint));
-  }
-
- private:
-  const source_file& file_;
-  diagnostic_sink& sink_;
-};
-
-/// One key of a YAML map and its value, as read from the file.
-struct map_entry {
-  std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
-};
-
-/// Lists the entries of a YAML map, each key once. yaml-cpp 0.7 keeps every
-/// duplicate key and finds only the first, so a second `name:` would be lost
-/// without a word: here it is a `duplicate-key` error (and the first one counts).
-/// A key that is not a plain value (`? [a, b]`) is a `wrong-kind` error.
-std::vector<map_entry> read_map_entries(yaml_file& file, const YAML::Node& map, std::string_view what) {
-  std::vector<map_entry> entries;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    // `it->first` lives in a proxy that dies with the expression: copy the pair
-    // (two handles to the tree) before taking references into it.
-    const auto pair = *it;
-    const YAML::Node& key = pair.first;
-    if (!key.IsScalar()) {
-      file.error("wrong-kind", file.at(key), "expected a key name in " + std::string(what) + ", found " + found_kind(key));
-      continue;
-    }
-    const auto first = std::find_if(entries.begin(), entries.end(),
-                                    [&](const map_entry& e) { return e.key == key.Scalar(); });
-    if (first != entries.end()) {
-      const source_location was = file.at(first->key_node);
-      file.error("duplicate-key", file.at(key), "duplicate key " + in_quotes(key.Scalar()) + " in " + std::string(what),
-                 "the first " + in_quotes(key.Scalar()) + " is at line " + std::to_string(was.line) + ", column " +
-                     std::to_string(was.column) + "; a key may appear once in a map");
-      continue;
-    }
-    entries.push_back({key.Scalar(), key, pair.second});
-  }
-  return entries;
-}
-
-// ---- the fields of one entity ------------------------------------------------------------
-
-enum class need { required, optional };
-
-/// The largest amount the format accepts: more is a typo, not a payment.
-constexpr money max_amount = money::yuan(100'000'000);
-
-/// The keys an entity may have, in the order the format lists them.
-using key_list = std::span<const std::string_view>;
-
-/// Reads the fields of one entity — a YAML map such as a team — through
-/// checked accessors. Unknown, duplicate and non-scalar keys are reported when
-/// it is made; each accessor then reports a missing key, a wrong kind or a bad
-/// value, records where the field was, and returns nothing on a problem.
-/// `ok()` tells whether the entity was read without any problem.
-class fields {
- public:
-  fields(yaml_file& file, const YAML::Node& map, std::string_view what, key_list allowed, positions& pos)
-      : file_(file), map_(map), what_(what), allowed_(allowed), pos_(pos), entries_(read_map_entries(file, map, what)) {
-    pos_.add("", file_.at(map_));
-    for (const map_entry& e : entries_) {
-      if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
-      fail("unknown-key", file_.at(e.key_node), "unknown key " + in_quotes(e.key) + " in " + what_,
-           suggestion(e.key, allowed, what_ + " has the keys"));
-    }
-    if (entries_.size() < static_cast<std::size_t>(map_.size())) ok_ = false;  // a duplicate or odd key
-  }
-
-  [[nodiscard]] bool ok() const noexcept { return ok_; }
-  [[nodiscard]] yaml_file& file() const noexcept { return file_; }
-  [[nodiscard]] const std::string& what() const noexcept { return what_; }
-  [[nodiscard]] positions& pos() const noexcept { return pos_; }
-
-  /// Marks the entity as not read cleanly, for a problem a child reported.
-  void set_failed() noexcept { ok_ = false; }
-
-  /// Reports a problem of this entity.
-  void fail(std::string code, source_location where, std::string message, std::string hint = {}) {
-    ok_ = false;
-    file_.error(std::move(code), std::move(where), std::move(message), std::move(hint));
-  }
-
-  /// Text such as a name; an empty required text is an error.
-  std::optional<std::string> text(std::string_view key, need n) {
-    auto found = scalar(key, n, "text");
-    if (!found) return std::nullopt;
-    if (found->text.empty()) {
-      if (n == need::optional) return std::nullopt;
-      fail("bad-value", found->where, "'" + std::string(key) + "' in " + what_ + " is empty");
-      return std::nullopt;
-    }
-    return std::move(found->text);
-  }
-
-  /// The entity's own id. A malformed id is reported but kept, so that the
-  /// entity can still be named in later messages and found by references.
-  std::optional<std::string> own_id(std::string_view key) {
-    auto found = scalar(key, need::required, "an id");
-    if (!found) return std::nullopt;
-    if (!valid_id(found->text)) report_bad_id(key, *found);
-    return std::move(found->text);
-  }
-
-  /// A reference to another entity by id; a malformed one reads as absent.
-  std::optional<std::string> reference(std::string_view key, need n, std::string_view missing_hint = {}) {
-    auto found = scalar(key, n, "an id", missing_hint);
-    if (!found) return std::nullopt;
-    if (!valid_id(found->text)) {
-      report_bad_id(key, *found);
-      return std::nullopt;
-    }
-    return std::move(found->text);
-  }
-
-  /// A list of references (`sponsor_units: [U02, U03]`), each element recorded
-  /// as ".key[k]"; malformed elements are reported and left out.
-  std::vector<std::string> references(std::string_view key, need n, std::string_view noun) {
-    std::vector<std::string> ids;
-    const std::optional<YAML::Node> list = sequence(key, n, "a list of " + std::string(noun) + " ids");
-    if (!list) return ids;
-    for (const YAML::Node& item : *list) {
-      if (!item.IsScalar()) {
-        fail("wrong-kind", file_.at(item),
-             "expected " + with_article(noun) + " id in '" + std::string(key) + "' of " + what_ + ", found " + found_kind(item));
-        continue;
-      }
-      const found_scalar element{item.Scalar(), file_.at(item)};
-      if (!valid_id(element.text)) {
-        report_bad_id(key, element);
-        continue;
-      }
-      pos_.add("." + indexed(key, ids.size()), element.where);
-      ids.push_back(element.text);
-    }
-    return ids;
-  }
-
-  /// An amount of money: at most 4 decimals, never negative, at most 100,000,000 yuan.
-  std::optional<money> amount(std::string_view key, need n) {
-    auto found = scalar(key, n, "an amount of money");
-    if (!found) return std::nullopt;
-    std::string why;
-    const std::optional<money> value = money::try_parse(found->text, &why);
-    if (!value) {
-      fail("bad-value", found->where, invalid(key) + why, "an amount is written in yuan, as 2878.50");
-      return std::nullopt;
-    }
-    if (*value < money{} || *value > max_amount) {
-      fail("out-of-range", found->where,
-           "'" + std::string(key) + "' in " + what_ + " is " + found->text + " yuan; an amount lies from 0 to 100000000 yuan");
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  /// A decimal number, at most 4 decimals.
-  std::optional<decimal> number(std::string_view key, need n) {
-    auto found = scalar(key, n, "a decimal number");
-    if (!found) return std::nullopt;
-    std::string why;
-    std::optional<decimal> value = decimal::try_parse(found->text, &why);
-    if (!value) fail("bad-value", found->where, invalid(key) + why);
-    return value;
-  }
-
-  /// A distance in km: 0 < d ≤ 3000.
-  std::optional<decimal> distance(std::string_view key, need n) {
-    const std::optional<decimal> value = number(key, n);
-    if (!value) return std::nullopt;
-    if (*value <= decimal{} || *value > decimal::from_int(3000)) {
-      fail("out-of-range", field_at(key),
-           "'" + std::string(key) + "' in " + what_ + " is " + value->to_string() +
-               " km; a distance is more than 0 and at most 3000 km");
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  /// A date, `YYYY-MM-DD`.
-  std::optional<date> day(std::string_view key, need n) {
-    auto found = scalar(key, n, "a date as YYYY-MM-DD");
-    if (!found) return std::nullopt;
-    std::string why;
-    std::optional<date> value = parse_date(found->text, &why);
-    if (!value) fail("bad-value", found->where, invalid(key) + why);
-    return value;
-  }
-
-  /// A month, `YYYY-MM`.
-  std::optional<year_month> month(std::string_view key, need n) {
-    auto found = scalar(key, n, "a month as YYYY-MM");
-    if (!found) return std::nullopt;
-    std::string why;
-    std::optional<year_month> value = parse_month(found->text, &why);
-    if (!value) fail("bad-value", found->where, invalid(key) + why);
-    return value;
-  }
-
-  /// A count: a whole number, 0 or more (at most 9 digits, so it fits an int).
-  std::optional<int> count(std::string_view key, need n) {
-    constexpr std::string_view expected = "a count (a non-negative integer)";
-    auto found = scalar(key, n, expected);
-    if (!found) return std::nullopt;
-    const std::optional<int> value = whole_number(found->text, 9);
-    if (!value) {
-      fail("bad-value", found->where, invalid(key) + "expected " + std::string(expected) + ", found " + in_quotes(found->text));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  /// A calendar year, 1900 to 9999 as dates allow.
-  std::optional<int> year(std::string_view key, need n) {
-    auto found = scalar(key, n, "a year as YYYY");
-    if (!found) return std::nullopt;
-    const std::optional<int> value = found->text.size() == 4 ? whole_number(found->text, 4) : std::nullopt;
-    if (!value || *value < min_year || *value > max_year) {
-      fail("bad-value", found->where, invalid(key) + "expected a year as YYYY from 1900 to 9999, found " + in_quotes(found->text));
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  /// One of the names of `E` (`kind: county_department`); `noun` names the
-  /// enumeration in messages ("unit kind").
-  template <class E>
-  std::optional<E> name(std::string_view key, need n, std::string_view noun) {
-    std::vector<std::string_view> names;
-    for (const auto& entry : enum_names<E>()) names.push_back(entry.name);
-    auto found = scalar(key, n, with_article(noun) + " (" + join(names) + ")");
-    if (!found) return std::nullopt;
-    const std::optional<E> value = parse_enum<E>(found->text);
-    if (!value)
-      fail("unknown-name", found->where, "unknown " + std::string(noun) + " " + in_quotes(found->text) + " in " + what_,
-           suggestion(found->text, names, "expected one of"));
-    return value;
-  }
-
-  /// The list under `key` (a YAML sequence), or nothing when it is absent or
-  /// null; a value of another kind is reported.
-  std::optional<YAML::Node> sequence(std::string_view key, need n, const std::string& expected) {
-    const map_entry* e = present(key, n);
-    if (e == nullptr) return std::nullopt;
-    if (!e->value.IsSequence()) {
-      std::string hint;
-      if (e->value.IsScalar()) hint = "write a list, as [" + e->value.Scalar() + "], even for one element";
-      fail("wrong-kind", file_.at(e->value),
-           "expected " + expected + " for '" + std::string(key) + "' in " + what_ + ", found " + found_kind(e->value), hint);
-      return std::nullopt;
-    }
-    pos_.add("." + std::string(key), file_.at(e->value));
-    return e->value;
-  }
-
-  /// The map under `key`, or nothing when it is absent or null; a value of
-  /// another kind is reported.
-  std::optional<YAML::Node> mapping(std::string_view key, need n, const std::string& expected) {
-    const map_entry* e = present(key, n);
-    if (e == nullptr) return std::nullopt;
-    if (!e->value.IsMap()) {
-      fail("wrong-kind", file_.at(e->value),
-           "expected " + expected + " for '" + std::string(key) + "' in " + what_ + ", found " + found_kind(e->value));
-      return std::nullopt;
-    }
-    pos_.add("." + std::string(key), file_.at(e->value));
-    return e->value;
-  }
-
-  /// Tells whether `key` is given with a value (not absent, not null).
-  [[nodiscard]] bool has(std::string_view key) const {
-    const map_entry* e = find(key);
-    return e != nullptr && !e->value.IsNull();
-  }
-
-  /// Where the value of `key` was (recorded when it was read), else the entity.
-  [[nodiscard]] source_location field_at(std::string_view key) const {
-    const map_entry* e = find(key);
-    if (e == nullptr) return file_.at(map_);
-    return value_at(*e);
-  }
-
- private:
-  struct found_scalar {
-    std::string text;
-    source_location where;
-  };
-
-  [[nodiscard]] const map_entry* find(std::string_view key) const {
-    const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const map_entry& e) { return e.key == key; });
-    return it == entries_.end() ? nullptr : &*it;
-  }
-
-  /// A null value (`to:`) carries the mark of whatever follows it, often on
-  /// the next line; its key is where the reader should look.
-  [[nodiscard]] source_location value_at(const map_entry& e) const {
-    return file_.at(e.value.IsNull() ? e.key_node : e.value);
-  }
-
-  /// The entry of `key` when it has a value. An absent key, or one with no
-  /// value, is reported when required; an optional one just reads as absent.
-  const map_entry* present(std::string_view key, need n, std::string_view missing_hint = {}) {
-    const map_entry* e = find(key);
-    if (e != nullptr && !e->value.IsNull()) return e;
-    if (n == need::required) {
-      if (e == nullptr && misspelt(key))
-        ok_ = false;  // reported as an unknown key, with "did you mean" this one
-      else if (e == nullptr)
-        fail("missing-key", file_.at(map_), "missing key '" + std::string(key) + "' in " + what_,
-             std::string(missing_hint));
-      else
-        fail("missing-key", file_.at(e->key_node), "missing value for '" + std::string(key) + "' in " + what_);
-    }
-    return nullptr;
-  }
-
-  /// The text of the plain value under `key`, recorded as ".key"; a list or
-  /// map there is reported as a wrong kind, `expected` saying what belongs.
-  std::optional<found_scalar> scalar(std::string_view key, need n, std::string_view expected,
-                                     std::string_view missing_hint = {}) {
-    const map_entry* e = present(key, n, missing_hint);
-    if (e == nullptr) return std::nullopt;
-    const source_location where = value_at(*e);
-    if (!e->value.IsScalar()) {
-      fail("wrong-kind", where,
-           "expected " + std::string(expected) + " for '" + std::string(key) + "' in " + what_ + ", found " +
-               found_kind(e->value));
-      return std::nullopt;
-    }
-    pos_.add("." + std::string(key), where);
-    return found_scalar{e->value.Scalar(), where};
-  }
-
-  /// Tells whether some key of the map is a typo of `key` (`distance_kn` for
-  /// `distance_km`): one mistake is then one error, the unknown key's.
-  [[nodiscard]] bool misspelt(std::string_view key) const {
-    const std::string_view candidates[] = {key};
-    return std::any_of(entries_.begin(), entries_.end(), [&](const map_entry& e) {
-      return std::find(allowed_.begin(), allowed_.end(), e.key) == allowed_.end() &&
-             !closest_match(e.key, candidates).empty();
-    });
-  }
-
-  void report_bad_id(std::string_view key, const found_scalar& found) {
-    fail("bad-value", found.where, invalid(key) + "expected an id, found " + in_quotes(found.text),
-         "an id is 1 to 64 letters, digits, '_', '-' or '.'");
-  }
-
-  [[nodiscard]] std::string invalid(std::string_view key) const {
-    return "invalid '" + std::string(key) + "' in " + what_ + ": ";
-  }
-
-  /// Reads 1 to `max_digits` ASCII digits.
-  static std::optional<int> whole_number(std::string_view text, std::size_t max_digits) {
-    if (text.empty() || text.size() > max_digits) return std::nullopt;
-    int value = 0;
-    for (const char ch : text) {
-      if (ch < '0' || ch > '9') return std::nullopt;
-      value = value * 10 + (ch - '0');
-    }
-    return value;
-  }
-
-  yaml_file& file_;
-  YAML::Node map_;
-  std::string what_;
-  key_list allowed_;
-  positions& pos_;
-  std::vector<map_entry> entries_;
-  bool ok_ = true;
-};
-
-/// An entity read from YAML and whether it was read without a problem.
-template <class T>
-struct read_result {
-  T value;
-  bool ok = true;
-};
-
-/// What a broken element of a child list does to the others.
-enum class on_broken {
-  skip_it,   // the others are kept
-  drop_all,  // none is kept: a partial list would make later checks misreport
-};
-
-/// Reads the list under `key` of `parent` into `out` (empty before), one child
-/// per element with `read(fields&)`, each recorded as ".key[j]". A child with a
-/// problem (reported) is left out and marks the parent as failed. Returns the
-/// number of elements the list has, or nothing when there is no list.
-template <class T, class Read>
-std::optional<std::size_t> read_children(fields& parent, std::string_view key, need n, std::string_view each,
-                                         key_list allowed, std::vector<T>& out, Read read,
-                                         on_broken policy = on_broken::skip_it) {
-  const std::optional<YAML::Node> list = parent.sequence(key, n, "a list of " + plural(each));
-  if (!list) return std::nullopt;
-  std::vector<T> children;
-  positions children_pos;
-  bool all_read = true;
-  for (const YAML::Node& item : *list) {
-    if (!item.IsMap()) {
-      parent.fail("wrong-kind", parent.file().at(item),
-                  "expected " + with_article(each) + " (a map of keys) in '" + std::string(key) + "' of " + parent.what() +
-                      ", found " + found_kind(item));
-      all_read = false;
-      continue;
-    }
-    positions pos;
-    fields child(parent.file(), item, with_article(each), allowed, pos);
-    T value = read(child);
-    if (!child.ok()) {
-      parent.set_failed();
-      all_read = false;
-      continue;
-    }
-    children_pos.add_child("." + indexed(key, children.size()), std::move(pos));
-    children.push_back(std::move(value));
-  }
-  if (all_read || policy == on_broken::skip_it) {
-    parent.pos().add_child("", std::move(children_pos));
-    out = std::move(children);
-  }
-  return static_cast<std::size_t>(list->size());
-}
 
 // ---- the entities --------------------------------------------------------------------------
 
@@ -601,12 +46,6 @@ constexpr std::string_view month_keys[] = {"member", "month", "days_in_village",
 constexpr std::string_view visit_keys[] = {"date", "visitor", "unit", "team"};
 constexpr std::string_view meeting_keys[] = {"date", "kind", "attendees"};
 constexpr std::string_view condolence_keys[] = {"date", "member", "reason", "amount", "paid_by"};
-
-/// Copies `from` into `to` when it holds a value.
-template <class T>
-void take(std::optional<T>&& from, T& to) {
-  if (from) to = std::move(*from);
-}
 
 sponsor_unit read_unit(fields& f) {
   sponsor_unit u;
@@ -861,12 +300,11 @@ class county_builder {
                  "expected a map with 'id' and 'name' for section 'county', found " + found_kind(e.value));
       return;
     }
-    positions pos;
-    fields f(file, e.value, "the county", county_keys, pos);
+    fields f(file, e.value, "the county", county_keys);
     take(f.own_id("id"), county_.id);
     take(f.text("name", need::required), county_.name);
     take(f.text("province", need::optional), county_.province);
-    std::move(pos).commit(where_, "county");
+    std::move(f.pos()).commit(where_, "county");
   }
 
   /// Reads a list section (`units:`), appending to `out`; each element is
@@ -892,18 +330,12 @@ class county_builder {
         if (referred_to) complete_ = false;
         continue;
       }
-      positions pos;
-      fields f(file, item, what, allowed, pos);
+      fields f(file, item, what, allowed);
       T value = read(f);
       if (!f.ok() && !referred_to) continue;
-      std::move(pos).commit(where_, indexed(section, out.size()));
+      std::move(f.pos()).commit(where_, indexed(section, out.size()));
       out.push_back(std::move(value));
     }
-  }
-
-  /// `file:line:col` of a position, as diagnostics print it.
-  static std::string describe(const source_location& at) {
-    return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
   }
 
   county county_;
@@ -913,89 +345,14 @@ class county_builder {
   bool unreadable_file_ = false;
 };
 
-/// Drops a UTF-8 byte-order mark: yaml-cpp skips it without counting it, so
-/// the first line's columns agree only without it.
-std::string without_bom(std::string text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
-  return text;
-}
-
-/// An open flow bracket: `{` or `[`, and the line it is on.
-struct open_bracket {
-  char bracket;
-  int line;
-};
-
-/// Follows the flow brackets of lines 1 to `last`, across lines as YAML's flow
-/// collections may span them, and returns the innermost one still open.
-/// Brackets inside quotes and comments do not count.
-std::optional<open_bracket> unclosed_bracket(const yaml_file& file, int last) {
-  std::vector<open_bracket> open;
-  for (int n = 1; n <= last; ++n) {
-    const std::string_view line = file.line(n);
-    char quote = 0;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char ch = line[i];
-      if (quote != 0) {
-        if (ch == quote) quote = 0;
-      } else if (ch == '"' || ch == '\'') {
-        quote = ch;
-      } else if (ch == '#' && (i == 0 || line[i - 1] == ' ')) {
-        break;
-      } else if (ch == '{' || ch == '[') {
-        open.push_back({ch, n});
-      } else if ((ch == '}' || ch == ']') && !open.empty()) {
-        open.pop_back();
-      }
-    }
-  }
-  if (open.empty()) return std::nullopt;
-  return open.back();
-}
-
-/// A hint for a syntax error at `line` of `file`, for the two commonest
-/// causes: a tab in the indentation, and a `{` or `[` left open before it.
-std::string syntax_hint(const yaml_file& file, int line) {
-  const std::string_view text = file.line(line);
-  const std::string_view indent = text.substr(0, std::min(text.find_first_not_of(" \t"), text.size()));
-  if (indent.find('\t') != std::string_view::npos) return "YAML indents with spaces; this line has a tab";
-  if (const std::optional<open_bracket> open = unclosed_bracket(file, line))
-    return "the '" + std::string(1, open->bracket) + "' on line " + std::to_string(open->line) + " is not closed";
-  return {};
-}
-
-/// What became of one file.
-enum class file_outcome { read, empty, syntax_error };
-
 /// Parses and reads one file into `builder`. A syntax error stops this file
 /// only (the others are still read) and marks the county incomplete.
 file_outcome read_yaml_file(const yaml_text& input, diagnostic_sink& sink, county_builder& builder) {
-  const source_file& source = sink.add_file(input.file_name, without_bom(input.text));
-  yaml_file file(source, sink);
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(source.text());
-  } catch (const YAML::Exception& e) {
-    const source_location where = file.at(e.mark);
-    file.error("yaml-syntax", where, "YAML syntax error: " + e.msg, syntax_hint(file, where.line));
-    builder.set_incomplete();
-    return file_outcome::syntax_error;
-  }
-  if (documents.empty()) return file_outcome::empty;
-  if (documents.size() > 1) {
-    file.error("yaml-syntax", file.at(documents[1]), "a second YAML document; a county file holds one",
-               "remove the '---' line, or split the documents into files of a folder");
-  }
-  builder.read_file(file, documents.front());
-  return file_outcome::read;
-}
-
-/// Orders diagnostics from `first` on by line and column, so that a file's
-/// problems read top to bottom whatever order the reader met them in.
-void sort_by_position(std::vector<diagnostic>& ds, std::size_t first) {
-  std::stable_sort(ds.begin() + static_cast<std::ptrdiff_t>(first), ds.end(), [](const diagnostic& a, const diagnostic& b) {
-    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
-  });
+  parsed_yaml parsed = parse_yaml(input.file_name, input.text, sink, "a county file",
+                                  "remove the '---' line, or split the documents into files of a folder");
+  if (parsed.outcome == file_outcome::syntax_error) builder.set_incomplete();
+  if (parsed.outcome == file_outcome::read) builder.read_file(parsed.file, parsed.root);
+  return parsed.outcome;
 }
 
 }  // namespace

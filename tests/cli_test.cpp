@@ -82,3 +82,26 @@ TEST(cli, usage_errors_exit_2_and_help_exits_0) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(contains(help.out, "usage: rulebook")) << help.out;
 }
+
+TEST(cli_check, summarises_qiyang_with_its_base_and_its_figures) {
+  const auto r = run("check rules/qiyang-2019.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "files: rules/qiyang-2019.yaml extends rules/national-2017.yaml")) << r.out;
+  EXPECT_TRUE(contains(r.out, "team_size (1): team_size (rules/national-2017.yaml)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "living_per_day")) << r.out;
+  EXPECT_TRUE(contains(r.out, "100 from 2019-01-01")) << r.out;
+  EXPECT_TRUE(contains(r.out, "1.5 from 2019-01-01")) << r.out;
+  EXPECT_TRUE(contains(r.out, "county choice")) << r.out;
+}
+
+TEST(cli_check, a_broken_policy_exits_2_with_every_diagnostic) {
+  const auto r = run("check rules/national-2017.yaml tests/data/bad-policy/all-at-once.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.out, "national-2017: ")) << r.out;  // the good file is still summarised
+  EXPECT_TRUE(contains(r.out, "tests/data/bad-policy/all-at-once.yaml:22:30: error[not-available]: "
+                              "'days_in_village' is not known in a team_year rule"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "9 errors, 0 warnings")) << r.out;
+}
+
+TEST(cli_check, needs_a_policy) { EXPECT_EQ(run("check").exit_code, 2); }

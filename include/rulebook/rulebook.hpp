@@ -6,3 +6,4 @@
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/period.hpp"
+#include "rulebook/policy.hpp"

@@ -11,4 +11,8 @@ namespace rulebook::cli {
 /// `rulebook summary DATA [--period P]`: loads a county and prints what it holds.
 int run_summary(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
+/// `rulebook check POLICY…`: loads and checks each policy file (with the bases it
+/// extends) and prints every problem, or a summary of the policy.
+int run_check(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
 }  // namespace rulebook::cli

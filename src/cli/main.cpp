@@ -13,6 +13,9 @@ namespace {
 constexpr std::string_view usage = R"(usage: rulebook COMMAND [ARGS]
 
 commands:
+  check POLICY...             load and check policy files (and the bases they
+                              extend), report every problem, or summarise each:
+                              its files, rules by kind, parameters and their values
   summary DATA [--period P]   load a county (YAML file, YAML folder or CSV folder),
                               report every data error, or summarise it for period P
                               (2019, 2019-07, 2019-Q3, 2019-H2, 2019-07-01, FROM..TO;
@@ -33,6 +36,7 @@ int main(int argc, char** argv) {
   }
   const std::string_view command = args.front();
   const std::span<const std::string_view> rest(args.begin() + 1, args.end());
+  if (command == "check") return rulebook::cli::run_check(rest, std::cout, std::cerr);
   if (command == "summary") return rulebook::cli::run_summary(rest, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;

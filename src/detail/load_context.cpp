@@ -36,9 +36,14 @@ bool diagnostic_sink::has_errors() const noexcept { return rulebook::has_errors(
 
 void diagnostic_sink::add(severity level, std::string code, source_location where, std::string message,
                           std::string hint) {
-  diagnostic d{level, std::move(code), std::move(where), std::move(message), std::move(hint), {}};
-  auto file = std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return f->path() == d.where.file; });
-  if (file != files_.end()) d.source_line = std::string((*file)->line(d.where.line));
+  add(diagnostic{level, std::move(code), std::move(where), std::move(message), std::move(hint), {}});
+}
+
+void diagnostic_sink::add(diagnostic d) {
+  if (d.source_line.empty()) {
+    auto file = std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return f->path() == d.where.file; });
+    if (file != files_.end()) d.source_line = std::string((*file)->line(d.where.line));
+  }
   diagnostics_.push_back(std::move(d));
 }
 

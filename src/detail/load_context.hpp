@@ -18,6 +18,9 @@
 
 namespace rulebook::detail {
 
+/// Whether a field of an input must be given.
+enum class need { required, optional };
+
 /// One input file's text, split into lines for quoting.
 class source_file {
  public:
@@ -43,6 +46,9 @@ class diagnostic_sink {
 
   void error(std::string code, source_location where, std::string message, std::string hint = {});
   void warning(std::string code, source_location where, std::string message, std::string hint = {});
+  /// Adds a diagnostic made elsewhere (the expression checker's), quoting its
+  /// line when it has none.
+  void add(diagnostic d);
 
   [[nodiscard]] bool has_errors() const noexcept;
   [[nodiscard]] std::vector<diagnostic>& diagnostics() noexcept { return diagnostics_; }

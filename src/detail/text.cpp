@@ -1,5 +1,7 @@
 #include "detail/text.hpp"
 
+#include <algorithm>
+
 namespace rulebook::detail {
 
 char32_t next_code_point(std::string_view s, std::size_t& i) noexcept {
@@ -39,6 +41,25 @@ std::string pad(std::string_view s, int width, bool right_align) {
   out += s;
   if (!right_align && blanks > 0) out.append(static_cast<std::size_t>(blanks), ' ');
   return out;
+}
+
+int code_point_column(std::string_view line, int byte_column) noexcept {
+  const auto bytes = static_cast<std::size_t>(std::max(byte_column, 0));
+  const std::string_view head = line.substr(0, std::min(bytes, line.size()));
+  const auto continuation = [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; };
+  const auto points = std::count_if(head.begin(), head.end(), [&](char ch) { return !continuation(ch); });
+  const std::size_t past_end = bytes > line.size() ? bytes - line.size() : 0;
+  return static_cast<int>(points) + static_cast<int>(past_end) + 1;
+}
+
+std::optional<int> whole_number(std::string_view text, std::size_t max_digits) noexcept {
+  if (text.empty() || text.size() > max_digits) return std::nullopt;
+  int value = 0;
+  for (const char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    value = value * 10 + (ch - '0');
+  }
+  return value;
 }
 
 }  // namespace rulebook::detail
