@@ -19,7 +19,7 @@ configure_and_build() {  # dir, extra cmake args...
 case "${1:-}" in
   demo)
     configure_and_build build -DRULEBOOK_BUILD_TESTS=OFF -DRULEBOOK_BUILD_BENCH=OFF
-    ./build/rulebook summary examples/qiyang/county.yaml --period 2019
+    ./build/rulebook eval rules/qiyang-2019.yaml examples/qiyang/county.yaml --period 2019
     ;;
   test)
     configure_and_build build-test -DRULEBOOK_WERROR=ON
@@ -39,7 +39,7 @@ case "${1:-}" in
     cmake --install build-install >/dev/null
     cmake -S tests/find-package -B "$prefix/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     cmake --build "$prefix/consumer-build" -j "$jobs"
-    "$prefix/consumer-build/consumer" examples/qiyang/county.yaml
+    "$prefix/consumer-build/consumer" rules/qiyang-2019.yaml examples/qiyang/county.yaml
     ;;
   *)
     sed -n '2,7p' "$0" >&2

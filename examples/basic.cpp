@@ -4,23 +4,20 @@
 #include <rulebook/rulebook.hpp>
 
 int main() {
-  const auto loaded = rulebook::load_county("examples/qiyang/county.yaml");
-  if (!loaded) {  // every problem, each with file:line:column
-    std::cerr << rulebook::format(loaded.diagnostics);
-    return 2;
-  }
-  const rulebook::county& county = *loaded.value;
-  const rulebook::team& team = county.teams.front();
+  // Each file is checked whole when it loads; a bad one throws with every problem
+  // in it (rulebook::rule_file_error, rulebook::data_error), each at file:line:column.
+  const rulebook::program program = rulebook::compile(rulebook::load_policy_or_throw("rules/qiyang-2019.yaml"));
+  const rulebook::county county = rulebook::load_county_or_throw("examples/qiyang/county.yaml");
 
-  // 4 round trips × 2 legs × distance × 1.5 yuan/km, exact to the fen.
-  const auto rate = rulebook::money::parse("1.5");
-  const rulebook::money transport = rate * team.distance_km * 8;
-  // 100 yuan a month for a member who served 16 of July's 31 days, rounded once.
-  const auto july = rulebook::served_share(rulebook::date_range::from(rulebook::date(2019, 7, 16)), {2019, 7});
-  const auto communication = rulebook::money::yuan(100).mul_div(july.days, july.of, rulebook::rounding::half_up,
-                                                                rulebook::places::fen);
+  // Pure and const: one program may evaluate many counties on many threads at once.
+  const rulebook::results results = rulebook::evaluate(program, county, rulebook::period::of_year(2019));
 
-  std::cout << county.name << ": " << county.teams.size() << " teams, " << county.members.size() << " members\n"
-            << team.village << ", " << team.distance_km << " km: transport " << transport.to_string(2) << " yuan\n"
-            << "communication for 16 of 31 days: " << communication.to_string(2) << " yuan\n";
+  for (const rulebook::item_total& t : results.totals)  // exact money, never double
+    std::cout << t.item << ": owed " << t.owed.to_string(2) << ", paid " << t.paid.to_string(2) << '\n';
+
+  // Every amount and finding can say how it was reached.
+  for (const rulebook::entitlement& e : results.entitlements)
+    if (e.subject_id == "M006" && e.item == "transport" && e.slice.first == rulebook::date(2019, 4, 1))
+      std::cout << rulebook::explain(program, county, results, e);
+  std::cout << results.findings.size() << " findings, the first: " << results.findings.front().message << '\n';
 }

@@ -2,8 +2,10 @@
 #pragma once
 
 #include "rulebook/diagnostic.hpp"
+#include "rulebook/engine.hpp"
 #include "rulebook/load.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/period.hpp"
+#include "rulebook/result.hpp"
 #include "rulebook/policy.hpp"

@@ -15,4 +15,9 @@ int run_summary(std::span<const std::string_view> args, std::ostream& out, std::
 /// extends) and prints every problem, or a summary of the policy.
 int run_check(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
+/// `rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH]
+/// [--explain MEMBER[@YYYY-MM]] [--fail-on violation]`: evaluates a policy over a
+/// county and prints or writes the results.
+int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
 }  // namespace rulebook::cli

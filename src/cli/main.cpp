@@ -20,10 +20,22 @@ commands:
                               report every data error, or summarise it for period P
                               (2019, 2019-07, 2019-Q3, 2019-H2, 2019-07-01, FROM..TO;
                               default: every month the data covers)
+  eval POLICY DATA --period P evaluate policy POLICY over county DATA for period P:
+                              what each member and team was owed and paid, the
+                              duties not met (by responsible unit), the quota and
+                              the penalty ledger
+      --format table|json|csv   table for a terminal (default); json, every result
+                                (docs/results-schema.md); csv, one file per kind
+      --out PATH                write there instead of standard output (csv: a
+                                folder, required); an existing file is replaced
+                                only when the run succeeds
+      --explain MEMBER[@YYYY-MM]  after the report, how each amount and finding of
+                                the member (in that month) was reached
+      --fail-on violation       exit 1 when any finding is a violation
   help                        show this text
   version                     print the version
 
-exit codes: 0 ok, 2 bad input or usage
+exit codes: 0 ok, 1 violations found (eval --fail-on violation), 2 bad input or usage
 )";
 
 }  // namespace
@@ -38,6 +50,7 @@ int main(int argc, char** argv) {
   const std::span<const std::string_view> rest(args.begin() + 1, args.end());
   if (command == "check") return rulebook::cli::run_check(rest, std::cout, std::cerr);
   if (command == "summary") return rulebook::cli::run_summary(rest, std::cout, std::cerr);
+  if (command == "eval") return rulebook::cli::run_eval(rest, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;
     return 0;

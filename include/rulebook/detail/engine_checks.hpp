@@ -1,0 +1,859 @@
+// Internal: the evaluator's checks — the duties a policy sets besides amounts
+// owed. Each kind of rule looks at the county's facts over the evaluated
+// period and appends a `finding` for each failure:
+//
+//   minimum     insurance cover on every day served; a health check each year served
+//   kit         each item on hand on every day the holder exists
+//   obligation  visits and meetings counted per month, quarter, half-year or year
+//   team_size   the fewest members serving in a team
+//   term        the shortest joined service, judged when it ends
+//   attendance  days in the village each month or year
+//
+// Also the figures every stage reads (`at_least`, `times`, `share`, `points`,
+// `cap`: expressions over parameters only, evaluated with the values in force
+// on a day) and `explain` for a finding. Included by engine_impl.hpp.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "rulebook/detail/engine_context.hpp"
+#include "rulebook/expr.hpp"
+#include "rulebook/model.hpp"
+#include "rulebook/money.hpp"
+#include "rulebook/period.hpp"
+#include "rulebook/policy.hpp"
+#include "rulebook/result.hpp"
+
+namespace rulebook::detail {
+
+// ---- figures: expressions over parameters only ---------------------------------------
+
+/// The parameters `e` reads, each once, in order of first appearance.
+[[nodiscard]] inline std::vector<const parameter*> parameters_read(const policy& p, const expression& e) {
+  std::vector<const parameter*> out;
+  const auto names = p.names.entries();
+  for (const std::size_t slot : e.slots_used()) {
+    if (slot >= names.size()) continue;
+    if (const parameter* q = p.find_parameter(names[slot].name)) out.push_back(q);
+  }
+  return out;
+}
+
+/// Evaluates a figure a rule names (`at_least`, `times`, `share`, `points`, `cap`)
+/// with every parameter it reads at the value in force on `day`. Figures read no
+/// inputs (the checker allows only parameters and literals in them).
+[[nodiscard]] inline value figure_on(const policy& p, const expression& e, date day) {
+  std::vector<value> slots(p.names.size());
+  const auto names = p.names.entries();
+  for (const std::size_t slot : e.slots_used()) {
+    const parameter* q = slot < names.size() ? p.find_parameter(names[slot].name) : nullptr;
+    if (q == nullptr) throw evaluation_error("'" + e.text() + "' reads an input where a figure may read only parameters");
+    const std::optional<value> v = q->slot_value_on(day);
+    if (!v) throw evaluation_error("parameter '" + q->id + "' has no value in force on " + to_string(day));
+    slots[slot] = *v;
+  }
+  return e.evaluate(slots);
+}
+
+[[nodiscard]] inline money money_figure_on(const policy& p, const expression& e, date day) {
+  return figure_on(p, e, day).as_money();
+}
+
+[[nodiscard]] inline decimal number_figure_on(const policy& p, const expression& e, date day) {
+  return figure_on(p, e, day).as_number();
+}
+
+/// Adds to `cuts` each day inside `range` (after its first) on which a
+/// parameter `e` reads takes a new value: the figure is constant between cuts.
+inline void add_figure_cuts(const policy& p, const expression& e, const date_range& range, std::vector<date>& cuts) {
+  for (const parameter* q : parameters_read(p, e))
+    for (const dated_value& v : q->values)
+      if (range.first < v.since && v.since <= range.last) cuts.push_back(v.since);
+}
+
+// ---- day arithmetic -------------------------------------------------------------------
+
+[[nodiscard]] inline date next_day(date d) { return d + boost::gregorian::days(1); }
+[[nodiscard]] inline date prev_day(date d) { return d - boost::gregorian::days(1); }
+
+/// Splits `range` into consecutive pieces at `cuts` (each cut is the first day of
+/// a new piece; cuts outside the range are ignored).
+[[nodiscard]] inline std::vector<date_range> split_at(const date_range& range, std::vector<date> cuts) {
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::vector<date_range> out;
+  date first = range.first;
+  for (const date c : cuts) {
+    if (c <= first || c > range.last) continue;
+    out.push_back({first, prev_day(c)});
+    first = c;
+  }
+  out.push_back({first, range.last});
+  return out;
+}
+
+/// Adds the cut days a range's ends make: its first day and the day after its last.
+inline void add_range_cuts(const date_range& r, std::vector<date>& cuts) {
+  cuts.push_back(r.first);
+  if (!r.open_ended()) cuts.push_back(next_day(r.last));
+}
+
+/// Joins ranges that overlap or touch; the result is sorted.
+[[nodiscard]] inline std::vector<date_range> join_ranges(std::vector<date_range> ranges) {
+  std::sort(ranges.begin(), ranges.end(), [](const date_range& a, const date_range& b) { return a.first < b.first; });
+  std::vector<date_range> out;
+  for (const date_range& r : ranges) {
+    if (!out.empty() && (out.back().open_ended() || r.first <= next_day(out.back().last))) {
+      out.back().last = std::max(out.back().last, r.last);
+    } else {
+      out.push_back(r);
+    }
+  }
+  return out;
+}
+
+/// Text of a range as findings print it: `2019-07-01..2019-07-31`.
+[[nodiscard]] inline std::string range_text(const date_range& r) {
+  return to_string(r.first) + ".." + to_string(r.last);
+}
+
+/// "1 visit", "0 visits".
+[[nodiscard]] inline std::string count_text(const decimal& n, std::string_view noun) {
+  std::string out = n.to_string() + " " + std::string(noun);
+  if (n != decimal::from_int(1)) out += "s";
+  return out;
+}
+
+[[nodiscard]] inline std::string count_text(long long n, std::string_view noun) {
+  return count_text(decimal::from_int(n), noun);
+}
+
+/// The findings' severity for a rule.
+[[nodiscard]] inline finding_severity severity_of(const rule& r) {
+  return r.severity == rule_severity::advisory ? finding_severity::advisory : finding_severity::violation;
+}
+
+/// A member's service joined where one stretch begins the day after another
+/// ends (a move between teams does not break it), by date.
+[[nodiscard]] inline std::vector<date_range> joined_service(const county_index& index, std::size_t m) {
+  std::vector<date_range> ranges;
+  for (const served_stretch& s : index.service_of(m)) ranges.push_back(s.range);
+  return join_ranges(std::move(ranges));
+}
+
+/// Who served in each team and when: built once per evaluation so that the
+/// checks look at a team's own members, never at the whole county per team.
+struct team_rosters {
+  struct stint {
+    std::size_t member = 0;
+    date_range range;
+  };
+  std::vector<std::vector<stint>> by_team;  // by team index, in member order
+
+  explicit team_rosters(const county_index& index) : by_team(index.data().teams.size()) {
+    for (std::size_t m = 0; m < index.data().members.size(); ++m)
+      for (const served_stretch& s : index.service_of(m)) by_team[s.team].push_back({m, s.range});
+  }
+
+  /// The days of `range` on which at least one member served in `team`, joined.
+  [[nodiscard]] std::vector<date_range> active_days(std::size_t team, const date_range& range) const {
+    std::vector<date_range> ranges;
+    for (const stint& s : by_team[team])
+      if (const auto o = overlap(s.range, range)) ranges.push_back(*o);
+    return join_ranges(std::move(ranges));
+  }
+
+  /// How many members served in `team` on `day`.
+  [[nodiscard]] int serving(std::size_t team, date day) const {
+    int n = 0;
+    for (const stint& s : by_team[team]) n += s.range.contains(day) ? 1 : 0;
+    return n;
+  }
+
+  /// Members who served in `team` on at least one day of `range`, each once, by index.
+  [[nodiscard]] std::vector<std::size_t> members(std::size_t team, const date_range& range) const {
+    std::vector<std::size_t> out;
+    for (const stint& s : by_team[team])
+      if (overlap(s.range, range) && (out.empty() || out.back() != s.member)) out.push_back(s.member);
+    return out;
+  }
+};
+
+/// The calendar slices of `every` that lie wholly inside `within`, in order.
+/// Obligations and attendance judge only whole slices: a quarter cut by the
+/// evaluated period (2019-08-15..2019-12-31 holds only part of Q3) is not over
+/// inside it, so its count is not yet final and is not judged.
+[[nodiscard]] inline std::vector<date_range> whole_slices(every_period every, const date_range& within) {
+  std::vector<date_range> out;
+  const int first_year = static_cast<int>(within.first.year());
+  const int last_year = static_cast<int>(within.last.year());
+  for (int y = first_year; y <= last_year; ++y) {
+    std::vector<period> in_year;
+    switch (every) {
+      case every_period::month:
+        for (int m = 1; m <= 12; ++m) in_year.push_back(period::of_month(y, m));
+        break;
+      case every_period::quarter:
+        for (int q = 1; q <= 4; ++q) in_year.push_back(period::of_quarter(y, q));
+        break;
+      case every_period::half_year:
+        for (int h = 1; h <= 2; ++h) in_year.push_back(period::of_half_year(y, h));
+        break;
+      case every_period::year: in_year.push_back(period::of_year(y)); break;
+    }
+    for (const period& s : in_year)
+      if (within.first <= s.first() && s.last() <= within.last) out.push_back(s.range);
+  }
+  return out;
+}
+
+/// The label of a slice: `2019-Q3`, `2019-H1`, `2019-07`, `2019`.
+[[nodiscard]] inline std::string slice_label(every_period every, const date_range& s) {
+  const int y = static_cast<int>(s.first.year());
+  const int m = static_cast<int>(s.first.month());
+  switch (every) {
+    case every_period::month: return period::of_month(y, m).label();
+    case every_period::quarter: return period::of_quarter(y, (m - 1) / 3 + 1).label();
+    case every_period::half_year: return period::of_half_year(y, (m - 1) / 6 + 1).label();
+    case every_period::year: return period::of_year(y).label();
+  }
+  return range_text(s);
+}
+
+/// Orders the findings from `first` on by subject, keeping each subject's slices
+/// in date order: loops that walk slice by slice report subject by subject.
+inline void order_by_subject(std::vector<finding>& out, std::size_t first) {
+  std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+                   [](const finding& a, const finding& b) { return a.subject_id < b.subject_id; });
+}
+
+// ---- minimum ----------------------------------------------------------------------------
+
+/// Accident-insurance cover on every day served (`of: insurance_cover, each: day_served`):
+/// on each day some single policy in force must cover at least the minimum in force
+/// that day (policies are not added together). One finding per maximal run of failing days.
+inline void check_cover_each_day(const eval_context& ctx, const rule& r, const minimum_rule& body,
+                                 std::vector<finding>& out) {
+  const date_range within = ctx.evaluated.range;
+  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
+    const member& m = ctx.data.members[mi];
+    std::vector<date> cuts;
+    std::vector<date_range> served;
+    for (const served_stretch& s : ctx.index.service_of(mi))
+      if (const auto o = overlap(s.range, within)) {
+        served.push_back(*o);
+        add_range_cuts(*o, cuts);
+      }
+    if (served.empty()) continue;
+    served = join_ranges(std::move(served));
+    for (const insurance_policy& ip : m.insurance) add_range_cuts({ip.from, ip.to}, cuts);
+    add_figure_cuts(ctx.rules, body.at_least, within, cuts);
+
+    struct run {
+      date_range days;
+      money worst_best;  // the lowest of the days' best covers
+      money threshold;   // the highest minimum in force in the run
+    };
+    std::vector<run> runs;
+    for (const date_range& piece : split_at(within, cuts)) {
+      const date day = piece.first;
+      const bool serving = std::any_of(served.begin(), served.end(), [&](const date_range& s) { return s.contains(day); });
+      if (!serving) continue;
+      const money minimum = money_figure_on(ctx.rules, body.at_least, day);
+      money best;
+      for (const insurance_policy& ip : m.insurance)
+        if (ip.from <= day && day <= ip.to) best = std::max(best, ip.cover);
+      if (best >= minimum) continue;
+      if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
+        runs.back().days.last = piece.last;
+        runs.back().worst_best = std::min(runs.back().worst_best, best);
+        runs.back().threshold = std::max(runs.back().threshold, minimum);
+      } else {
+        runs.push_back({piece, best, minimum});
+      }
+    }
+    for (const run& gap : runs) {
+      const std::optional<std::size_t> t = ctx.index.team_on(mi, gap.days.first);
+      const team* tm = t ? &ctx.data.teams[*t] : nullptr;
+      finding f;
+      f.rule = r.id;
+      f.kind = r.kind;
+      f.subject = subject_kind::member;
+      f.subject_id = m.id;
+      f.responsible_unit = ctx.responsible_unit(r, &m, tm);
+      f.severity = severity_of(r);
+      f.slice = gap.days;
+      f.expected = gap.threshold.to_string();
+      f.actual = gap.worst_best.to_string();
+      f.message = m.id + " served " + std::to_string(gap.days.days()) + " days (" + range_text(gap.days) +
+                  ") without a single accident-insurance policy in force with cover of at least " +
+                  gap.threshold.to_string() + " yuan; " +
+                  (gap.worst_best == money() ? std::string("no policy was in force")
+                                             : "the best cover in force was " + gap.worst_best.to_string() + " yuan");
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+/// A health check each calendar year served (`of: health_check_cost, each: year_served`):
+/// a check dated in that year must cost at least the minimum in force on the last
+/// day of the year's part of the period. One finding per member and year. (With
+/// `of: insurance_cover, each: year_served`: a policy in force on some day served
+/// in the year must cover the minimum.)
+inline void check_best_each_year(const eval_context& ctx, const rule& r, const minimum_rule& body,
+                                 std::vector<finding>& out) {
+  const date_range within = ctx.evaluated.range;
+  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
+    const member& m = ctx.data.members[mi];
+    for (const int y : ctx.evaluated.years()) {
+      const period year = period::of_year(y);
+      const auto slice = overlap(year.range, within);
+      if (!slice || ctx.index.days_served(mi, *slice) == 0) continue;
+      const money minimum = money_figure_on(ctx.rules, body.at_least, slice->last);
+      std::optional<money> best;
+      if (body.of == minimum_measure::health_check_cost) {
+        for (const health_check& h : m.health_checks)
+          if (static_cast<int>(h.on.year()) == y && (!best || h.cost > *best)) best = h.cost;
+      } else {
+        // Insurance once a year: a policy in force on some day served in the year.
+        for (const insurance_policy& ip : m.insurance)
+          for (const served_stretch& st : ctx.index.service_of(mi))
+            if (const auto o = overlap(st.range, *slice); o && overlap(*o, {ip.from, ip.to}) && (!best || ip.cover > *best))
+              best = ip.cover;
+      }
+      if (best && *best >= minimum) continue;
+      const std::string what = body.of == minimum_measure::health_check_cost ? "health check" : "accident-insurance policy";
+      const std::string measure = body.of == minimum_measure::health_check_cost ? " cost " : " covered ";
+      date last_served = slice->first;
+      for (const served_stretch& s : ctx.index.service_of(mi))
+        if (const auto o = overlap(s.range, *slice)) last_served = std::max(last_served, o->last);
+      const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
+      finding f;
+      f.rule = r.id;
+      f.kind = r.kind;
+      f.subject = subject_kind::member;
+      f.subject_id = m.id;
+      f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
+      f.severity = severity_of(r);
+      f.slice = *slice;
+      f.expected = minimum.to_string();
+      f.actual = best ? best->to_string() : "none";
+      f.message = best ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best->to_string() +
+                             " yuan, less than the " + minimum.to_string() + " yuan required"
+                       : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
+                             minimum.to_string() + " yuan required)";
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+// ---- kit -------------------------------------------------------------------------------
+
+/// Each item on hand (`since` ≤ day ≤ `until`) on every day of `days`: appends the
+/// runs of days without it.
+[[nodiscard]] inline std::vector<date_range> days_without(const std::vector<kit_holding>& kit, std::string_view item,
+                                                          const std::vector<date_range>& days) {
+  std::vector<date_range> held;
+  for (const kit_holding& k : kit)
+    if (k.item == item) held.push_back(k.until ? date_range{k.since, *k.until} : date_range::from(k.since));
+  held = join_ranges(std::move(held));
+  std::vector<date_range> missing;
+  for (const date_range& d : days) {
+    date first = d.first;
+    for (const date_range& h : held) {
+      if (h.last < first || h.first > d.last) continue;
+      if (h.first > first) missing.push_back({first, prev_day(h.first)});
+      if (h.last >= d.last) {
+        first = next_day(d.last);
+        break;
+      }
+      first = next_day(h.last);
+    }
+    if (first <= d.last) missing.push_back({first, d.last});
+  }
+  return join_ranges(std::move(missing));
+}
+
+inline void check_kit(const eval_context& ctx, const team_rosters& rosters, const rule& r, const kit_rule& body,
+                      std::vector<finding>& out) {
+  const date_range within = ctx.evaluated.range;
+  auto report = [&](const kit_item& item, const date_range& run, subject_kind kind, const std::string& id,
+                    const member* m, const team* t) {
+    finding f;
+    f.rule = r.id;
+    f.kind = r.kind;
+    f.subject = kind;
+    f.subject_id = id;
+    f.responsible_unit = ctx.responsible_unit(r, m, t);
+    // The item's level decides, not the rule's severity: 提倡 (advised) items are advisories.
+    f.severity = item.level == kit_level::advised ? finding_severity::advisory : finding_severity::violation;
+    f.slice = run;
+    f.expected = item.item;
+    f.actual = "missing";
+    f.message = id + " had no " + item.item + " (" + item.title.en + ", " + item.title.zh + ") on hand for " +
+                std::to_string(run.days()) + " days (" + range_text(run) + ")";
+    out.push_back(std::move(f));
+  };
+  if (body.holder == kit_holder::team) {
+    for (std::size_t ti = 0; ti < ctx.data.teams.size(); ++ti) {
+      const team& t = ctx.data.teams[ti];
+      const std::vector<date_range> active = rosters.active_days(ti, within);
+      if (active.empty()) continue;
+      for (const kit_item& item : body.items)
+        for (const date_range& run : days_without(t.kit, item.item, active))
+          report(item, run, subject_kind::team, t.id, nullptr, &t);
+    }
+    return;
+  }
+  // `for: member`: the data records kit by team, so a member holds what the team
+  // they serve in that day holds.
+  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
+    const member& m = ctx.data.members[mi];
+    for (const kit_item& item : body.items) {
+      std::vector<date_range> missing;
+      for (const served_stretch& s : ctx.index.service_of(mi))
+        if (const auto o = overlap(s.range, within)) {
+          const auto gaps = days_without(ctx.data.teams[s.team].kit, item.item, {*o});
+          missing.insert(missing.end(), gaps.begin(), gaps.end());
+        }
+      for (const date_range& run : join_ranges(std::move(missing))) {
+        const auto t = ctx.index.team_on(mi, run.first);
+        report(item, run, subject_kind::member, m.id, &m, t ? &ctx.data.teams[*t] : nullptr);
+      }
+    }
+  }
+}
+
+// ---- obligation -------------------------------------------------------------------------
+
+/// A subject of an obligation in one slice: a team, a (unit, team) pair or a
+/// member, with the members whose presence makes it exist.
+struct obligation_subject_in_slice {
+  subject_kind kind = subject_kind::team;
+  std::string id;                    // T04, U08/T04 (unit/team), M035
+  std::string unit;                  // the pair's unit, or empty
+  std::size_t team = 0;              // the team (a member: unused)
+  std::vector<std::size_t> members;  // members who make it exist: the team's, the pair unit's, or the member
+};
+
+/// The keys a meeting's attendee makes it match, on the meeting's day: the
+/// member (`m:M035`), the team (`t:T07`) and the pair of unit and team (`p:U05/T07`).
+inline void add_attendance_keys(const eval_context& ctx, std::size_t m, date on, std::set<std::string>& keys) {
+  const member& who = ctx.data.members[m];
+  keys.insert("m:" + who.id);
+  if (const auto t = ctx.index.team_on(m, on)) {
+    const std::string& team_id = ctx.data.teams[*t].id;
+    keys.insert("t:" + team_id);
+    keys.insert("p:" + who.unit + "/" + team_id);
+  }
+}
+
+/// Counts the events of each subject of `every` slice wholly inside the period
+/// (see `whole_slices`); fewer than `times` (in force on the slice's last day) is
+/// a finding. An event counts for a subject when it matches it on a day the
+/// subject exists: a visit when it is of the right kind to the subject's team
+/// (for a pair, by the pair's unit; for a member, the member's team that day); a
+/// meeting when an attendee belongs to the subject that day.
+inline void check_obligation(const eval_context& ctx, const team_rosters& rosters, const rule& r,
+                             const obligation_rule& body, std::vector<finding>& out) {
+  const county& c = ctx.data;
+  const bool leaders_only = std::holds_alternative<meeting_kind>(body.event) &&
+                            std::get<meeting_kind>(body.event) == meeting_kind::leaders;
+  // 队长会议: only members who lead a team are its subjects and count as attending.
+  auto counts_as_member = [&](std::size_t m) { return !leaders_only || leads_team(c.members[m].role); };
+  const bool of_visits = std::holds_alternative<visitor_role>(body.event);
+  const std::string noun = of_visits ? "visit" : "meeting";
+
+  const std::size_t first_finding = out.size();
+  std::map<std::string_view, std::vector<const visit*>> visits_to;  // by team id
+  if (of_visits)
+    for (const visit& v : c.visits)
+      if (v.visitor == std::get<visitor_role>(body.event)) visits_to[v.team].push_back(&v);
+
+  for (const date_range& slice : whole_slices(body.every, ctx.evaluated.range)) {
+    std::vector<obligation_subject_in_slice> subjects;
+    for (std::size_t ti = 0; ti < c.teams.size() && body.for_each != obligation_subject::member; ++ti) {
+      std::vector<std::size_t> members;
+      for (const std::size_t m : rosters.members(ti, slice))
+        if (counts_as_member(m)) members.push_back(m);
+      if (members.empty()) continue;
+      const std::string& team_id = c.teams[ti].id;
+      if (body.for_each == obligation_subject::team) {
+        subjects.push_back({subject_kind::team, team_id, {}, ti, std::move(members)});
+      } else if (body.for_each == obligation_subject::unit_team) {
+        std::map<std::string, std::vector<std::size_t>> by_unit;  // by unit id
+        for (const std::size_t m : members) by_unit[c.members[m].unit].push_back(m);
+        for (auto& [unit, of_unit] : by_unit)
+          subjects.push_back({subject_kind::unit, unit + "/" + team_id, unit, ti, std::move(of_unit)});
+      } else {  // sponsor_team: the lead unit, then each other sponsor unit
+        std::vector<std::string> units{c.teams[ti].lead_unit};
+        for (const std::string& u : c.teams[ti].sponsor_units)
+          if (std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);
+        for (const std::string& u : units) subjects.push_back({subject_kind::unit, u + "/" + team_id, u, ti, members});
+      }
+    }
+    if (body.for_each == obligation_subject::member)
+      for (std::size_t mi = 0; mi < c.members.size(); ++mi)
+        if (counts_as_member(mi) && ctx.index.days_served(mi, slice) > 0)
+          subjects.push_back({subject_kind::member, c.members[mi].id, {}, 0, {mi}});
+
+    // Each meeting of the slice, as the keys of those who attended it.
+    std::vector<std::set<std::string>> meetings;
+    if (!of_visits)
+      for (const meeting& mt : c.meetings) {
+        if (mt.kind != std::get<meeting_kind>(body.event) || !slice.contains(mt.on)) continue;
+        std::set<std::string> keys;
+        for (const std::string& id : mt.attendees)
+          if (const auto m = ctx.index.member(id); m && counts_as_member(*m) && ctx.index.team_on(*m, mt.on))
+            add_attendance_keys(ctx, *m, mt.on, keys);
+        meetings.push_back(std::move(keys));
+      }
+
+    const decimal times = number_figure_on(ctx.rules, body.times, slice.last);
+    for (const obligation_subject_in_slice& s : subjects) {
+      const bool is_member = s.kind == subject_kind::member;
+      long long count = 0;
+      if (of_visits) {
+        // The teams whose visits may count: the subject's, or each the member served in.
+        std::vector<std::size_t> teams{s.team};
+        if (is_member) {
+          teams.clear();
+          for (const served_stretch& st : ctx.index.service_of(s.members.front()))
+            if (overlap(st.range, slice) && std::find(teams.begin(), teams.end(), st.team) == teams.end())
+              teams.push_back(st.team);
+        }
+        for (const std::size_t ti : teams) {
+          const auto it = visits_to.find(c.teams[ti].id);
+          if (it == visits_to.end()) continue;
+          for (const visit* v : it->second) {
+            if (!slice.contains(v->on) || (!s.unit.empty() && v->unit != s.unit)) continue;
+            const bool present = std::any_of(s.members.begin(), s.members.end(), [&](std::size_t m) {
+              const auto t = ctx.index.team_on(m, v->on);
+              return t && *t == ti;
+            });
+            if (present) ++count;
+          }
+        }
+      } else {
+        // A team or a sponsor's pair: anyone of the team; a dispatching pair: one of the unit's members there.
+        const std::string key = is_member                                          ? "m:" + s.id
+                                : body.for_each == obligation_subject::unit_team ? "p:" + s.id
+                                                                                 : "t:" + c.teams[s.team].id;
+        for (const std::set<std::string>& keys : meetings) count += keys.contains(key) ? 1 : 0;
+      }
+      if (decimal::from_int(count) >= times) continue;
+
+      const team* t = nullptr;
+      const member* m = nullptr;
+      if (is_member) {
+        m = &c.members[s.members.front()];
+        date last_served = slice.first;
+        for (const served_stretch& st : ctx.index.service_of(s.members.front()))
+          if (const auto o = overlap(st.range, slice)) last_served = std::max(last_served, o->last);
+        if (const auto ti = ctx.index.team_on(s.members.front(), last_served)) t = &c.teams[*ti];
+      } else {
+        t = &c.teams[s.team];
+      }
+      finding f;
+      f.rule = r.id;
+      f.kind = r.kind;
+      f.subject = s.kind;
+      f.subject_id = s.id;
+      // A pair's own unit answers where the rule names the dispatching or sponsor units.
+      f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
+                                               r.responsible == responsible_party::sponsor_units)
+                               ? s.unit
+                               : ctx.responsible_unit(r, m, t);
+      f.severity = severity_of(r);
+      f.slice = slice;
+      f.expected = count_text(times, noun);
+      f.actual = count_text(count, noun);
+      f.message = r.title.en + ": " + s.id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
+                  slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
+      out.push_back(std::move(f));
+    }
+  }
+  order_by_subject(out, first_finding);
+}
+
+// ---- team_size, term, attendance -----------------------------------------------------------
+
+/// On each day a team has anyone serving, at least `at_least` must serve; one
+/// finding per team and run of days below it, with the fewest serving in the run.
+inline void check_team_size(const eval_context& ctx, const team_rosters& rosters, const rule& r,
+                            const team_size_rule& body, std::vector<finding>& out) {
+  const date_range within = ctx.evaluated.range;
+  for (std::size_t ti = 0; ti < ctx.data.teams.size(); ++ti) {
+    const team& t = ctx.data.teams[ti];
+    const std::vector<date_range> active = rosters.active_days(ti, within);
+    if (active.empty()) continue;
+    std::vector<date> cuts;
+    for (const date_range& a : active) add_range_cuts(a, cuts);
+    for (const team_rosters::stint& s : rosters.by_team[ti]) add_range_cuts(s.range, cuts);
+    add_figure_cuts(ctx.rules, body.at_least, within, cuts);
+    struct run {
+      date_range days;
+      int fewest;
+      decimal threshold;
+    };
+    std::vector<run> runs;
+    for (const date_range& piece : split_at(within, cuts)) {
+      const int n = rosters.serving(ti, piece.first);
+      if (n == 0) continue;  // the team had nobody: not judged
+      const decimal minimum = number_figure_on(ctx.rules, body.at_least, piece.first);
+      if (decimal::from_int(n) >= minimum) continue;
+      if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
+        runs.back().days.last = piece.last;
+        runs.back().fewest = std::min(runs.back().fewest, n);
+        runs.back().threshold = std::max(runs.back().threshold, minimum);
+      } else {
+        runs.push_back({piece, n, minimum});
+      }
+    }
+    for (const run& small : runs) {
+      finding f;
+      f.rule = r.id;
+      f.kind = r.kind;
+      f.subject = subject_kind::team;
+      f.subject_id = t.id;
+      f.responsible_unit = ctx.responsible_unit(r, nullptr, &t);
+      f.severity = severity_of(r);
+      f.slice = small.days;
+      f.expected = count_text(small.threshold, "member");
+      f.actual = count_text(small.fewest, "member");
+      f.message = t.id + " had " + count_text(small.fewest, "member") + " serving on " +
+                  std::to_string(small.days.days()) + " days (" + range_text(small.days) + "), fewer than " +
+                  small.threshold.to_string();
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+/// `d` plus `months` calendar months, the day kept or, past the month's end, its last day.
+[[nodiscard]] inline date add_months(date d, long long months) {
+  const long long index = static_cast<long long>(d.year()) * 12 + (static_cast<long long>(d.month()) - 1) + months;
+  const int y = static_cast<int>(index / 12);
+  const int m = static_cast<int>(index % 12) + 1;
+  return make_date(y, m, std::min(static_cast<int>(d.day()), days_in_month(y, m)));
+}
+
+/// Service that ended within the period must have lasted `at_least_years` (begun
+/// 2017-09-01, two years run to 2019-08-31). Service still open is not judged.
+inline void check_term(const eval_context& ctx, const rule& r, const term_rule& body, std::vector<finding>& out) {
+  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
+    const member& m = ctx.data.members[mi];
+    for (const date_range& served : joined_service(ctx.index, mi)) {
+      if (served.open_ended() || !ctx.evaluated.contains(served.last)) continue;
+      const decimal years = number_figure_on(ctx.rules, body.at_least_years, served.last);
+      // A fraction of a year counts in whole months (1.5 years = 18 months).
+      const long long months = years.mul(decimal::from_int(12), rounding::floor, 0).raw() / decimal::one;
+      const date due = prev_day(add_months(served.first, months));
+      if (served.last >= due) continue;
+      const auto t = ctx.index.team_on(mi, served.last);
+      finding f;
+      f.rule = r.id;
+      f.kind = r.kind;
+      f.subject = subject_kind::member;
+      f.subject_id = m.id;
+      f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
+      f.severity = severity_of(r);
+      f.slice = served;
+      f.expected = count_text(years, "year");
+      f.actual = count_text(served.days(), "day");
+      f.message = m.id + " served " + std::to_string(served.days()) + " days (" + range_text(served) +
+                  "); a term of " + count_text(years, "year") + " would have run to " + to_string(due);
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+/// Days in the village each month or year served: `days_in_village` plus
+/// `days_away_on_duty` up to the cap must reach `at_least`, scaled for a period
+/// served in part by days served / days in the period, rounded down. Only whole
+/// months or years inside the evaluated period are judged (see `whole_slices`).
+inline void check_attendance(const eval_context& ctx, const rule& r, const attendance_rule& body,
+                             std::vector<finding>& out) {
+  const std::size_t first_finding = out.size();
+  std::map<std::string_view, std::vector<const month_record*>> records;
+  for (const month_record& rec : ctx.data.months) records[rec.member].push_back(&rec);
+  for (const date_range& slice : whole_slices(body.each, ctx.evaluated.range)) {
+    const decimal minimum = number_figure_on(ctx.rules, body.at_least, slice.last);
+    const decimal cap = body.days_away_counted_up_to
+                            ? number_figure_on(ctx.rules, *body.days_away_counted_up_to, slice.last)
+                            : decimal();
+    for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
+      const member& m = ctx.data.members[mi];
+      const int served = ctx.index.days_served(mi, slice);
+      if (served == 0) continue;
+      long long in_village = 0;
+      long long away = 0;
+      if (const auto it = records.find(m.id); it != records.end())
+        for (const month_record* rec : it->second)
+          if (slice.contains(rec->month.first_day())) {
+            in_village += rec->days_in_village;
+            away += rec->days_away_on_duty;
+          }
+      const decimal counted = decimal::from_int(in_village) + std::min(decimal::from_int(away), cap);
+      const decimal due = minimum.mul_div(served, slice.days(), rounding::floor, 0);
+      if (counted >= due) continue;
+      const auto t = ctx.index.team_on(mi, slice.last);
+      finding f;
+      f.rule = r.id;
+      f.kind = r.kind;
+      f.subject = subject_kind::member;
+      f.subject_id = m.id;
+      f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
+      f.severity = severity_of(r);
+      f.slice = slice;
+      f.expected = count_text(due, "day");
+      f.actual = count_text(counted, "day");
+      f.message = m.id + " counted " + count_text(counted, "day") + " in the village in " +
+                  slice_label(body.each, slice) + ", at least " + count_text(due, "day") + " required" +
+                  (served < slice.days() ? " (" + std::to_string(served) + " of " + std::to_string(slice.days()) +
+                                               " days served)"
+                                         : std::string());
+      out.push_back(std::move(f));
+    }
+  }
+  order_by_subject(out, first_finding);
+}
+
+// ---- the stage -------------------------------------------------------------------------------
+
+/// Appends the findings of every minimum, kit, obligation, team_size, term and
+/// attendance rule, in rule order, then by subject and date.
+inline void evaluate_checks(const eval_context& ctx, results& r) {
+  const team_rosters rosters(ctx.index);
+  for (const rule& rl : ctx.rules.rules) {
+    if (const auto* b = std::get_if<minimum_rule>(&rl.body)) {
+      // A health check is an event, not a state in force: `each: day_served` cannot
+      // hold for it day by day, so it is judged once a year served as well.
+      if (b->of == minimum_measure::insurance_cover && b->each == minimum_each::day_served)
+        check_cover_each_day(ctx, rl, *b, r.findings);
+      else
+        check_best_each_year(ctx, rl, *b, r.findings);
+    } else if (const auto* k = std::get_if<kit_rule>(&rl.body)) {
+      check_kit(ctx, rosters, rl, *k, r.findings);
+    } else if (const auto* o = std::get_if<obligation_rule>(&rl.body)) {
+      check_obligation(ctx, rosters, rl, *o, r.findings);
+    } else if (const auto* ts = std::get_if<team_size_rule>(&rl.body)) {
+      check_team_size(ctx, rosters, rl, *ts, r.findings);
+    } else if (const auto* tr = std::get_if<term_rule>(&rl.body)) {
+      check_term(ctx, rl, *tr, r.findings);
+    } else if (const auto* a = std::get_if<attendance_rule>(&rl.body)) {
+      check_attendance(ctx, rl, *a, r.findings);
+    }
+  }
+}
+
+/// Orders findings by the rule order of the policy, keeping each rule's own
+/// order (stable). Run once every stage that finds has run, before anything
+/// refers to findings by index (penalty charges).
+inline void order_findings_by_rule(const policy& p, results& r) {
+  std::map<std::string_view, std::size_t> position;
+  for (std::size_t i = 0; i < p.rules.size(); ++i) position.emplace(p.rules[i].id, i);
+  std::stable_sort(r.findings.begin(), r.findings.end(), [&](const finding& a, const finding& b) {
+    const auto pa = position.find(a.rule);
+    const auto pb = position.find(b.rule);
+    const std::size_t ia = pa == position.end() ? p.rules.size() : pa->second;
+    const std::size_t ib = pb == position.end() ? p.rules.size() : pb->second;
+    return ia < ib;
+  });
+}
+
+// ---- explain ---------------------------------------------------------------------------------
+
+/// The figure a rule judges by, with the key it is written under, when it has one.
+struct rule_figure {
+  std::string_view key;
+  const expression* figure = nullptr;
+};
+
+[[nodiscard]] inline rule_figure figure_of(const rule& r) {
+  if (const auto* b = std::get_if<minimum_rule>(&r.body)) return {"at_least", &b->at_least};
+  if (const auto* b = std::get_if<obligation_rule>(&r.body)) return {"times", &b->times};
+  if (const auto* b = std::get_if<team_size_rule>(&r.body)) return {"at_least", &b->at_least};
+  if (const auto* b = std::get_if<term_rule>(&r.body)) return {"at_least_years", &b->at_least_years};
+  if (const auto* b = std::get_if<attendance_rule>(&r.body)) return {"at_least", &b->at_least};
+  if (const auto* b = std::get_if<quota_rule>(&r.body)) return {"share", &b->share};
+  if (const auto* b = std::get_if<allowance_rule>(&r.body)) return {"amount", &b->amount};
+  return {};
+}
+
+/// Says why `f` was raised: the rule, its title and source (a county choice
+/// flagged), the figure it judges by with each parameter's value in force and the
+/// date it took effect, the choices the rule makes, and the facts that fell short.
+[[nodiscard]] inline std::string explain_finding(const policy& p, const county& c, const finding& f) {
+  (void)c;
+  std::string out;
+  const rule* r = p.find_rule(f.rule);
+  out += "finding: " + f.rule + " — " + f.subject_id + ", " + range_text(f.slice) + " (" +
+         (f.severity == finding_severity::advisory ? "advisory" : "violation") + ")\n";
+  if (r == nullptr) {
+    out += "  rule " + f.rule + " is not in policy " + p.id + "\n";
+  } else {
+    out += "  rule: " + r->id + " (" + std::string(to_string(r->kind)) + "), " + r->title.en + " / " + r->title.zh +
+           "\n";
+    out += "  source: " + r->source + (r->county_choice ? "  [county choice]" : "") + "\n";
+    if (const rule_figure fig = figure_of(*r); fig.figure != nullptr) {
+      const expression& e = *fig.figure;
+      out += "  " + std::string(fig.key) + ": " + e.text();
+      const std::vector<const parameter*> read = parameters_read(p, e);
+      // A figure reads parameters only and is shown with its value on the slice's last
+      // day; an allowance's amount reads inputs too (explain the entitlement for it).
+      if (!std::holds_alternative<allowance_rule>(r->body)) {
+        try {
+          out += " = " + figure_on(p, e, f.slice.last).to_string() + " on " + to_string(f.slice.last);
+        } catch (const std::exception&) {
+          // no value in force that day: the parameters below say so
+        }
+      }
+      out += "\n";
+      for (const parameter* q : read) {
+        out += "    " + q->id + (q->title.en.empty() ? std::string() : " (" + q->title.en + ")");
+        if (const dated_value* v = q->entry_on(f.slice.last))
+          out += " = " + v->value.to_string() + " " + std::string(to_string(q->unit)) + ", in force from " +
+                 to_string(v->since);
+        else
+          out += ": no value in force on " + to_string(f.slice.last);
+        out += "\n      source: " + q->source + (q->county_choice ? "  [county choice]" : "") + "\n";
+      }
+    }
+    if (const auto* k = std::get_if<kit_rule>(&r->body))
+      for (const kit_item& item : k->items)
+        if (item.item == f.expected)
+          out += "  item: " + item.item + " (" + item.title.en + " / " + item.title.zh + "), level " +
+                 std::string(to_string(item.level)) +
+                 (item.level == kit_level::advised ? ": advised, so its absence is an advisory\n" : "\n");
+    for (const rule_choice& ch : r->choices) out += "  choice (" + ch.key + "): " + ch.source + "\n";
+  }
+  out += "  responsible: " + (f.responsible_unit.empty() ? std::string("no unit (town or county)") : f.responsible_unit) +
+         "\n";
+  out += "  expected: " + f.expected + "\n  found: " + f.actual + "\n  " + f.message + "\n";
+  return out;
+}
+
+}  // namespace rulebook::detail
+
+// The public `explain` for a finding needs the complete `program`; engine.hpp
+// defines it before including this header. A test that builds an `eval_context`
+// by hand without engine.hpp defines RULEBOOK_DETAIL_CHECKS_STANDALONE and calls
+// `detail::explain_finding` instead.
+#ifndef RULEBOOK_DETAIL_CHECKS_STANDALONE
+namespace rulebook {
+inline std::string explain(const program& prog, const county& c, const results& r, const finding& f) {
+  (void)r;
+  return detail::explain_finding(prog.rules(), c, f);
+}
+}  // namespace rulebook
+#endif

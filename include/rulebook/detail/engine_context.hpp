@@ -1,0 +1,124 @@
+// Internal: what every part of the evaluator shares — the county indexed for
+// lookups by id and by date, and the responsible unit of a rule for a subject.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "rulebook/model.hpp"
+#include "rulebook/period.hpp"
+#include "rulebook/policy.hpp"
+
+namespace rulebook {
+class program;
+}
+
+namespace rulebook::detail {
+
+/// One stretch of a member's service, with the team's index.
+struct served_stretch {
+  std::size_t team = 0;
+  date_range range;
+};
+
+/// The county with its ids resolved to indices, each member's service as date
+/// ranges, and the members of each team. Built once per evaluation.
+class county_index {
+ public:
+  explicit county_index(const county& c) : county_(&c) {
+    for (std::size_t i = 0; i < c.units.size(); ++i) units_.emplace(c.units[i].id, i);
+    for (std::size_t i = 0; i < c.teams.size(); ++i) teams_.emplace(c.teams[i].id, i);
+    for (std::size_t i = 0; i < c.members.size(); ++i) members_.emplace(c.members[i].id, i);
+    service_.resize(c.members.size());
+    for (std::size_t m = 0; m < c.members.size(); ++m) {
+      for (const service_interval& s : c.members[m].service) {
+        const auto t = team(s.team);
+        if (!t) continue;  // loading guarantees references resolve; a hand-filled county may not
+        service_[m].push_back({*t, s.to ? date_range{s.from, *s.to} : date_range::from(s.from)});
+      }
+      std::sort(service_[m].begin(), service_[m].end(),
+                [](const served_stretch& a, const served_stretch& b) { return a.range.first < b.range.first; });
+    }
+  }
+
+  [[nodiscard]] const county& data() const noexcept { return *county_; }
+
+  [[nodiscard]] std::optional<std::size_t> unit(std::string_view id) const { return find(units_, id); }
+  [[nodiscard]] std::optional<std::size_t> team(std::string_view id) const { return find(teams_, id); }
+  [[nodiscard]] std::optional<std::size_t> member(std::string_view id) const { return find(members_, id); }
+
+  /// The member's stretches of service, by date.
+  [[nodiscard]] std::span<const served_stretch> service_of(std::size_t member) const noexcept {
+    return service_[member];
+  }
+
+  /// The team the member served in on `day`, or nothing when not serving.
+  [[nodiscard]] std::optional<std::size_t> team_on(std::size_t member, date day) const noexcept {
+    for (const served_stretch& s : service_[member])
+      if (s.range.contains(day)) return s.team;
+    return std::nullopt;
+  }
+
+  /// The member's days of service inside `range`.
+  [[nodiscard]] int days_served(std::size_t member, const date_range& range) const noexcept {
+    int days = 0;
+    for (const served_stretch& s : service_[member]) days += days_overlapping(s.range, range);
+    return days;
+  }
+
+  /// Members who served in `team` on at least one day of `range`, by index.
+  [[nodiscard]] std::vector<std::size_t> members_of(std::size_t team, const date_range& range) const {
+    std::vector<std::size_t> out;
+    for (std::size_t m = 0; m < service_.size(); ++m)
+      for (const served_stretch& s : service_[m])
+        if (s.team == team && overlap(s.range, range)) {
+          out.push_back(m);
+          break;
+        }
+    return out;
+  }
+
+ private:
+  using id_map = std::unordered_map<std::string_view, std::size_t>;
+  static std::optional<std::size_t> find(const id_map& map, std::string_view id) {
+    const auto it = map.find(id);
+    if (it == map.end()) return std::nullopt;
+    return it->second;
+  }
+
+  const county* county_;
+  id_map units_, teams_, members_;
+  std::vector<std::vector<served_stretch>> service_;
+};
+
+/// Everything one evaluation reads. Never written during it.
+struct eval_context {
+  const program& prog;
+  const policy& rules;
+  const county& data;
+  const period& evaluated;
+  const county_index& index;
+
+  /// The unit that answers for `r` for a member (or, with no member, for a team):
+  /// the member's dispatching unit, the team's lead unit, or nobody (empty) when
+  /// the town or the county answers. For `sponsor_units`, the team's lead unit
+  /// stands for them; obligations owed by each sponsor unit name it themselves.
+  [[nodiscard]] std::string responsible_unit(const rule& r, const member* m, const team* t) const {
+    switch (r.responsible) {
+      case responsible_party::dispatching_unit: return m ? m->unit : (t ? t->lead_unit : std::string());
+      case responsible_party::lead_unit:
+      case responsible_party::sponsor_units: return t ? t->lead_unit : std::string();
+      case responsible_party::town:
+      case responsible_party::county: return {};
+    }
+    return {};
+  }
+};
+
+}  // namespace rulebook::detail

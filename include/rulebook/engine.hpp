@@ -1,0 +1,59 @@
+// rulebook/engine.hpp — evaluating a checked policy over a county and a period.
+//
+// A policy is compiled once into a `program`; `evaluate` then runs it over any
+// county and period, as often as wanted, from any number of threads:
+//
+//   const rulebook::program program = rulebook::compile(rulebook::load_policy_or_throw("rules/qiyang-2019.yaml"));
+//   const rulebook::county county = rulebook::load_county_or_throw("examples/qiyang/county.yaml");
+//   const rulebook::results r = rulebook::evaluate(program, county, rulebook::period::of_year(2019));
+//   std::cout << rulebook::explain(program, county, r, r.entitlements.front());
+//
+// `evaluate` is pure: no clock, no I/O, no globals; the same inputs give the same
+// results, to the fen and in the same order.
+//
+// Thread safety: a `program` is immutable; `evaluate` and `explain` are safe to
+// call concurrently on one program.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "rulebook/model.hpp"
+#include "rulebook/period.hpp"
+#include "rulebook/policy.hpp"
+#include "rulebook/result.hpp"
+
+namespace rulebook {
+
+/// A policy compiled for evaluation: its rules with the slots their expressions
+/// read, resolved once. Cheap to copy (shares the policy).
+class program {
+ public:
+  explicit program(policy p);
+
+  [[nodiscard]] const policy& rules() const noexcept { return *policy_; }
+
+ private:
+  std::shared_ptr<const policy> policy_;
+};
+
+/// Compiles a checked policy.
+[[nodiscard]] program compile(policy p);
+
+/// Evaluates every rule of `prog` over `c` for `p`.
+[[nodiscard]] results evaluate(const program& prog, const county& c, const period& p);
+
+/// Says how an amount was reached: the rule, each parameter value used with the
+/// date it took effect and its source, the inputs, the arithmetic step by step,
+/// and the rounding applied. `e` must come from evaluating `prog` over `c`
+/// (`r` gives the period): it is computed again, with a trace, so that no batch
+/// carries one. Throws std::invalid_argument when its rule or subject is not there.
+[[nodiscard]] std::string explain(const program& prog, const county& c, const results& r, const entitlement& e);
+
+/// Says why a finding was raised: the rule, its source, the threshold in force,
+/// and the facts that fell short.
+[[nodiscard]] std::string explain(const program& prog, const county& c, const results& r, const finding& f);
+
+}  // namespace rulebook
+
+#include "rulebook/detail/engine_impl.hpp"

@@ -1,0 +1,239 @@
+// `rulebook eval POLICY DATA --period P`: evaluates a policy over a county and
+// prints what each member and team was owed and paid, the duties not met, the
+// quota and the penalty ledger — as a terminal table, JSON or CSV.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "report.hpp"
+#include "rulebook/diagnostic.hpp"
+#include "rulebook/engine.hpp"
+#include "rulebook/load.hpp"
+#include "rulebook/policy.hpp"
+
+
+namespace rulebook::cli {
+namespace {
+
+constexpr std::string_view eval_usage =
+    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH]\n"
+    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation]\n";
+
+enum class output_format { table, json, csv };
+
+/// `--explain M006` or `--explain M006@2019-04`.
+struct explain_request {
+  std::string member;
+  std::optional<year_month> month;
+};
+
+struct eval_options {
+  std::string policy_path;
+  std::string data_path;
+  period evaluated;
+  output_format format = output_format::table;
+  std::optional<std::filesystem::path> out;
+  std::vector<explain_request> explain;
+  bool fail_on_violation = false;
+};
+
+/// Reads the arguments; on a mistake says what it was, with the usage, and returns nothing.
+std::optional<eval_options> parse_args(std::span<const std::string_view> args, std::ostream& err) {
+  const auto fail = [&](const std::string& why) {
+    err << "rulebook eval: " << why << '\n' << eval_usage;
+    return std::nullopt;
+  };
+  eval_options o;
+  std::vector<std::string_view> positional;
+  std::optional<std::string_view> period_text;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    if (!a.starts_with("-")) {
+      positional.push_back(a);
+      continue;
+    }
+    const bool takes_value = a == "--period" || a == "--format" || a == "--out" || a == "--explain" || a == "--fail-on";
+    if (!takes_value) return fail("unknown option '" + std::string(a) + "'");
+    if (i + 1 >= args.size()) return fail("option " + std::string(a) + " needs a value");
+    const std::string_view v = args[++i];
+    if (a == "--period") {
+      period_text = v;
+    } else if (a == "--format") {
+      if (v == "table") o.format = output_format::table;
+      else if (v == "json") o.format = output_format::json;
+      else if (v == "csv") o.format = output_format::csv;
+      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json or csv");
+    } else if (a == "--out") {
+      if (v.empty()) return fail("--out: empty path");
+      o.out = std::filesystem::path(std::string(v));
+    } else if (a == "--explain") {
+      explain_request e;
+      const std::size_t at = v.find('@');
+      e.member = std::string(v.substr(0, at));
+      if (e.member.empty()) return fail("--explain: give a member id, as in M006 or M006@2019-04");
+      if (at != std::string_view::npos) {
+        std::string why;
+        e.month = parse_month(v.substr(at + 1), &why);
+        if (!e.month) return fail("--explain: " + why);
+      }
+      o.explain.push_back(std::move(e));
+    } else {  // --fail-on
+      if (v != "violation") return fail("--fail-on: '" + std::string(v) + "' is not a severity; use violation");
+      o.fail_on_violation = true;
+    }
+  }
+  if (positional.size() != 2) {
+    return fail(positional.size() < 2 ? "give a policy file and a county's data"
+                                      : "unexpected argument '" + std::string(positional[2]) + "'");
+  }
+  o.policy_path = std::string(positional[0]);
+  o.data_path = std::string(positional[1]);
+  if (!period_text) return fail("give the period to evaluate, as in --period 2019");
+  std::string why;
+  const std::optional<period> p = parse_period(*period_text, &why);
+  if (!p) return fail("--period: " + why);
+  o.evaluated = *p;
+  if (o.format == output_format::csv && !o.out) return fail("csv writes one file per result kind: give --out DIR");
+  return o;
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, renamed
+/// over `path` once complete, so that a reader never sees half a report and a
+/// failed write leaves an existing file as it was.
+bool write_file_atomically(const std::filesystem::path& path, std::string_view text, std::ostream& err) {
+  static std::atomic<unsigned> counter{0};
+  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path temp =
+      folder / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  {
+    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
+    if (file) file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (file) file.close();
+    if (!file) {
+      err << "rulebook eval: cannot write " << path.string() << '\n';
+      std::error_code ignored;
+      std::filesystem::remove(temp, ignored);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    err << "rulebook eval: cannot write " << path.string() << ": " << ec.message() << '\n';
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    return false;
+  }
+  return true;
+}
+
+/// Prints how each amount and finding of the requested member (and month) was reached.
+void print_explanations(const eval_options& o, const program& prog, const county& c, const results& r,
+                        std::ostream& out) {
+  for (const explain_request& e : o.explain) {
+    const auto in_month = [&](const date_range& slice) {
+      return !e.month || overlap(slice, {e.month->first_day(), e.month->last_day()}).has_value();
+    };
+    const std::string what = e.member + (e.month ? " in " + e.month->to_string() : "");
+    out << "\nexplain " << what << '\n';
+    std::size_t shown = 0;
+    const auto show = [&](const std::string& text) {
+      out << '\n' << text;
+      if (!text.empty() && text.back() != '\n') out << '\n';
+      ++shown;
+    };
+    for (const entitlement& x : r.entitlements)
+      if (x.subject == subject_kind::member && x.subject_id == e.member && in_month(x.slice))
+        show(explain(prog, c, r, x));
+    for (const finding& x : r.findings)
+      if (x.subject == subject_kind::member && x.subject_id == e.member && in_month(x.slice))
+        show(explain(prog, c, r, x));
+    if (shown == 0) out << "  no entitlement or finding of " << what << '\n';
+  }
+}
+
+}  // namespace
+
+int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ostream& err) {
+  const std::optional<eval_options> parsed = parse_args(args, err);
+  if (!parsed) return 2;
+  const eval_options& o = *parsed;
+
+  // Load both inputs before giving up, so that one run shows every problem.
+  const policy_load_result rules = load_policy(o.policy_path);
+  if (!rules.diagnostics.empty()) err << format(rules.diagnostics);
+  const county_load_result data = load_county(o.data_path);
+  if (!data.diagnostics.empty()) err << format(data.diagnostics);
+  if (!rules || !data) return 2;
+  const policy& pol = *rules.value;
+  const county& c = *data.value;
+  for (const explain_request& e : o.explain) {
+    const bool known = std::any_of(c.members.begin(), c.members.end(), [&](const member& m) { return m.id == e.member; });
+    if (!known) {
+      err << "rulebook eval: --explain: no member '" << e.member << "' in " << o.data_path << '\n';
+      return 2;
+    }
+  }
+
+  const int scale = pol.money.scale;
+  const program prog = compile(pol);
+  results r;
+  try {
+    r = evaluate(prog, c, o.evaluated);
+  } catch (const std::exception& e) {
+    err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
+        << '\n';
+    return 2;
+  }
+
+  // JSON on standard output must stay pure JSON: explanations then go to standard error.
+  std::ostream& explain_out = (o.format == output_format::json && !o.out) ? err : out;
+  switch (o.format) {
+    case output_format::table:
+    case output_format::json: {
+      std::ostringstream text;
+      if (o.format == output_format::table) report::write_table(text, r, report::names::of(c, pol), scale);
+      else report::write_json(text, r, scale);
+      if (o.out) {
+        if (!write_file_atomically(*o.out, text.view(), err)) return 2;
+      } else {
+        out << text.view();
+      }
+      break;
+    }
+    case output_format::csv: {
+      std::error_code ec;
+      std::filesystem::create_directories(*o.out, ec);
+      if (ec || !std::filesystem::is_directory(*o.out)) {
+        err << "rulebook eval: --out " << o.out->string() << ": not a folder"
+            << (ec ? ": " + ec.message() : std::string()) << '\n';
+        return 2;
+      }
+      for (const report::csv_file& f : report::csv_files(r, scale))
+        if (!write_file_atomically(*o.out / f.name, f.text, err)) return 2;
+      break;
+    }
+  }
+  if (!o.explain.empty()) print_explanations(o, prog, c, r, explain_out);
+
+  if (o.fail_on_violation) {
+    for (const finding& f : r.findings)
+      if (f.severity == finding_severity::violation) return 1;
+  }
+  return 0;
+}
+
+}  // namespace rulebook::cli

@@ -1,0 +1,84 @@
+// Internal: `results` written out for people and for programs — a terminal
+// table, JSON (docs/results-schema.md) and CSV, one file per result kind.
+//
+//   const rulebook::report::names n = rulebook::report::names::of(county, policy);
+//   rulebook::report::write_table(std::cout, r, n, policy.money.scale);
+//   rulebook::report::write_json(file, r, policy.money.scale);
+//   for (const auto& f : rulebook::report::csv_files(r, policy.money.scale)) save(dir / f.name, f.text);
+//
+// The writers only read `results`: the same results give the same bytes. Money
+// is printed as a decimal string with the policy's number of places ("2878.50"),
+// never through floating point; an amount with more places than that (a policy
+// that rounds only totals) keeps its extra places rather than being rounded here.
+#pragma once
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rulebook/model.hpp"
+#include "rulebook/money.hpp"
+#include "rulebook/policy.hpp"
+#include "rulebook/result.hpp"
+
+namespace rulebook::report {
+
+// ---- pieces shared by the writers -------------------------------------------------
+
+/// Formats `m` with `scale` decimal places ("2878.50"), or with as many as it
+/// holds when that is more (so nothing is ever rounded away in a report).
+[[nodiscard]] std::string money_text(const money& m, int scale);
+
+/// The spellings used in every report.
+[[nodiscard]] std::string_view subject_name(subject_kind k) noexcept;    // member, team, unit, county
+[[nodiscard]] std::string_view severity_name(finding_severity s) noexcept;  // violation, advisory
+
+/// `s` as a JSON string, quotes included: `"`, `\` and control characters
+/// escaped; `<`, `>`, `&`, U+2028 and U+2029 escaped as \uXXXX so the text can
+/// sit inside an HTML <script> element; other UTF-8 passed through, malformed
+/// bytes replaced by U+FFFD so the output is always valid JSON.
+[[nodiscard]] std::string json_string(std::string_view s);
+
+/// `s` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
+/// comma, a quote, CR or LF, or starts or ends with a blank; as is otherwise.
+[[nodiscard]] std::string csv_field(std::string_view s);
+
+// ---- JSON -----------------------------------------------------------------------------
+
+/// Writes every result as one JSON object, keys in a fixed order, money as
+/// decimal strings with `money_scale` places, dates as ISO 8601 (schema:
+/// docs/results-schema.md).
+void write_json(std::ostream& out, const results& r, int money_scale);
+
+// ---- CSV --------------------------------------------------------------------------------
+
+struct csv_file {
+  std::string name;  // entitlements.csv, findings.csv, quota.csv, penalties.csv, totals.csv
+  std::string text;  // a header row, then one row per result, each ending in "\n"
+};
+
+/// Renders each result kind as a CSV file with a header row.
+[[nodiscard]] std::vector<csv_file> csv_files(const results& r, int money_scale);
+
+// ---- terminal table ------------------------------------------------------------------------
+
+/// Names to show beside ids: units, teams (their village), members and rules
+/// (their Chinese title). An id without a name is shown alone.
+struct names {
+  std::map<std::string, std::string, std::less<>> units;
+  std::map<std::string, std::string, std::less<>> teams;
+  std::map<std::string, std::string, std::less<>> members;
+  std::map<std::string, std::string, std::less<>> rules;
+
+  [[nodiscard]] static names of(const county& c, const policy& p);
+};
+
+/// Writes a report for a terminal: owed and paid by team and item with the
+/// county's totals, findings grouped by responsible unit, each quota around its
+/// boundary and the members over it, and the penalty ledger. Columns are aligned
+/// by display width, so Chinese names line up.
+void write_table(std::ostream& out, const results& r, const names& n, int money_scale);
+
+}  // namespace rulebook::report

@@ -1,0 +1,107 @@
+// Results as CSV: one file per result kind, a header row, RFC 4180 quoting,
+// money as decimal strings. Rows end in "\n", as rulebook's own CSV input does.
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report.hpp"
+
+namespace rulebook::report {
+
+std::string csv_field(std::string_view s) {
+  const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos ||
+                     (!s.empty() && (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t'));
+  if (!quote) return std::string(s);
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+namespace {
+
+class csv_writer {
+ public:
+  explicit csv_writer(std::initializer_list<std::string_view> header) { row(header); }
+
+  void row(std::initializer_list<std::string_view> fields) {
+    bool first = true;
+    for (const std::string_view f : fields) {
+      if (!first) text_ += ',';
+      first = false;
+      text_ += csv_field(f);
+    }
+    text_ += '\n';
+  }
+
+  [[nodiscard]] std::string take() { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
+std::string_view yes_no(bool b) { return b ? "true" : "false"; }
+
+}  // namespace
+
+std::vector<csv_file> csv_files(const results& r, int money_scale) {
+  const auto text = [&](const money& m) { return money_text(m, money_scale); };
+  std::vector<csv_file> files;
+
+  csv_writer entitlements({"rule", "item", "subject", "subject_id", "team", "unit", "from", "to", "amount", "paid"});
+  for (const entitlement& e : r.entitlements) {
+    entitlements.row({e.rule, e.item, subject_name(e.subject), e.subject_id, e.team, e.unit, to_string(e.slice.first),
+                      to_string(e.slice.last), text(e.amount), e.paid ? text(*e.paid) : std::string()});
+  }
+  files.push_back({"entitlements.csv", entitlements.take()});
+
+  // `finding` numbers the findings from 0, as penalties.csv and the JSON's charges refer to them.
+  csv_writer findings({"finding", "rule", "kind", "subject", "subject_id", "responsible_unit", "severity", "from",
+                       "to", "expected", "actual", "message"});
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const finding& f = r.findings[i];
+    findings.row({std::to_string(i), f.rule, to_string(f.kind), subject_name(f.subject), f.subject_id,
+                  f.responsible_unit, severity_name(f.severity), to_string(f.slice.first), to_string(f.slice.last),
+                  f.expected, f.actual, f.message});
+  }
+  files.push_back({"findings.csv", findings.take()});
+
+  // One row per ranked member, the quota's own figures repeated on each.
+  csv_writer quota({"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
+                    "within_quota", "over_quota"});
+  for (const quota_result& q : r.quotas) {
+    for (const quota_place& p : q.ranking) {
+      const bool over = std::find(q.over_quota.begin(), q.over_quota.end(), p.member) != q.over_quota.end();
+      quota.row({q.rule, to_string(q.of_grade), std::to_string(q.population), q.share.to_string(),
+                 std::to_string(q.places), p.member, p.score.to_string(), std::to_string(p.rank),
+                 yes_no(p.proposed), yes_no(p.within_quota), yes_no(over)});
+    }
+  }
+  files.push_back({"quota.csv", quota.take()});
+
+  // One row per charge, the unit's own figures repeated on each.
+  csv_writer penalties({"unit", "notices", "points_charged", "points", "capped", "finding", "rule", "charge_points"});
+  for (const penalty_entry& p : r.ledger) {
+    const std::string notices = std::to_string(p.notices);
+    const std::string charged = p.points_charged.to_string();
+    const std::string points = p.points.to_string();
+    if (p.charges.empty()) penalties.row({p.unit, notices, charged, points, yes_no(p.capped), "", "", ""});
+    for (const penalty_charge& c : p.charges) {
+      penalties.row({p.unit, notices, charged, points, yes_no(p.capped), std::to_string(c.finding), c.rule,
+                     c.points.to_string()});
+    }
+  }
+  files.push_back({"penalties.csv", penalties.take()});
+
+  csv_writer totals({"item", "owed", "paid"});
+  for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
+  files.push_back({"totals.csv", totals.take()});
+  return files;
+}
+
+}  // namespace rulebook::report

@@ -1,0 +1,563 @@
+// The evaluator's checks, quota and penalties over the Qiyang sample county
+// (examples/qiyang/README.md: planted failures P1–P9 and P13), and their
+// boundaries on small counties built here. Every expected value is worked out
+// by hand from the data; the arithmetic is written beside it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "rulebook/load.hpp"
+#include "rulebook/policy.hpp"
+
+#if __has_include("rulebook/detail/engine_allowance.hpp")
+#include "rulebook/engine.hpp"
+#define RULEBOOK_TEST_HAS_ENGINE 1
+#else
+#error "engine_checks_test needs rulebook/engine.hpp, which needs the allowance stage (detail/engine_allowance.hpp)"
+#endif
+
+namespace fs = std::filesystem;
+namespace rb = rulebook;
+
+namespace {
+
+rb::date day(int y, int m, int d) {
+  return rb::date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
+}
+
+rb::date_range days(rb::date a, rb::date b) { return {a, b}; }
+
+const fs::path source_dir = RULEBOOK_SOURCE_DIR;
+
+struct sample {
+  rb::policy qiyang = rb::load_policy_or_throw(source_dir / "rules/qiyang-2019.yaml");
+  rb::policy national = rb::load_policy_or_throw(source_dir / "rules/national-2017.yaml");
+  rb::county county = rb::load_county_or_throw(source_dir / "examples/qiyang/county.yaml");
+};
+
+const sample& data() {
+  static const sample s;
+  return s;
+}
+
+/// The whole evaluation of the sample for 2019, computed once.
+const rb::results& qiyang_2019() {
+  static const rb::results r = rb::evaluate(rb::compile(data().qiyang), data().county, rb::period::of_year(2019));
+  return r;
+}
+
+/// Only the checks stage (and, when asked, quota and penalties), over any county.
+rb::results run_checks(const rb::policy& p, const rb::county& c, const rb::period& when, bool quota_and_penalties = false) {
+  const rb::program prog = rb::compile(p);
+  const rb::detail::county_index index(c);
+  const rb::detail::eval_context ctx{prog, prog.rules(), c, when, index};
+  rb::results r;
+  rb::detail::evaluate_checks(ctx, r);
+  if (quota_and_penalties) {
+    rb::detail::evaluate_quotas(ctx, r);
+    rb::detail::evaluate_penalties(ctx, r);
+  }
+  return r;
+}
+
+rb::quota_result run_quota(const rb::policy& p, const rb::county& c) {
+  const rb::program prog = rb::compile(p);
+  const rb::detail::county_index index(c);
+  const rb::period year = rb::period::of_year(2019);
+  const rb::detail::eval_context ctx{prog, prog.rules(), c, year, index};
+  rb::results r;
+  rb::detail::evaluate_quotas(ctx, r);
+  EXPECT_EQ(r.quotas.size(), 1u);
+  return r.quotas.empty() ? rb::quota_result{} : r.quotas.front();
+}
+
+std::vector<rb::finding> of_rule(const rb::results& r, std::string_view rule) {
+  std::vector<rb::finding> out;
+  for (const rb::finding& f : r.findings)
+    if (f.rule == rule) out.push_back(f);
+  return out;
+}
+
+rb::member& member(rb::county& c, std::string_view id) {
+  return *std::find_if(c.members.begin(), c.members.end(), [&](const rb::member& m) { return m.id == id; });
+}
+
+rb::quota_rule& quota_of(rb::policy& p) {
+  for (rb::rule& r : p.rules)
+    if (auto* q = std::get_if<rb::quota_rule>(&r.body)) return *q;
+  throw std::logic_error("no quota rule");
+}
+
+void set_parameter(rb::policy& p, std::string_view id, std::string_view value) {
+  for (rb::parameter& q : p.parameters)
+    if (q.id == id) {
+      q.values.resize(1);
+      q.values.front().value = rb::decimal::parse(value);
+      return;
+    }
+  throw std::logic_error("no parameter");
+}
+
+std::vector<std::string> within_quota(const rb::quota_result& q) {
+  std::vector<std::string> out;
+  for (const rb::quota_place& p : q.ranking)
+    if (p.within_quota) out.push_back(p.member);
+  return out;
+}
+
+// ---- minimum: accident insurance (P1, P2) -------------------------------------------------
+
+TEST(accident_insurance, finds_the_under_insured_member_and_the_lapse_and_nothing_else) {
+  const auto found = of_rule(qiyang_2019(), "accident_insurance");
+  ASSERT_EQ(found.size(), 2u);
+  // P1: M009 (T02, U02) holds one policy of 150000 for all of 2019.
+  EXPECT_EQ(found[0].subject_id, "M009");
+  EXPECT_EQ(found[0].responsible_unit, "U02");
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
+  EXPECT_EQ(found[0].expected, "200000");
+  EXPECT_EQ(found[0].actual, "150000");
+  EXPECT_EQ(found[0].severity, rb::finding_severity::violation);
+  EXPECT_EQ(found[0].kind, rb::rule_kind::minimum);
+  // P2: M018 (T04, U05): 01-01..06-30 and 08-01..12-31, so July (31 days) is uncovered.
+  EXPECT_EQ(found[1].subject_id, "M018");
+  EXPECT_EQ(found[1].responsible_unit, "U05");
+  EXPECT_EQ(found[1].slice, days(day(2019, 7, 1), day(2019, 7, 31)));
+  EXPECT_EQ(found[1].actual, "0");
+}
+
+TEST(accident_insurance, cover_exactly_at_the_minimum_passes_and_one_fen_under_fails) {
+  rb::county c = data().county;
+  member(c, "M009").insurance.front().cover = rb::money::parse("200000");
+  EXPECT_EQ(of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "accident_insurance").size(), 1u);  // M018 only
+
+  member(c, "M009").insurance.front().cover = rb::money::parse("199999.99");
+  const auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "accident_insurance");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].subject_id, "M009");
+  EXPECT_EQ(found[0].actual, "199999.99");
+}
+
+TEST(accident_insurance, a_lapse_mid_year_is_one_finding_with_its_dates) {
+  rb::county c = data().county;
+  // M001 (U01, 300000): cover 01-01..03-31, then none until a new policy from 04-16.
+  auto& ins = member(c, "M001").insurance;
+  ins.front().to = day(2019, 3, 31);
+  ins.push_back({rb::money::parse("300000"), day(2019, 4, 16), day(2019, 12, 31), "中国人寿"});
+  const auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "accident_insurance");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].subject_id, "M001");
+  EXPECT_EQ(found[0].slice, days(day(2019, 4, 1), day(2019, 4, 15)));  // 15 days
+  EXPECT_EQ(found[0].actual, "0");
+  EXPECT_EQ(found[0].responsible_unit, "U01");
+}
+
+TEST(accident_insurance, policies_are_not_added_together) {
+  rb::county c = data().county;
+  // Two policies of 100000 each in force together are not one of 200000.
+  auto& ins = member(c, "M010").insurance;
+  ins.front().cover = rb::money::parse("100000");
+  ins.push_back({rb::money::parse("100000"), day(2019, 1, 1), day(2019, 12, 31), "平安保险"});
+  const auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "accident_insurance");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[1].subject_id, "M010");
+  EXPECT_EQ(found[1].actual, "100000");
+}
+
+TEST(accident_insurance, only_days_of_service_are_judged) {
+  // M037 joins 2019-07-16 and is covered 2019-07-16..2020-07-15: no gap before he serves.
+  for (const auto& f : of_rule(qiyang_2019(), "accident_insurance")) EXPECT_NE(f.subject_id, "M037");
+}
+
+// ---- minimum: health check (P3, P4) ---------------------------------------------------------
+
+TEST(health_check, finds_the_cheap_check_and_the_missing_one_and_nothing_else) {
+  const auto found = of_rule(qiyang_2019(), "health_check");
+  ASSERT_EQ(found.size(), 2u);
+  // P3: M028 (T06, U04), 380 < 500 on 2019-07-29.
+  EXPECT_EQ(found[0].subject_id, "M028");
+  EXPECT_EQ(found[0].responsible_unit, "U04");
+  EXPECT_EQ(found[0].expected, "500");
+  EXPECT_EQ(found[0].actual, "380");
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
+  // P4: M033 (T07, U03), whose only check is of 2018-05-16.
+  EXPECT_EQ(found[1].subject_id, "M033");
+  EXPECT_EQ(found[1].responsible_unit, "U03");
+  EXPECT_EQ(found[1].actual, "none");
+}
+
+TEST(health_check, a_check_at_exactly_the_minimum_passes) {
+  rb::county c = data().county;
+  member(c, "M028").health_checks.front().cost = rb::money::parse("500");
+  const auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "health_check");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "M033");
+}
+
+// ---- kit (P5, P6) ----------------------------------------------------------------------------
+
+TEST(six_items, finds_the_missing_water_heater_and_the_removed_printer_as_advisories) {
+  const auto found = of_rule(qiyang_2019(), "six_items");
+  ASSERT_EQ(found.size(), 2u);
+  // Teams in county order: T01 before T05.
+  // P6: T01's printer is on hand until 2019-06-30.
+  EXPECT_EQ(found[0].subject, rb::subject_kind::team);
+  EXPECT_EQ(found[0].subject_id, "T01");
+  EXPECT_EQ(found[0].expected, "printer");
+  EXPECT_EQ(found[0].actual, "missing");
+  EXPECT_EQ(found[0].slice, days(day(2019, 7, 1), day(2019, 12, 31)));
+  EXPECT_EQ(found[0].responsible_unit, "U01");
+  EXPECT_EQ(found[0].severity, rb::finding_severity::advisory);  // 提倡: level advised
+  // P5: T05 never has a water heater.
+  EXPECT_EQ(found[1].subject_id, "T05");
+  EXPECT_EQ(found[1].expected, "water_heater");
+  EXPECT_EQ(found[1].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
+  EXPECT_EQ(found[1].responsible_unit, "U07");
+  EXPECT_EQ(found[1].severity, rb::finding_severity::advisory);
+}
+
+TEST(six_items, a_required_item_missing_is_a_violation) {
+  rb::policy p = data().qiyang;
+  for (rb::rule& r : p.rules)
+    if (auto* k = std::get_if<rb::kit_rule>(&r.body))
+      for (rb::kit_item& item : k->items) item.level = rb::kit_level::required;
+  const auto found = of_rule(run_checks(p, data().county, rb::period::of_year(2019)), "six_items");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].severity, rb::finding_severity::violation);
+}
+
+// ---- obligations (P7, P8, P9) ------------------------------------------------------------------
+
+TEST(sponsor_visits, finds_the_sponsor_unit_that_never_visits) {
+  // 13 (unit, team) pairs: T01 U01 U07, T02 U02 U09, T03 U06, T04 U05 U08, T05 U07 U01,
+  // T06 U04 U02, T07 U03 U05; 12 sponsor_unit visits; U09 → T02 has none (P7).
+  const auto found = of_rule(qiyang_2019(), "sponsor_visits");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject, rb::subject_kind::unit);
+  EXPECT_EQ(found[0].subject_id, "U09/T02");
+  EXPECT_EQ(found[0].responsible_unit, "U09");
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
+  EXPECT_EQ(found[0].expected, "1 visit");
+  EXPECT_EQ(found[0].actual, "0 visits");
+}
+
+TEST(unit_head_visits, finds_the_quarter_the_unit_head_missed) {
+  // 12 pairs × 4 quarters = 48 due; 47 visits; U08 → T04 has none in Jul–Sep (P8).
+  const auto found = of_rule(qiyang_2019(), "unit_head_visits");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "U08/T04");
+  EXPECT_EQ(found[0].responsible_unit, "U08");
+  EXPECT_EQ(found[0].slice, days(day(2019, 7, 1), day(2019, 9, 30)));
+  EXPECT_EQ(found[0].actual, "0 visits");
+}
+
+TEST(members_meetings, finds_the_member_absent_from_the_june_forum) {
+  // H1: the 2019-06-20 forum has 35 attendees — all 36 serving then (M037 joins in July) but M035 (P9).
+  // H2: everyone serving attends 2019-09-26.
+  const auto found = of_rule(qiyang_2019(), "members_meetings");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "M035");
+  EXPECT_EQ(found[0].subject, rb::subject_kind::member);
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 6, 30)));
+  EXPECT_EQ(found[0].responsible_unit, "");  // responsible: county
+  EXPECT_EQ(found[0].expected, "1 meeting");
+  EXPECT_EQ(found[0].actual, "0 meetings");
+}
+
+TEST(obligations, the_other_care_duties_are_met) {
+  EXPECT_EQ(of_rule(qiyang_2019(), "town_leader_visits").size(), 0u);  // 28 visits = 7 teams × 4 quarters
+  EXPECT_EQ(of_rule(qiyang_2019(), "leaders_meetings").size(), 0u);    // the 7 leaders attend all 4 meetings
+}
+
+TEST(leaders_meetings, a_leader_absent_from_a_quarter_is_reported_and_members_are_not_subjects) {
+  rb::county c = data().county;
+  // M007 (leader, T02, U02) misses the 2019-09-12 meeting: his Q3 has none. Members (role
+  // `member`) attend no leaders' meeting and are not subjects of the rule.
+  for (rb::meeting& m : c.meetings)
+    if (m.on == day(2019, 9, 12)) std::erase(m.attendees, "M007");
+  const auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "leaders_meetings");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "M007");
+  EXPECT_EQ(found[0].slice, days(day(2019, 7, 1), day(2019, 9, 30)));
+  EXPECT_EQ(found[0].actual, "0 meetings");
+}
+
+TEST(obligations, a_half_year_judges_its_two_quarters_only) {
+  const rb::results h2 = run_checks(data().qiyang, data().county, rb::period::of_half_year(2019, 2));
+  const auto head = of_rule(h2, "unit_head_visits");
+  ASSERT_EQ(head.size(), 1u);  // Q3 and Q4 judged; Q3 is U08's miss
+  EXPECT_EQ(head[0].slice, days(day(2019, 7, 1), day(2019, 9, 30)));
+  EXPECT_EQ(of_rule(h2, "sponsor_visits").size(), 0u);    // the year is not whole inside H2: not judged
+  EXPECT_EQ(of_rule(h2, "members_meetings").size(), 0u);  // H2: all attend 09-26
+
+  // 2019-08-15..2019-12-31 holds only part of Q3: only Q4 is judged, and U08 visits on 10-24.
+  const rb::results part = run_checks(data().qiyang, data().county,
+                                      rb::period::of_range(day(2019, 8, 15), day(2019, 12, 31)));
+  EXPECT_EQ(of_rule(part, "unit_head_visits").size(), 0u);
+}
+
+TEST(obligations, a_visit_counts_only_for_its_own_unit_and_team) {
+  rb::county c = data().county;
+  // U08's Q3 visit made to T07 instead of T04 does not meet T04's quarter.
+  c.visits.push_back({day(2019, 8, 20), rb::visitor_role::unit_head, "U08", "T07"});
+  EXPECT_EQ(of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "unit_head_visits").size(), 1u);
+  c.visits.push_back({day(2019, 8, 21), rb::visitor_role::unit_head, "U08", "T04"});
+  EXPECT_EQ(of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "unit_head_visits").size(), 0u);
+}
+
+// ---- team size and term (national-2017) ------------------------------------------------------------
+
+rb::county small_county() {
+  rb::county c;
+  c.units.push_back({"U1", "县财政局", rb::unit_kind::county_department});
+  rb::team t;
+  t.id = "T1";
+  t.lead_unit = "U1";
+  c.teams.push_back(t);
+  for (const char* id : {"A", "B"}) {
+    rb::member m;
+    m.id = id;
+    m.unit = "U1";
+    m.service.push_back({"T1", day(2018, 3, 1), std::nullopt});
+    c.members.push_back(m);
+  }
+  return c;
+}
+
+TEST(team_size, a_team_of_two_is_below_the_national_three) {
+  const auto found = of_rule(run_checks(data().national, small_county(), rb::period::of_year(2019)), "team_size");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "T1");
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
+  EXPECT_EQ(found[0].expected, "3 members");
+  EXPECT_EQ(found[0].actual, "2 members");
+  EXPECT_EQ(found[0].severity, rb::finding_severity::advisory);  // 一般不少于3人
+  EXPECT_EQ(found[0].responsible_unit, "");                      // responsible: county
+}
+
+TEST(team_size, a_third_member_for_part_of_the_year_leaves_the_other_days_short) {
+  rb::county c = small_county();
+  rb::member m;
+  m.id = "C";
+  m.unit = "U1";
+  m.service.push_back({"T1", day(2019, 4, 1), day(2019, 9, 30)});
+  c.members.push_back(m);
+  const auto found = of_rule(run_checks(data().national, c, rb::period::of_year(2019)), "team_size");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 3, 31)));
+  EXPECT_EQ(found[1].slice, days(day(2019, 10, 1), day(2019, 12, 31)));
+}
+
+TEST(team_size, the_qiyang_teams_keep_four_to_six) {
+  EXPECT_EQ(of_rule(qiyang_2019(), "team_size").size(), 0u);
+}
+
+TEST(term, service_that_ends_short_of_two_years_is_reported) {
+  rb::county c = small_county();
+  c.members[1].service.front().to = day(2019, 6, 30);  // 2018-03-01..2019-06-30: 487 days
+  const auto found = of_rule(run_checks(data().national, c, rb::period::of_year(2019)), "term");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "B");
+  EXPECT_EQ(found[0].responsible_unit, "U1");
+  EXPECT_EQ(found[0].expected, "2 years");
+  EXPECT_EQ(found[0].actual, "487 days");  // 306 days of 2018 (from 03-01) + 181 of 2019
+  EXPECT_EQ(found[0].severity, rb::finding_severity::advisory);
+}
+
+TEST(term, two_years_exactly_passes_and_a_move_does_not_break_service) {
+  rb::county c = small_county();
+  c.members[1].service.front().to = day(2020, 2, 29);  // 2018-03-01 + 2 years − 1 day
+  EXPECT_EQ(of_rule(run_checks(data().national, c, rb::period::of_year(2020)), "term").size(), 0u);
+  c.members[1].service.front().to = day(2019, 2, 28);
+  c.members[1].service.push_back({"T1", day(2019, 3, 1), day(2020, 2, 28)});  // joined: one day short
+  const auto found = of_rule(run_checks(data().national, c, rb::period::of_year(2020)), "term");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].slice, days(day(2018, 3, 1), day(2020, 2, 28)));
+}
+
+TEST(term, the_qiyang_sample_has_no_short_term) {
+  // M031 served 2017-09-01..2019-09-30, past the two years to 2019-08-31; everyone else is still serving.
+  EXPECT_EQ(of_rule(qiyang_2019(), "term").size(), 0u);
+}
+
+// ---- attendance ---------------------------------------------------------------------------------------
+
+TEST(attendance, days_away_on_duty_count_up_to_the_cap) {
+  const fs::path dir = fs::temp_directory_path() / "rulebook-engine-checks-attendance";
+  fs::create_directories(dir);
+  std::ofstream(dir / "p.yaml") << R"(policy:
+  id: attendance-test
+  title: {zh: 测试, en: test}
+  jurisdiction: {zh: 测试, en: test}
+  governs: {from: 2019-01-01}
+parameters:
+  min_days_per_month:
+    unit: days
+    values: {2019-01-01: 20}
+    source: "county choice: test"
+  max_days_away_counted:
+    unit: days
+    values: {2019-01-01: 5}
+    source: "county choice: test"
+rules:
+  - id: days_in_village
+    kind: attendance
+    title: {zh: 在村时间, en: days in the village}
+    at_least: min_days_per_month
+    each: month
+    counting_days_away_on_duty: max_days_away_counted
+    responsible: dispatching_unit
+    source: "county choice: test"
+)";
+  const rb::policy p = rb::load_policy_or_throw(dir / "p.yaml");
+  rb::county c = small_county();
+  // A: 14 days in the village + 7 away (5 count) = 19 < 20. B: 16 + 4 = 20.
+  c.months.push_back({"A", {2019, 3}, 14, 0, 7, {}});
+  c.months.push_back({"B", {2019, 3}, 16, 0, 4, {}});
+  const auto found = of_rule(run_checks(p, c, rb::period::of_month(2019, 3)), "days_in_village");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "A");
+  EXPECT_EQ(found[0].expected, "20 days");
+  EXPECT_EQ(found[0].actual, "19 days");
+  EXPECT_EQ(found[0].responsible_unit, "U1");
+  fs::remove_all(dir);
+}
+
+// ---- quota (P13) --------------------------------------------------------------------------------------
+
+TEST(excellent_quota, seven_places_and_the_tie_decided_by_days_in_the_village) {
+  ASSERT_EQ(qiyang_2019().quotas.size(), 1u);
+  const rb::quota_result& q = qiyang_2019().quotas.front();
+  EXPECT_EQ(q.population, 37u);   // every member who served in 2019 (M031 and M037 included)
+  EXPECT_EQ(q.places, 7u);        // 0.2 × 37 = 7.4, floor → 7
+  // Ranks 1–6 by score: M012 96.5, M007 95.2, M027 94.8, M001 93.6, M032 93.0, M017 92.4.
+  // The 91.5 tie, by days in the village in 2019:
+  //   M022 22+26+24+24+20+26+24+24+26+21+24+18 = 279
+  //   M034 25+26+22+25+21+19+25+25+26+20+19+19 = 272
+  //   M003 19+18+25+20+22+24+24+24+25+20+22+24 = 267
+  // so M022 takes the 7th place; M034 (8), M003 (9) and M020 (90.8, 10) are over.
+  EXPECT_EQ(within_quota(q), (std::vector<std::string>{"M012", "M007", "M027", "M001", "M032", "M017", "M022"}));
+  EXPECT_EQ(q.over_quota, (std::vector<std::string>{"M034", "M003", "M020"}));
+  EXPECT_EQ(q.ranking.size(), 37u);  // every resident member has a 2019 assessment
+  EXPECT_EQ(q.ranking[6].rank, 7u);
+  EXPECT_EQ(q.ranking[9].member, "M020");
+  EXPECT_EQ(q.ranking[9].rank, 10u);
+  EXPECT_FALSE(q.ranking[10].proposed);
+  const auto found = of_rule(qiyang_2019(), "excellent_quota");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].subject_id, "M034");
+  EXPECT_EQ(found[0].responsible_unit, "");
+}
+
+TEST(excellent_quota, ceiling_gives_eight_places) {
+  rb::policy p = data().qiyang;
+  quota_of(p).round = rb::rounding::ceiling;  // 7.4 → 8
+  const rb::quota_result q = run_quota(p, data().county);
+  EXPECT_EQ(q.places, 8u);
+  EXPECT_EQ(q.over_quota, (std::vector<std::string>{"M003", "M020"}));
+}
+
+TEST(excellent_quota, a_three_way_tie_at_the_boundary_is_all_out_or_all_in) {
+  rb::policy p = data().qiyang;
+  quota_of(p).rank_by = {{rb::rank_key::score, true}};  // M003, M022, M034 equal on every key: 91.5
+  quota_of(p).ties = rb::quota_ties::exclude;
+  rb::quota_result q = run_quota(p, data().county);
+  EXPECT_EQ(q.places, 7u);
+  // Six seated; the tie would take places 7–9 of 7: all three left out.
+  EXPECT_EQ(within_quota(q).size(), 6u);
+  EXPECT_EQ(q.over_quota, (std::vector<std::string>{"M003", "M022", "M034", "M020"}));
+  EXPECT_EQ(q.ranking[6].rank, 7u);
+  EXPECT_EQ(q.ranking[7].rank, 7u);
+  EXPECT_EQ(q.ranking[8].rank, 7u);
+  EXPECT_EQ(q.ranking[9].rank, 10u);
+
+  quota_of(p).ties = rb::quota_ties::include;
+  q = run_quota(p, data().county);
+  EXPECT_EQ(within_quota(q).size(), 9u);
+  EXPECT_EQ(q.over_quota, (std::vector<std::string>{"M020"}));
+}
+
+// ---- penalties ------------------------------------------------------------------------------------------
+
+TEST(support_failures, the_ledger_of_the_sample) {
+  const rb::results& r = qiyang_2019();
+  // Units are county_department or institution (U03); U08 township and U09 enterprise never pay.
+  // U02: P1 accident_insurance 2 + P11 transport (one month short) 1 = 3.
+  // U03: P4 health_check 2 + P12 work_funds 2 = 4.
+  // U04: P3 health_check 2.   U05: P2 accident_insurance 2.
+  // U06: P10 living short in 12 months for M014 and for M015: 24 × 1 = 24, capped at 10.
+  // U01, U07: only kit advisories, which cost nothing.
+  ASSERT_EQ(r.ledger.size(), 5u);
+  const auto entry = [&](std::string_view unit) -> const rb::penalty_entry& {
+    return *std::find_if(r.ledger.begin(), r.ledger.end(), [&](const rb::penalty_entry& e) { return e.unit == unit; });
+  };
+  EXPECT_EQ(r.ledger[0].unit, "U02");
+  EXPECT_EQ(entry("U02").points, rb::decimal::from_int(3));
+  EXPECT_EQ(entry("U02").charges.size(), 2u);
+  EXPECT_EQ(entry("U02").notices, 1u);
+  EXPECT_FALSE(entry("U02").capped);
+  EXPECT_EQ(entry("U03").points, rb::decimal::from_int(4));
+  EXPECT_EQ(entry("U04").points, rb::decimal::from_int(2));
+  EXPECT_EQ(entry("U05").points, rb::decimal::from_int(2));
+  EXPECT_EQ(entry("U06").points_charged, rb::decimal::from_int(24));
+  EXPECT_EQ(entry("U06").points, rb::decimal::from_int(10));
+  EXPECT_TRUE(entry("U06").capped);
+  for (const rb::penalty_charge& ch : entry("U02").charges) {
+    ASSERT_LT(ch.finding, r.findings.size());
+    EXPECT_EQ(r.findings[ch.finding].responsible_unit, "U02");
+    EXPECT_EQ(ch.rule, "support_failures");
+  }
+}
+
+TEST(support_failures, a_low_cap_caps_every_unit) {
+  rb::policy p = data().qiyang;
+  set_parameter(p, "points_cap_per_unit_year", "1");
+  // Checks only: U02 (P1), U03 (P4), U04 (P3), U05 (P2), each 2 points, capped at 1.
+  const rb::results r = run_checks(p, data().county, rb::period::of_year(2019), true);
+  ASSERT_EQ(r.ledger.size(), 4u);
+  for (const rb::penalty_entry& e : r.ledger) {
+    EXPECT_EQ(e.points_charged, rb::decimal::from_int(2)) << e.unit;
+    EXPECT_EQ(e.points, rb::decimal::from_int(1)) << e.unit;
+    EXPECT_TRUE(e.capped) << e.unit;
+  }
+  EXPECT_EQ(r.ledger[0].unit, "U02");
+  EXPECT_EQ(r.ledger[3].unit, "U05");
+}
+
+TEST(support_failures, an_enterprise_unit_is_not_charged) {
+  rb::county c = data().county;
+  // M009's dispatching unit becomes U09 (an enterprise): P1 is then U09's and costs nothing.
+  member(c, "M009").unit = "U09";
+  const rb::results r = run_checks(data().qiyang, c, rb::period::of_year(2019), true);
+  EXPECT_EQ(of_rule(r, "accident_insurance")[0].responsible_unit, "U09");
+  for (const rb::penalty_entry& e : r.ledger) EXPECT_NE(e.unit, "U09");
+  EXPECT_EQ(r.ledger.size(), 3u);  // U03, U04, U05
+}
+
+// ---- explain --------------------------------------------------------------------------------------------
+
+TEST(explain, a_finding_names_its_rule_threshold_and_facts) {
+  const rb::program prog = rb::compile(data().qiyang);
+  const auto found = of_rule(qiyang_2019(), "accident_insurance");
+  ASSERT_FALSE(found.empty());
+  const std::string text = rb::explain(prog, data().county, qiyang_2019(), found[0]);
+  EXPECT_NE(text.find("accident_insurance"), std::string::npos) << text;
+  EXPECT_NE(text.find("为驻村干部购买保额不低于20万元"), std::string::npos) << text;
+  EXPECT_NE(text.find("accident_cover_minimum"), std::string::npos) << text;
+  EXPECT_NE(text.find("in force from 2019-01-01"), std::string::npos) << text;
+  EXPECT_NE(text.find("150000"), std::string::npos) << text;
+  EXPECT_NE(text.find("county choice"), std::string::npos) << text;  // the `each` choice
+
+  const auto quota = of_rule(qiyang_2019(), "excellent_quota");
+  ASSERT_FALSE(quota.empty());
+  const std::string q = rb::explain(prog, data().county, qiyang_2019(), quota[0]);
+  EXPECT_NE(q.find("excellent_share"), std::string::npos) << q;
+}
+
+}  // namespace

@@ -1,0 +1,164 @@
+// `rulebook eval` as a user runs it. Figures come from examples/qiyang/README.md
+// ("Figures worked out by hand"), computed there without rulebook.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;  // standard output (and standard error, unless asked apart)
+};
+
+/// Runs the CLI from the source folder, so that paths are the ones a user types.
+run_result run(const std::string& args, bool with_stderr = true) {
+  const std::string command = std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && " + RULEBOOK_CLI + " " + args +
+                              (with_stderr ? " 2>&1" : " 2>/dev/null");
+  run_result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A fresh folder under the system's temporary folder, removed at the end of the test.
+struct temp_folder {
+  std::filesystem::path path;
+  explicit temp_folder(const std::string& name)
+      : path(std::filesystem::temp_directory_path() / ("rulebook-eval-test-" + name)) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~temp_folder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+constexpr const char* qiyang = "rules/qiyang-2019.yaml examples/qiyang/county.yaml";
+
+}  // namespace
+
+/// Skips every test when this build has no CLI to run.
+class cli_eval : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::string(RULEBOOK_CLI).empty()) GTEST_SKIP() << "the rulebook CLI is not built (RULEBOOK_BUILD_CLI=OFF)";
+  }
+};
+
+TEST_F(cli_eval, json_holds_the_figures_worked_out_by_hand) {
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --format json", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(r.out.starts_with("{\n  \"policy\": \"qiyang-2019\",\n"
+                                "  \"period\": {\"label\": \"2019\", \"from\": \"2019-01-01\", \"to\": \"2019-12-31\"},\n"))
+      << r.out.substr(0, 400);
+  // County totals: living 954600 owed (944120 paid); transport 199782.60 (199647 paid);
+  // communication prorated for M037's half July: 43451.61.
+  EXPECT_TRUE(contains(r.out, R"({"item": "living", "owed": "954600.00", "paid": "944120.00"})")) << r.out;
+  EXPECT_TRUE(contains(r.out, R"({"item": "transport", "owed": "199782.60", "paid": "199647.00"})")) << r.out;
+  EXPECT_TRUE(contains(r.out, R"({"item": "communication", "owed": "43451.61", "paid": "43500.00"})")) << r.out;
+  // M006, 2019-04, in T01 (38.6 km): 4 payable trips × 2 × 38.6 × 1.5 = 463.20, paid in full.
+  EXPECT_TRUE(contains(r.out, R"("item": "transport", "subject": "member", "subject_id": "M006", "team": "T01", )"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, R"("from": "2019-04-01", "to": "2019-04-30", "amount": "463.20", "paid": "463.20"})"))
+      << r.out;
+}
+
+TEST_F(cli_eval, table_is_the_default_and_names_units) {
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "policy qiyang-2019, period 2019 (2019-01-01 .. 2019-12-31)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "954600.00")) << r.out;
+  EXPECT_TRUE(contains(r.out, "县人社局 (U06)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "penalty ledger")) << r.out;
+}
+
+TEST_F(cli_eval, fail_on_violation_exits_1_for_the_planted_violations) {
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --fail-on violation");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_TRUE(contains(r.out, "violation")) << r.out;
+}
+
+TEST_F(cli_eval, explain_follows_the_table) {
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --explain M006@2019-04");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto at = r.out.find("explain M006 in 2019-04");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_TRUE(contains(r.out.substr(at), "463.2")) << r.out.substr(at);
+}
+
+TEST_F(cli_eval, a_bad_policy_exits_2_with_its_diagnostics) {
+  const auto r = run("eval tests/data/bad-policy/duplicate-rule-id.yaml examples/qiyang/county.yaml --period 2019");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "error[")) << r.out;
+}
+
+TEST_F(cli_eval, bad_usage_exits_2_with_the_usage) {
+  for (const std::string& args : {std::string("eval"), std::string("eval rules/qiyang-2019.yaml"), std::string("eval ") + qiyang,
+                                 std::string("eval ") + qiyang + " --period 2019-Q5",
+                                 std::string("eval ") + qiyang + " --period 2019 --format xml",
+                                 std::string("eval ") + qiyang + " --period 2019 --frobnicate",
+                                 std::string("eval ") + qiyang + " --period 2019 --fail-on advisory",
+                                 std::string("eval ") + qiyang + " --period 2019 --explain M006@2019-13"}) {
+    const auto r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << '\n' << r.out;
+    EXPECT_TRUE(contains(r.out, "usage: rulebook eval")) << args << '\n' << r.out;
+  }
+  EXPECT_TRUE(contains(run(std::string("eval ") + qiyang + " --period 2019-Q5").out, "quarters run Q1 to Q4"));
+}
+
+TEST_F(cli_eval, csv_without_out_exits_2) {
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --format csv");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "csv writes one file per result kind: give --out DIR")) << r.out;
+}
+
+TEST_F(cli_eval, csv_writes_one_file_per_result_kind) {
+  const temp_folder dir("csv");
+  const auto out = dir.path / "results";
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --format csv --out '" + out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  for (const char* name : {"entitlements.csv", "findings.csv", "quota.csv", "penalties.csv", "totals.csv"})
+    EXPECT_TRUE(std::filesystem::is_regular_file(out / name)) << name;
+  EXPECT_TRUE(read(out / "entitlements.csv").starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
+  EXPECT_TRUE(contains(read(out / "totals.csv"), "living,954600.00,944120.00\n")) << read(out / "totals.csv");
+}
+
+TEST_F(cli_eval, out_replaces_a_file_only_when_the_run_succeeds) {
+  const temp_folder dir("out");
+  const auto file = dir.path / "report.json";
+  {
+    std::ofstream(file) << "last year's report\n";
+  }
+  const auto failed = run("eval tests/data/bad-policy/duplicate-rule-id.yaml examples/qiyang/county.yaml --period 2019 "
+                          "--format json --out '" + file.string() + "'");
+  EXPECT_EQ(failed.exit_code, 2) << failed.out;
+  EXPECT_EQ(read(file), "last year's report\n");
+
+  const auto ok = run(std::string("eval ") + qiyang + " --period 2019 --format json --out '" + file.string() + "'");
+  ASSERT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_TRUE(read(file).starts_with("{\n  \"policy\": \"qiyang-2019\",")) << read(file).substr(0, 200);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()), 1)
+      << "a temporary file was left behind";
+}

@@ -1,0 +1,315 @@
+// The report writers on a small hand-built set of results: exact text for JSON
+// and CSV (escaping, money at the policy's scale, key order), and a terminal
+// table whose columns line up with Chinese names in them.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "detail/text.hpp"
+#include "report.hpp"
+
+namespace {
+
+using rulebook::date;
+using rulebook::decimal;
+using rulebook::money;
+
+rulebook::date_range month_of(int year, int month) {
+  const rulebook::year_month m{year, month};
+  return {m.first_day(), m.last_day()};
+}
+
+/// Two members' months, a team's work funds, a short payment whose message
+/// holds quotes, a line break and markup, a missing kit item, a quota of one
+/// place with a member over it, and one unit's penalty.
+rulebook::results sample() {
+  rulebook::results r;
+  r.policy = "qiyang-2019";
+  r.evaluated = rulebook::period::of_year(2019);
+  r.entitlements = {
+      {.rule = "transport",
+       .item = "transport",
+       .subject = rulebook::subject_kind::member,
+       .subject_id = "M006",
+       .team = "T01",
+       .unit = "U07",
+       .slice = month_of(2019, 4),
+       .amount = money::parse("463.2"),
+       .paid = money::parse("463.20")},
+      {.rule = "living",
+       .item = "living",
+       .subject = rulebook::subject_kind::member,
+       .subject_id = "M014",
+       .team = "T03",
+       .unit = "U06",
+       .slice = month_of(2019, 1),
+       .amount = money::parse("2500"),
+       .paid = money::parse("2000")},
+      {.rule = "work_funds",
+       .item = "work_funds",
+       .subject = rulebook::subject_kind::team,
+       .subject_id = "T03",
+       .team = "T03",
+       .unit = "U06",
+       .slice = {date(2019, 1, 1), date(2019, 12, 31)},
+       .amount = money::parse("2878.5"),
+       .paid = std::nullopt},
+  };
+  r.findings = {
+      {.rule = "living",
+       .kind = rulebook::rule_kind::allowance,
+       .subject = rulebook::subject_kind::member,
+       .subject_id = "M014",
+       .responsible_unit = "U06",
+       .severity = rulebook::finding_severity::violation,
+       .slice = month_of(2019, 1),
+       .expected = "2500.00",
+       .actual = "2000.00",
+       .message = "paid \"living\" short\\by 500.00\n<script>alert(1)</script>"},
+      {.rule = "six_items",
+       .kind = rulebook::rule_kind::kit,
+       .subject = rulebook::subject_kind::team,
+       .subject_id = "T01",
+       .responsible_unit = "U01",
+       .severity = rulebook::finding_severity::advisory,
+       .slice = {date(2019, 7, 1), date(2019, 12, 31)},
+       .expected = "printer",
+       .actual = "missing",
+       .message = "一台打印机, missing"},
+  };
+  r.quotas = {{.rule = "excellent_quota",
+               .of_grade = rulebook::grade::excellent,
+               .population = 5,
+               .share = decimal::parse("0.2"),
+               .places = 1,
+               .ranking = {{.member = "M001", .score = decimal::parse("93.6"), .rank = 1, .proposed = true,
+                            .within_quota = true},
+                           {.member = "M014", .score = decimal::parse("90"), .rank = 2, .proposed = true,
+                            .within_quota = false}},
+               .over_quota = {"M014"}}};
+  r.ledger = {{.unit = "U06",
+               .notices = 1,
+               .points_charged = decimal::parse("2"),
+               .points = decimal::parse("2"),
+               .capped = false,
+               .charges = {{.finding = 0, .rule = "penalties", .points = decimal::parse("2")}}}};
+  r.totals = {{.item = "living", .owed = money::parse("2500"), .paid = money::parse("2000")},
+              {.item = "transport", .owed = money::parse("463.2"), .paid = money::parse("463.2")},
+              {.item = "work_funds", .owed = money::parse("2878.5"), .paid = money::parse("0")}};
+  return r;
+}
+
+rulebook::report::names sample_names() {
+  rulebook::report::names n;
+  n.units = {{"U01", "县财政局"}, {"U06", "县人社局"}, {"U07", "县卫生健康局"}};
+  n.teams = {{"T01", "日晖塘村"}, {"T03", "内下村"}};
+  n.members = {{"M001", "王芳"}, {"M006", "邓晓梅"}, {"M014", "李建国"}};
+  n.rules = {{"excellent_quota", "优秀工作队员指标"}};
+  return n;
+}
+
+}  // namespace
+
+TEST(report_money, prints_the_policy_scale_and_never_rounds) {
+  using rulebook::report::money_text;
+  EXPECT_EQ(money_text(money::parse("2878.5"), 2), "2878.50");
+  EXPECT_EQ(money_text(money::parse("100"), 2), "100.00");
+  EXPECT_EQ(money_text(money::parse("-0.5"), 2), "-0.50");
+  EXPECT_EQ(money_text(money::parse("100"), 0), "100");
+  EXPECT_EQ(money_text(money::parse("51.6129"), 2), "51.6129");  // more places than the scale: kept
+}
+
+TEST(report_json, escapes_quotes_backslashes_control_characters_and_markup) {
+  using rulebook::report::json_string;
+  EXPECT_EQ(json_string(R"(say "hi" \ bye)"), R"("say \"hi\" \\ bye")");
+  EXPECT_EQ(json_string("a\nb\tc\rd\x01\x1f\x7f"), R"("a\nb\tc\rd\u0001\u001f\u007f")");
+  EXPECT_EQ(json_string("</script><b>&"), R"("\u003c/script\u003e\u003cb\u003e\u0026")");
+  EXPECT_EQ(json_string("祁阳县 日晖塘村"), "\"祁阳县 日晖塘村\"");
+  EXPECT_EQ(json_string("\xE2\x80\xA8"), R"("\u2028")");
+  EXPECT_EQ(json_string("a\xFF" "b\xE7\xA5"), "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\"");  // malformed → U+FFFD
+  EXPECT_EQ(json_string(std::string("nul\0here", 8)), R"("nul\u0000here")");
+}
+
+TEST(report_json, writes_every_result_with_keys_in_a_fixed_order) {
+  std::ostringstream out;
+  rulebook::report::write_json(out, sample(), 2);
+  EXPECT_EQ(out.str(), R"({
+  "policy": "qiyang-2019",
+  "period": {"label": "2019", "from": "2019-01-01", "to": "2019-12-31"},
+  "money_scale": 2,
+  "entitlements": [
+    {"rule": "transport", "item": "transport", "subject": "member", "subject_id": "M006", "team": "T01", "unit": "U07", "from": "2019-04-01", "to": "2019-04-30", "amount": "463.20", "paid": "463.20"},
+    {"rule": "living", "item": "living", "subject": "member", "subject_id": "M014", "team": "T03", "unit": "U06", "from": "2019-01-01", "to": "2019-01-31", "amount": "2500.00", "paid": "2000.00"},
+    {"rule": "work_funds", "item": "work_funds", "subject": "team", "subject_id": "T03", "team": "T03", "unit": "U06", "from": "2019-01-01", "to": "2019-12-31", "amount": "2878.50", "paid": null}
+  ],
+  "findings": [
+    {"rule": "living", "kind": "allowance", "subject": "member", "subject_id": "M014", "responsible_unit": "U06", "severity": "violation", "from": "2019-01-01", "to": "2019-01-31", "expected": "2500.00", "actual": "2000.00", "message": "paid \"living\" short\\by 500.00\n\u003cscript\u003ealert(1)\u003c/script\u003e"},
+    {"rule": "six_items", "kind": "kit", "subject": "team", "subject_id": "T01", "responsible_unit": "U01", "severity": "advisory", "from": "2019-07-01", "to": "2019-12-31", "expected": "printer", "actual": "missing", "message": "一台打印机, missing"}
+  ],
+  "quotas": [
+    {
+      "rule": "excellent_quota",
+      "grade": "excellent",
+      "population": 5,
+      "share": "0.2",
+      "places": 1,
+      "ranking": [
+        {"member": "M001", "score": "93.6", "rank": 1, "proposed": true, "within_quota": true},
+        {"member": "M014", "score": "90", "rank": 2, "proposed": true, "within_quota": false}
+      ],
+      "over_quota": ["M014"]
+    }
+  ],
+  "ledger": [
+    {
+      "unit": "U06",
+      "notices": 1,
+      "points_charged": "2",
+      "points": "2",
+      "capped": false,
+      "charges": [
+        {"finding": 0, "rule": "penalties", "points": "2"}
+      ]
+    }
+  ],
+  "totals": [
+    {"item": "living", "owed": "2500.00", "paid": "2000.00"},
+    {"item": "transport", "owed": "463.20", "paid": "463.20"},
+    {"item": "work_funds", "owed": "2878.50", "paid": "0.00"}
+  ]
+}
+)");
+}
+
+TEST(report_json, empty_results_are_empty_lists) {
+  rulebook::results r;
+  r.policy = "p";
+  r.evaluated = rulebook::period::of_month(2019, 7);
+  std::ostringstream out;
+  rulebook::report::write_json(out, r, 2);
+  EXPECT_EQ(out.str(), R"({
+  "policy": "p",
+  "period": {"label": "2019-07", "from": "2019-07-01", "to": "2019-07-31"},
+  "money_scale": 2,
+  "entitlements": [],
+  "findings": [],
+  "quotas": [],
+  "ledger": [],
+  "totals": []
+}
+)");
+}
+
+TEST(report_csv, quotes_fields_as_rfc_4180_says) {
+  using rulebook::report::csv_field;
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("县财政局"), "县财政局");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("cr\r"), "\"cr\r\"");
+  EXPECT_EQ(csv_field(" padded"), "\" padded\"");
+  EXPECT_EQ(csv_field(""), "");
+}
+
+TEST(report_csv, writes_one_file_per_result_kind_with_a_header) {
+  const auto files = rulebook::report::csv_files(sample(), 2);
+  ASSERT_EQ(files.size(), 5u);
+  EXPECT_EQ(files[0].name, "entitlements.csv");
+  EXPECT_EQ(files[0].text,
+            "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"
+            "transport,transport,member,M006,T01,U07,2019-04-01,2019-04-30,463.20,463.20\n"
+            "living,living,member,M014,T03,U06,2019-01-01,2019-01-31,2500.00,2000.00\n"
+            "work_funds,work_funds,team,T03,T03,U06,2019-01-01,2019-12-31,2878.50,\n");
+  EXPECT_EQ(files[1].name, "findings.csv");
+  EXPECT_EQ(files[1].text,
+            "finding,rule,kind,subject,subject_id,responsible_unit,severity,from,to,expected,actual,message\n"
+            "0,living,allowance,member,M014,U06,violation,2019-01-01,2019-01-31,2500.00,2000.00,"
+            "\"paid \"\"living\"\" short\\by 500.00\n<script>alert(1)</script>\"\n"
+            "1,six_items,kit,team,T01,U01,advisory,2019-07-01,2019-12-31,printer,missing,\"一台打印机, missing\"\n");
+  EXPECT_EQ(files[2].name, "quota.csv");
+  EXPECT_EQ(files[2].text,
+            "rule,grade,population,share,places,member,score,rank,proposed,within_quota,over_quota\n"
+            "excellent_quota,excellent,5,0.2,1,M001,93.6,1,true,true,false\n"
+            "excellent_quota,excellent,5,0.2,1,M014,90,2,true,false,true\n");
+  EXPECT_EQ(files[3].name, "penalties.csv");
+  EXPECT_EQ(files[3].text,
+            "unit,notices,points_charged,points,capped,finding,rule,charge_points\n"
+            "U06,1,2,2,false,0,penalties,2\n");
+  EXPECT_EQ(files[4].name, "totals.csv");
+  EXPECT_EQ(files[4].text,
+            "item,owed,paid\n"
+            "living,2500.00,2000.00\n"
+            "transport,463.20,463.20\n"
+            "work_funds,2878.50,0.00\n");
+}
+
+TEST(report_table, lines_up_chinese_names_by_display_width) {
+  std::ostringstream out;
+  rulebook::report::write_table(out, sample(), sample_names(), 2);
+  // Chinese characters take two columns on a terminal: 日晖塘村 pads like 8 ASCII characters.
+  EXPECT_EQ(out.str(), R"(policy qiyang-2019, period 2019 (2019-01-01 .. 2019-12-31)
+
+owed and paid by team (yuan)
+  team    village   item           owed     paid  paid − owed
+  T01     日晖塘村  transport    463.20   463.20         0.00
+                    all items    463.20   463.20         0.00
+  T03     内下村    living      2500.00  2000.00      -500.00
+                    work_funds  2878.50        —
+                    all items   5378.50  2000.00     -3378.50
+  county            living      2500.00  2000.00      -500.00
+                    transport    463.20   463.20         0.00
+                    work_funds  2878.50     0.00     -2878.50
+                    all items   5841.70  2463.20     -3378.50
+
+findings: 2 (1 violation, 1 advisory)
+
+县财政局 (U01) — 1 finding
+  severity  rule       subject       when                    expected  actual   message
+  advisory  six_items  T01 日晖塘村  2019-07-01..2019-12-31  printer   missing  一台打印机, missing
+
+县人社局 (U06) — 1 finding
+  severity   rule    subject      when     expected  actual   message
+  violation  living  M014 李建国  2019-01  2500.00   2000.00  paid "living" short\by 500.00 <script>alert(1)</script>
+
+quota excellent_quota 优秀工作队员指标: excellent, 5 members × 0.2 = 1 place
+  rank  member  name    score  proposed  granted
+  1     M001    王芳     93.6       yes      yes
+  2     M014    李建国     90       yes
+  over the quota (proposed, not granted): M014 李建国 (rank 2, 90)
+
+penalty ledger
+  unit  name      notices  points charged  points  capped
+  U06   县人社局        1               2       2
+)");
+  // The same, measured: every row of the quota table ends its score column at
+  // the same terminal column, whatever the width of the names before it.
+  const auto score_end = [&](const std::string& row_start, const std::string& score) {
+    const std::string text = out.str();
+    const auto row = text.find(row_start);
+    const auto at = text.find(score, row);
+    return rulebook::detail::display_width(std::string_view(text).substr(row, at + score.size() - row));
+  };
+  EXPECT_EQ(score_end("  rank  member", "score"), score_end("  1     M001", "93.6"));
+  EXPECT_EQ(score_end("  rank  member", "score"), score_end("  2     M014", "90"));
+}
+
+TEST(report_table, says_when_there_is_nothing_to_report) {
+  rulebook::results r;
+  r.policy = "p";
+  r.evaluated = rulebook::period::of_month(2019, 7);
+  std::ostringstream out;
+  rulebook::report::write_table(out, r, {}, 2);
+  EXPECT_EQ(out.str(), R"(policy p, period 2019-07 (2019-07-01 .. 2019-07-31)
+
+owed and paid by team (yuan)
+  no entitlements
+
+findings: 0 (0 violations, 0 advisories)
+
+penalty ledger
+  no unit penalised
+)");
+}
