@@ -2,32 +2,14 @@
 // out. Figures come from examples/qiyang/README.md, worked out by hand there.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
+#include "run_cli.hpp"
 
-#include <array>
-#include <cstdio>
 #include <string>
 
 namespace {
 
-struct run_result {
-  int exit_code = -1;
-  std::string out;  // standard output and standard error, interleaved
-};
-
-run_result run(const std::string& args) {
-  const std::string command = std::string(RULEBOOK_CLI) + " " + args + " 2>&1";
-  run_result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using rulebook_test::contains;
+using rulebook_test::run;
 
 }  // namespace
 

@@ -2,7 +2,7 @@
 // ("Figures worked out by hand"), computed there without rulebook.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
+#include "run_cli.hpp"
 
 #include <array>
 #include <cstdio>
@@ -13,26 +13,8 @@
 
 namespace {
 
-struct run_result {
-  int exit_code = -1;
-  std::string out;  // standard output (and standard error, unless asked apart)
-};
-
-/// Runs the CLI from the source folder, so that paths are the ones a user types.
-run_result run(const std::string& args, bool with_stderr = true) {
-  const std::string command = std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && " + RULEBOOK_CLI + " " + args +
-                              (with_stderr ? " 2>&1" : " 2>/dev/null");
-  run_result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using rulebook_test::contains;
+using rulebook_test::run;
 
 std::string read(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
