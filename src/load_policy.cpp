@@ -15,8 +15,6 @@
 // A file that cannot be read or parsed leaves its bases unknown: the checks that
 // would then only report what is missing (names, rules a penalty or `remove`
 // names) are skipped; everything else is still checked.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <filesystem>
@@ -337,7 +335,7 @@ struct policy_header {
 };
 
 /// One file of the chain: what it says, with its rules kept as YAML until the
-/// scope they are checked against is known.
+/// scope they are checked against is known (`document` holds them).
 struct policy_file {
   yaml_file file;
   fs::path path;  // as opened, to resolve its `extends`
@@ -346,7 +344,8 @@ struct policy_file {
   std::vector<located_text> remove;
   std::optional<money_settings> money;
   std::vector<read_parameter> parameters;
-  std::vector<YAML::Node> rules;
+  std::vector<yaml::node> rules;
+  yaml::document document;
 };
 
 /// A rule as read, with where its id is and the rule ids it names (a penalty's).
@@ -358,7 +357,7 @@ struct read_rule {
 
 /// A title in Chinese and English, `{zh: …, en: …}`.
 std::optional<bilingual> read_bilingual(fields& f, std::string_view key, need n) {
-  const std::optional<YAML::Node> node = f.mapping(key, n, "a text in Chinese and English, as {zh: …, en: …}");
+  const std::optional<yaml::node> node = f.mapping(key, n, "a text in Chinese and English, as {zh: …, en: …}");
   if (!node) return std::nullopt;
   fields text(f.file(), *node, "'" + std::string(key) + "' of " + f.what(), bilingual_keys);
   bilingual b;
@@ -384,7 +383,7 @@ policy_source read_policy_source(fields& f) {
 
 policy_header read_header(fields& top) {
   policy_header h;
-  const std::optional<YAML::Node> node =
+  const std::optional<yaml::node> node =
       top.mapping("policy", need::required, "a map with the policy's id, title, jurisdiction, governs and sources");
   if (!node) return h;
   fields f(top.file(), *node, "'policy'", header_keys);
@@ -394,7 +393,7 @@ policy_header read_header(fields& top) {
            "a policy id is lower-case letters, digits, '_', '-' and '.', as qiyang-2019");
   take(read_bilingual(f, "title", need::required), h.title);
   take(read_bilingual(f, "jurisdiction", need::required), h.jurisdiction);
-  if (const std::optional<YAML::Node> governs =
+  if (const std::optional<yaml::node> governs =
           f.mapping("governs", need::required, "a period as {from: 2019-01-01, to: 2019-12-31}")) {
     fields g(top.file(), *governs, "'governs' of 'policy'", governs_keys);
     const std::optional<date> from = g.day("from", need::required);
@@ -411,7 +410,7 @@ policy_header read_header(fields& top) {
 }
 
 std::optional<money_settings> read_money(fields& top) {
-  const std::optional<YAML::Node> node =
+  const std::optional<yaml::node> node =
       top.mapping("money", need::optional, "a map with scale, rounding and round_at");
   if (!node) return std::nullopt;
   fields f(top.file(), *node, "'money'", money_keys);
@@ -431,13 +430,13 @@ std::optional<money_settings> read_money(fields& top) {
 
 /// Reads `values: {2019-01-01: 100, 2019-07-16: 120}` into `p.values`, sorted.
 bool read_values(fields& f, parameter& p, bool unit_known) {
-  const std::optional<YAML::Node> node =
+  const std::optional<yaml::node> node =
       f.mapping("values", need::required, "a map of dates to values (as {2019-01-01: 100})");
   if (!node) return false;
   yaml_file& file = f.file();
   const std::string where = "'values' of " + f.what();
   const std::vector<map_entry> entries = read_map_entries(file, *node, where);
-  bool ok = entries.size() == static_cast<std::size_t>(node->size());  // else a duplicate date, reported
+  bool ok = entries.size() == node->size();  // else a duplicate date, reported
   for (const map_entry& e : entries) {
     std::string why;
     const std::optional<date> since = parse_date(e.key, &why);
@@ -447,8 +446,8 @@ bool read_values(fields& f, parameter& p, bool unit_known) {
       ok = false;
       continue;
     }
-    if (!e.value.IsScalar()) {
-      if (e.value.IsNull())
+    if (!e.value.is_scalar()) {
+      if (e.value.is_null())
         f.fail("missing-key", file.at(e.key_node), "missing value for " + e.key + " in " + where);
       else
         f.fail("wrong-kind", file.at(e.value),
@@ -456,28 +455,29 @@ bool read_values(fields& f, parameter& p, bool unit_known) {
       ok = false;
       continue;
     }
-    const std::optional<decimal> value = decimal::try_parse(e.value.Scalar(), &why);
+    const std::string_view text = e.value.text();
+    const std::optional<decimal> value = decimal::try_parse(text, &why);
     if (!value) {
       f.fail("bad-value", file.at(e.value), "invalid value for " + e.key + " in " + where + ": " + why);
       ok = false;
       continue;
     }
-    if (*value < decimal{} || e.value.Scalar().starts_with("+")) {
+    if (*value < decimal{} || text.starts_with("+")) {
       f.fail("bad-value", file.at(e.value),
-             "the value for " + e.key + " in " + where + " is " + e.value.Scalar() +
+             "the value for " + e.key + " in " + where + " is " + std::string(text) +
                  "; a parameter's value is a plain decimal, 0 or more");
       ok = false;
       continue;
     }
     if (unit_known && p.unit == parameter_unit::count && value->raw() % decimal::one != 0) {
       f.fail("bad-value", file.at(e.value),
-             "the value for " + e.key + " in " + where + " is " + e.value.Scalar() + "; a count is a whole number");
+             "the value for " + e.key + " in " + where + " is " + std::string(text) + "; a count is a whole number");
       ok = false;
       continue;
     }
     if (unit_known && p.unit == parameter_unit::ratio && *value > decimal::from_int(1)) {
       f.fail("bad-value", file.at(e.value),
-             "the value for " + e.key + " in " + where + " is " + e.value.Scalar() + "; a ratio lies from 0 to 1",
+             "the value for " + e.key + " in " + where + " is " + std::string(text) + "; a ratio lies from 0 to 1",
              "write a share as a ratio: 0.2 for 20 %");
       ok = false;
       continue;
@@ -510,8 +510,8 @@ read_parameter read_parameter_entry(yaml_file& file, const map_entry& e) {
     file.error("duplicate-id", p.where, "parameter " + in_quotes(p.id) + " has the name of an input rules read",
                "choose another id: an expression could not tell the two apart");
   }
-  if (!e.value.IsMap()) {
-    file.error("wrong-kind", file.at(e.value.IsNull() ? e.key_node : e.value),
+  if (!e.value.is_map()) {
+    file.error("wrong-kind", file.at(e.value.is_null() ? e.key_node : e.value),
                "expected a parameter (a map with unit, values and source) for " + in_quotes(p.id) +
                    " in 'parameters', found " + found_kind(e.value));
     out.values_ok = false;
@@ -541,7 +541,7 @@ read_parameter read_parameter_entry(yaml_file& file, const map_entry& e) {
 
 std::vector<read_parameter> read_parameters(fields& top) {
   std::vector<read_parameter> out;
-  const std::optional<YAML::Node> node = top.mapping("parameters", need::optional, "a map of parameters by id");
+  const std::optional<yaml::node> node = top.mapping("parameters", need::optional, "a map of parameters by id");
   if (!node) return out;
   for (const map_entry& e : read_map_entries(top.file(), *node, "'parameters'"))
     out.push_back(read_parameter_entry(top.file(), e));
@@ -651,22 +651,22 @@ class policy_loader {
                   "a policy file starts with  policy: {id: …, title: …, governs: …}");
       return false;
     }
-    if (!parsed.root.IsMap()) {
+    if (!parsed.root->is_map()) {
       parsed.file.error(
-          "wrong-kind", parsed.file.at(parsed.root),
-          "expected a map of policy, parameters, rules, … at the top of the file, found " + found_kind(parsed.root));
+          "wrong-kind", parsed.file.at(*parsed.root),
+          "expected a map of policy, parameters, rules, … at the top of the file, found " + found_kind(*parsed.root));
       return false;
     }
-    policy_file pf{parsed.file, path, {}, {}, {}, {}, {}, {}};
-    fields top(pf.file, parsed.root, "a policy file", file_keys);
+    policy_file pf{parsed.file, path, {}, {}, {}, {}, {}, {}, std::move(parsed.document)};
+    fields top(pf.file, *parsed.root, "a policy file", file_keys);
     pf.header = read_header(top);
     pf.extends = top.content("extends", need::optional, "the path of a policy file");
     if (top.has("extends") && !pf.extends) complete_ = false;  // reported: its base is unknown
     pf.remove = top.located_references("remove", need::optional, "rule");
     pf.money = read_money(top);
     pf.parameters = read_parameters(top);
-    if (const std::optional<YAML::Node> rules = top.sequence("rules", need::optional, "a list of rules"))
-      for (const YAML::Node& rule : *rules) pf.rules.push_back(rule);
+    if (const std::optional<yaml::node> rules = top.sequence("rules", need::optional, "a list of rules"))
+      for (const yaml::node rule : rules->elements()) pf.rules.push_back(rule);
     files_.push_back(std::move(pf));
     return true;
   }
@@ -762,7 +762,7 @@ class policy_loader {
   /// Reads the rules of one file; a second rule with an id is a `duplicate-id`.
   std::vector<read_rule> read_rules(policy_file& f) {
     std::vector<read_rule> out;
-    for (const YAML::Node& node : f.rules) {
+    for (const yaml::node node : f.rules) {
       std::optional<read_rule> r = read_one_rule(f.file, node);
       if (!r) continue;
       const auto first =
@@ -778,20 +778,20 @@ class policy_loader {
     return out;
   }
 
-  std::optional<read_rule> read_one_rule(yaml_file& file, const YAML::Node& node) {
-    if (!node.IsMap()) {
+  std::optional<read_rule> read_one_rule(yaml_file& file, const yaml::node& node) {
+    if (!node.is_map()) {
       file.error("wrong-kind", file.at(node), "expected a rule (a map of keys) in 'rules', found " + found_kind(node),
                  "write each rule as a list element starting with '- id: …'");
       return std::nullopt;
     }
     // The kind decides which keys the rule may have: peek at it (and the id, to
     // name the rule), then read everything through checked fields.
-    const YAML::Node id_node = node["id"];
-    const YAML::Node kind_node = node["kind"];
+    const std::optional<yaml::node> id_node = node.find("id");
+    const std::optional<yaml::node> kind_node = node.find("kind");
     const std::optional<rule_kind> peeked =
-        kind_node.IsScalar() ? parse_enum<rule_kind>(kind_node.Scalar()) : std::nullopt;
+        kind_node && kind_node->is_scalar() ? parse_enum<rule_kind>(kind_node->text()) : std::nullopt;
     std::string what = peeked ? std::string(to_string(*peeked)) + " rule" : "rule";
-    what = id_node.IsScalar() ? what + " " + in_quotes(id_node.Scalar()) : with_article(what);
+    what = id_node && id_node->is_scalar() ? what + " " + in_quotes(id_node->text()) : with_article(what);
     fields f(file, node, what, rule_keys(peeked));
 
     read_rule r;
@@ -953,7 +953,7 @@ class policy_loader {
 
   obligation_rule read_obligation(fields& f) {
     obligation_rule o;
-    if (const std::optional<YAML::Node> event =
+    if (const std::optional<yaml::node> event =
             f.mapping("event", need::required, "an event, as {visit: unit_head} or {meeting: leaders}")) {
       fields e(f.file(), *event, "the event of " + f.what(), event_keys);
       if (e.has("visit") && e.has("meeting")) {

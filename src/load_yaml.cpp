@@ -2,13 +2,11 @@
 // joined in file-name order. The format and every check are described in
 // docs/data-format.md.
 //
-// yaml-cpp builds the tree; everything after that goes through the checked
-// accessors of detail/yaml_reader.hpp (kinds, unknown and duplicate keys,
-// values parsed exactly, 1-based code-point positions), which the policy
-// loader shares.
+// rulebook's own YAML reader (detail/yaml.hpp) builds the tree; everything
+// after that goes through the checked accessors of detail/yaml_reader.hpp
+// (kinds, unknown and duplicate keys, values parsed exactly, 1-based
+// code-point positions), which the policy loader shares.
 #include "detail/load_yaml.hpp"
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -163,7 +161,7 @@ member read_member(fields& f) {
 /// so any well-formed name is accepted, each once, recorded as ".paid.ITEM".
 std::vector<paid_amount> read_paid(fields& f) {
   std::vector<paid_amount> paid;
-  const std::optional<YAML::Node> map = f.mapping("paid", need::optional, "a map of amounts paid by item");
+  const std::optional<yaml::node> map = f.mapping("paid", need::optional, "a map of amounts paid by item");
   if (!map) return paid;
   for (const map_entry& e : read_map_entries(f.file(), *map, "'paid' of a month record")) {
     if (!valid_id(e.key)) {
@@ -171,11 +169,11 @@ std::vector<paid_amount> read_paid(fields& f) {
              "an item name is 1 to 64 letters, digits, '_', '-' or '.', as living or transport");
       continue;
     }
-    if (e.value.IsNull()) {
+    if (e.value.is_null()) {
       f.fail("missing-key", f.file().at(e.key_node), "missing value for " + in_quotes(e.key) + " in 'paid' of a month record");
       continue;
     }
-    if (!e.value.IsScalar()) {
+    if (!e.value.is_scalar()) {
       f.fail("wrong-kind", f.file().at(e.value),
              "expected an amount of money for " + in_quotes(e.key) + " in 'paid' of a month record, found " +
                  found_kind(e.value));
@@ -183,14 +181,14 @@ std::vector<paid_amount> read_paid(fields& f) {
     }
     const source_location where = f.file().at(e.value);
     std::string why;
-    const std::optional<money> value = money::try_parse(e.value.Scalar(), &why);
+    const std::optional<money> value = money::try_parse(e.value.text(), &why);
     if (!value) {
       f.fail("bad-value", where, "invalid " + in_quotes(e.key) + " in 'paid' of a month record: " + why);
       continue;
     }
     if (*value < money{} || *value > max_amount) {
       f.fail("out-of-range", where,
-             in_quotes(e.key) + " in 'paid' of a month record is " + e.value.Scalar() +
+             in_quotes(e.key) + " in 'paid' of a month record is " + std::string(e.value.text()) +
                  " yuan; an amount lies from 0 to 100000000 yuan");
       continue;
     }
@@ -198,7 +196,7 @@ std::vector<paid_amount> read_paid(fields& f) {
     paid.push_back({e.key, *value});
   }
   // The duplicate and key problems of the map were reported by read_map_entries.
-  if (paid.size() < static_cast<std::size_t>(map->size())) f.set_failed();
+  if (paid.size() < map->size()) f.set_failed();
   return paid;
 }
 
@@ -249,8 +247,8 @@ constexpr std::string_view section_names[] = {"county", "units", "teams", "membe
 class county_builder {
  public:
   /// Reads the sections of one parsed file.
-  void read_file(yaml_file& file, const YAML::Node& root) {
-    if (!root.IsMap()) {
+  void read_file(yaml_file& file, const yaml::node& root) {
+    if (!root.is_map()) {
       file.error("wrong-kind", file.at(root),
                  "expected a map of sections (county, units, teams, …) at the top of the file, found " + found_kind(root));
       complete_ = false;
@@ -295,8 +293,8 @@ class county_builder {
       return;
     }
     county_at_ = file.at(e.key_node);
-    if (!e.value.IsMap()) {
-      file.error("wrong-kind", file.at(e.value.IsNull() ? e.key_node : e.value),
+    if (!e.value.is_map()) {
+      file.error("wrong-kind", file.at(e.value.is_null() ? e.key_node : e.value),
                  "expected a map with 'id' and 'name' for section 'county', found " + found_kind(e.value));
       return;
     }
@@ -314,8 +312,8 @@ class county_builder {
                  Read read) {
     const std::string& section = e.key;
     const bool referred_to = section == "units" || section == "teams" || section == "members";
-    if (e.value.IsNull()) return;  // an empty section
-    if (!e.value.IsSequence()) {
+    if (e.value.is_null()) return;  // an empty section
+    if (!e.value.is_sequence()) {
       file.error("wrong-kind", file.at(e.value),
                  "expected a list of " + plural(each) + " for section '" + section + "', found " + found_kind(e.value),
                  "write each " + std::string(each) + " as a list element starting with '- '");
@@ -323,8 +321,8 @@ class county_builder {
       return;
     }
     const std::string what = with_article(each);
-    for (const YAML::Node& item : e.value) {
-      if (!item.IsMap()) {
+    for (const yaml::node item : e.value.elements()) {
+      if (!item.is_map()) {
         file.error("wrong-kind", file.at(item),
                    "expected " + what + " (a map of keys) in section '" + section + "', found " + found_kind(item));
         if (referred_to) complete_ = false;
@@ -351,7 +349,7 @@ file_outcome read_yaml_file(const yaml_text& input, diagnostic_sink& sink, count
   parsed_yaml parsed = parse_yaml(input.file_name, input.text, sink, "a county file",
                                   "remove the '---' line, or split the documents into files of a folder");
   if (parsed.outcome == file_outcome::syntax_error) builder.set_incomplete();
-  if (parsed.outcome == file_outcome::read) builder.read_file(parsed.file, parsed.root);
+  if (parsed.outcome == file_outcome::read) builder.read_file(parsed.file, *parsed.root);
   return parsed.outcome;
 }
 

@@ -1,11 +1,10 @@
 // Internal: reading a county from YAML text — one file, or the files of a
 // folder whose sections are joined in file-name order (docs/data-format.md).
 //
-// The reader parses each file with yaml-cpp, walks it through checked accessors
-// (kinds, unknown and duplicate keys, values parsed exactly), records where
-// every entity and field came from, and then runs `validate` on the joined
-// county. Only this part of rulebook (and load.cpp, which picks the loader)
-// sees yaml-cpp.
+// The reader parses each file with rulebook's YAML reader (detail/yaml.hpp),
+// walks it through checked accessors (kinds, unknown and duplicate keys,
+// values parsed exactly), records where every entity and field came from, and
+// then runs `validate` on the joined county.
 #pragma once
 
 #include <filesystem>

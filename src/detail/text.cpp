@@ -43,15 +43,6 @@ std::string pad(std::string_view s, int width, bool right_align) {
   return out;
 }
 
-int code_point_column(std::string_view line, int byte_column) noexcept {
-  const auto bytes = static_cast<std::size_t>(std::max(byte_column, 0));
-  const std::string_view head = line.substr(0, std::min(bytes, line.size()));
-  const auto continuation = [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) == 0x80; };
-  const auto points = std::count_if(head.begin(), head.end(), [&](char ch) { return !continuation(ch); });
-  const std::size_t past_end = bytes > line.size() ? bytes - line.size() : 0;
-  return static_cast<int>(points) + static_cast<int>(past_end) + 1;
-}
-
 std::optional<int> whole_number(std::string_view text, std::size_t max_digits) noexcept {
   if (text.empty() || text.size() > max_digits) return std::nullopt;
   int value = 0;

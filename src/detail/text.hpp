@@ -23,11 +23,6 @@ int display_width(std::string_view s) noexcept;
 /// aligned) or on the left (right aligned, for numbers).
 std::string pad(std::string_view s, int width, bool right_align = false);
 
-/// Counts the code points of `line` before byte `byte_column`, plus one: the
-/// 1-based column an editor shows. A position past the line's end (yaml-cpp
-/// marks the end of input so) counts the missing bytes as columns.
-[[nodiscard]] int code_point_column(std::string_view line, int byte_column) noexcept;
-
 /// Reads 1 to `max_digits` ASCII digits (and nothing else) as a whole number.
 [[nodiscard]] std::optional<int> whole_number(std::string_view text, std::size_t max_digits) noexcept;
 

@@ -12,78 +12,45 @@
 
 namespace rulebook::detail {
 
-std::string found_kind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "the value " + in_quotes(node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
+std::string found_kind(const yaml::node& node) {
+  switch (node.kind()) {
+    case yaml::node_kind::scalar: return "the value " + in_quotes(node.text());
+    case yaml::node_kind::sequence: return "a list";
+    case yaml::node_kind::map: return "a map";
+    case yaml::node_kind::null: break;
   }
   return "nothing";
 }
 
 // ---- one file ----------------------------------------------------------------------------
 
-source_location yaml_file::at(const YAML::Mark& mark) const {
-  if (mark.line < 0) return {path(), 0, 0, {}};
-  const int line = mark.line + 1;
-  return {path(), line, code_point_column(file_.line(line), mark.column), {}};
-}
-
-source_location yaml_file::content_at(const YAML::Node& scalar) const {
-  const YAML::Mark mark = scalar.Mark();
-  if (mark.line < 0 || mark.column < 0) return at(mark);
-  const std::string_view text = file_.line(mark.line + 1);
-  const auto byte = static_cast<std::size_t>(mark.column);
-  const char first = byte < text.size() ? text[byte] : '\0';
-  YAML::Mark content = mark;
-  if (first == '\'' || first == '"') {
-    content.column += 1;
-  } else if (first == '|' || first == '>') {
-    // The text starts on the first line after the indicator that is not blank;
-    // blank lines before it are newlines of the text, so it is near.
-    const auto newlines = static_cast<int>(std::count(scalar.Scalar().begin(), scalar.Scalar().end(), '\n'));
-    for (int n = mark.line + 2; n <= mark.line + 2 + newlines; ++n) {
-      const std::size_t indent = file_.line(n).find_first_not_of(' ');
-      if (indent == std::string_view::npos) continue;
-      content.line = n - 1;
-      content.column = static_cast<int>(indent);
-      break;
-    }
-  }
-  return at(content);
-}
-
-std::vector<map_entry> read_map_entries(yaml_file& file, const YAML::Node& map, std::string_view what) {
+std::vector<map_entry> read_map_entries(yaml_file& file, const yaml::node& map, std::string_view what) {
   std::vector<map_entry> entries;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    // `it->first` lives in a proxy that dies with the expression: copy the pair
-    // (two handles to the tree) before taking references into it.
-    const auto pair = *it;
-    const YAML::Node& key = pair.first;
-    if (!key.IsScalar()) {
+  entries.reserve(map.size());
+  for (const yaml::entry pair : map.entries()) {
+    const yaml::node key = pair.key;
+    if (!key.is_scalar()) {
       file.error("wrong-kind", file.at(key),
                  "expected a key name in " + std::string(what) + ", found " + found_kind(key));
       continue;
     }
     const auto first =
-        std::find_if(entries.begin(), entries.end(), [&](const map_entry& e) { return e.key == key.Scalar(); });
+        std::find_if(entries.begin(), entries.end(), [&](const map_entry& e) { return e.key == key.text(); });
     if (first != entries.end()) {
       const source_location was = file.at(first->key_node);
-      file.error("duplicate-key", file.at(key), "duplicate key " + in_quotes(key.Scalar()) + " in " + std::string(what),
-                 "the first " + in_quotes(key.Scalar()) + " is at line " + std::to_string(was.line) + ", column " +
+      file.error("duplicate-key", file.at(key), "duplicate key " + in_quotes(key.text()) + " in " + std::string(what),
+                 "the first " + in_quotes(key.text()) + " is at line " + std::to_string(was.line) + ", column " +
                      std::to_string(was.column) + "; a key may appear once in a map");
       continue;
     }
-    entries.push_back({key.Scalar(), key, pair.second});
+    entries.push_back({std::string(key.text()), key, pair.value});
   }
   return entries;
 }
 
 // ---- the fields of one entity ------------------------------------------------------------
 
-fields::fields(yaml_file& file, const YAML::Node& map, std::string_view what, key_list allowed)
+fields::fields(yaml_file& file, const yaml::node& map, std::string_view what, key_list allowed)
     : file_(file), map_(map), what_(what), allowed_(allowed), entries_(read_map_entries(file, map, what)) {
   pos_.add("", file_.at(map_));
   for (const map_entry& e : entries_) {
@@ -91,7 +58,7 @@ fields::fields(yaml_file& file, const YAML::Node& map, std::string_view what, ke
     fail("unknown-key", file_.at(e.key_node), "unknown key " + in_quotes(e.key) + " in " + what_,
          suggestion(e.key, allowed, what_ + " has the keys"));
   }
-  if (entries_.size() < static_cast<std::size_t>(map_.size())) ok_ = false;  // a duplicate or odd key
+  if (entries_.size() < map_.size()) ok_ = false;  // a duplicate or odd key
 }
 
 void fields::fail(std::string code, source_location where, std::string message, std::string hint) {
@@ -161,11 +128,11 @@ std::vector<fields::located_text> fields::located_references(std::string_view ke
 std::vector<fields::located_text> fields::scalar_list(std::string_view key, need n, const std::string& expected,
                                                       const std::string& element) {
   std::vector<located_text> elements;
-  const std::optional<YAML::Node> list = sequence(key, n, expected);
+  const std::optional<yaml::node> list = sequence(key, n, expected);
   if (!list) return elements;
-  for (const YAML::Node& item : *list) {
-    if (item.IsScalar())
-      elements.push_back({item.Scalar(), file_.at(item)});
+  for (const yaml::node item : list->elements()) {
+    if (item.is_scalar())
+      elements.push_back({std::string(item.text()), file_.at(item)});
     else
       fail("wrong-kind", file_.at(item),
            "expected " + element + " in '" + std::string(key) + "' of " + what_ + ", found " + found_kind(item));
@@ -256,12 +223,12 @@ std::optional<bool> fields::flag(std::string_view key, need n) {
   return std::nullopt;
 }
 
-std::optional<YAML::Node> fields::sequence(std::string_view key, need n, const std::string& expected) {
+std::optional<yaml::node> fields::sequence(std::string_view key, need n, const std::string& expected) {
   const map_entry* e = present(key, n);
   if (e == nullptr) return std::nullopt;
-  if (!e->value.IsSequence()) {
+  if (!e->value.is_sequence()) {
     std::string hint;
-    if (e->value.IsScalar()) hint = "write a list, as [" + e->value.Scalar() + "], even for one element";
+    if (e->value.is_scalar()) hint = "write a list, as [" + std::string(e->value.text()) + "], even for one element";
     fail("wrong-kind", file_.at(e->value),
          "expected " + expected + " for '" + std::string(key) + "' in " + what_ + ", found " + found_kind(e->value),
          hint);
@@ -271,10 +238,10 @@ std::optional<YAML::Node> fields::sequence(std::string_view key, need n, const s
   return e->value;
 }
 
-std::optional<YAML::Node> fields::mapping(std::string_view key, need n, const std::string& expected) {
+std::optional<yaml::node> fields::mapping(std::string_view key, need n, const std::string& expected) {
   const map_entry* e = present(key, n);
   if (e == nullptr) return std::nullopt;
-  if (!e->value.IsMap()) {
+  if (!e->value.is_map()) {
     fail("wrong-kind", file_.at(e->value),
          "expected " + expected + " for '" + std::string(key) + "' in " + what_ + ", found " + found_kind(e->value));
     return std::nullopt;
@@ -285,13 +252,13 @@ std::optional<YAML::Node> fields::mapping(std::string_view key, need n, const st
 
 bool fields::has(std::string_view key) const {
   const map_entry* e = find(key);
-  return e != nullptr && !e->value.IsNull();
+  return e != nullptr && !e->value.is_null();
 }
 
 std::optional<std::size_t> fields::size_of(std::string_view key) const {
   const map_entry* e = find(key);
-  if (e == nullptr || !e->value.IsSequence()) return std::nullopt;
-  return static_cast<std::size_t>(e->value.size());
+  if (e == nullptr || !e->value.is_sequence()) return std::nullopt;
+  return e->value.size();
 }
 
 source_location fields::field_at(std::string_view key) const {
@@ -310,11 +277,11 @@ const map_entry* fields::find(std::string_view key) const {
   return it == entries_.end() ? nullptr : &*it;
 }
 
-source_location fields::value_at(const map_entry& e) const { return file_.at(e.value.IsNull() ? e.key_node : e.value); }
+source_location fields::value_at(const map_entry& e) const { return file_.at(e.value.is_null() ? e.key_node : e.value); }
 
 const map_entry* fields::present(std::string_view key, need n, std::string_view missing_hint) {
   const map_entry* e = find(key);
-  if (e != nullptr && !e->value.IsNull()) return e;
+  if (e != nullptr && !e->value.is_null()) return e;
   if (n == need::required) {
     if (e == nullptr && misspelt(key))
       ok_ = false;  // reported as an unknown key, with "did you mean" this one
@@ -332,14 +299,14 @@ std::optional<fields::located_text> fields::scalar(std::string_view key, need n,
   const map_entry* e = present(key, n, missing_hint);
   if (e == nullptr) return std::nullopt;
   const source_location where = value_at(*e);
-  if (!e->value.IsScalar()) {
+  if (!e->value.is_scalar()) {
     fail("wrong-kind", where,
          "expected " + std::string(expected) + " for '" + std::string(key) + "' in " + what_ + ", found " +
              found_kind(e->value));
     return std::nullopt;
   }
   pos_.add("." + std::string(key), where);
-  return located_text{e->value.Scalar(), where};
+  return located_text{std::string(e->value.text()), where};
 }
 
 bool fields::misspelt(std::string_view key) const {
@@ -361,84 +328,28 @@ std::string fields::invalid(std::string_view key) const {
 
 // ---- whole files ---------------------------------------------------------------------------
 
-namespace {
-
-/// Drops a UTF-8 byte-order mark: yaml-cpp skips it without counting it, so
-/// the first line's columns agree only without it.
-std::string without_bom(std::string text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
-  return text;
-}
-
-/// An open flow bracket: `{` or `[`, and the line it is on.
-struct open_bracket {
-  char bracket;
-  int line;
-};
-
-/// Follows the flow brackets of lines 1 to `last`, across lines as YAML's flow
-/// collections may span them, and returns the innermost one still open.
-/// Brackets inside quotes and comments do not count.
-std::optional<open_bracket> unclosed_bracket(const yaml_file& file, int last) {
-  std::vector<open_bracket> open;
-  for (int n = 1; n <= last; ++n) {
-    const std::string_view line = file.line(n);
-    char quote = 0;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-      const char ch = line[i];
-      if (quote != 0) {
-        if (ch == quote) quote = 0;
-      } else if (ch == '"' || ch == '\'') {
-        quote = ch;
-      } else if (ch == '#' && (i == 0 || line[i - 1] == ' ')) {
-        break;
-      } else if (ch == '{' || ch == '[') {
-        open.push_back({ch, n});
-      } else if ((ch == '}' || ch == ']') && !open.empty()) {
-        open.pop_back();
-      }
-    }
-  }
-  if (open.empty()) return std::nullopt;
-  return open.back();
-}
-
-/// A hint for a syntax error at `line` of `file`, for the two commonest
-/// causes: a tab in the indentation, and a `{` or `[` left open before it.
-std::string syntax_hint(const yaml_file& file, int line) {
-  const std::string_view text = file.line(line);
-  const std::string_view indent = text.substr(0, std::min(text.find_first_not_of(" \t"), text.size()));
-  if (indent.find('\t') != std::string_view::npos) return "YAML indents with spaces; this line has a tab";
-  if (const std::optional<open_bracket> open = unclosed_bracket(file, line))
-    return "the '" + std::string(1, open->bracket) + "' on line " + std::to_string(open->line) + " is not closed";
-  return {};
-}
-
-}  // namespace
-
 parsed_yaml parse_yaml(std::string name, std::string text, diagnostic_sink& sink, std::string_view holder,
                        std::string_view second_document_hint) {
-  const source_file& source = sink.add_file(std::move(name), without_bom(std::move(text)));
-  parsed_yaml parsed{yaml_file(source, sink), file_outcome::read, {}};
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  const source_file& source = sink.add_file(std::move(name), std::move(text));
+  parsed_yaml parsed{yaml_file(source, sink), file_outcome::read, {}, {}};
   yaml_file& file = parsed.file;
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(source.text());
-  } catch (const YAML::Exception& e) {
-    const source_location where = file.at(e.mark);
-    file.error("yaml-syntax", where, "YAML syntax error: " + e.msg, syntax_hint(file, where.line));
+  yaml::parse_result result = yaml::parse(source.text());
+  if (result.error) {
+    file.error("yaml-syntax", file.at(result.error->where), std::move(result.error->message),
+               std::move(result.error->hint));
     parsed.outcome = file_outcome::syntax_error;
     return parsed;
   }
-  if (documents.empty()) {
+  parsed.document = std::move(result.doc);
+  parsed.root = parsed.document.root();
+  if (!parsed.root) {
     parsed.outcome = file_outcome::empty;
     return parsed;
   }
-  if (documents.size() > 1) {
-    file.error("yaml-syntax", file.at(documents[1]), "a second YAML document; " + std::string(holder) + " holds one",
-               std::string(second_document_hint));
-  }
-  parsed.root = documents.front();
+  if (result.second_document)
+    file.error("yaml-syntax", file.at(*result.second_document),
+               "a second YAML document; " + std::string(holder) + " holds one", std::string(second_document_hint));
   return parsed;
 }
 

@@ -1,19 +1,13 @@
 // Internal: reading YAML the checked way, shared by the county loader
 // (load_yaml.cpp) and the policy loader (load_policy.cpp).
 //
-// yaml-cpp builds the tree; everything after that goes through the accessors
-// here, never through yaml-cpp's own conversions: `as<T>()` would read `1e4`
-// as money through floating point, non-const `operator[]` inserts keys, and
-// yaml-cpp 0.7 keeps duplicate keys silently and marks positions 0-based, in
-// bytes, without a file name. Here every position is 1-based, in code points,
-// in a named file; a duplicate key is an error; an unknown key is an error
-// with "did you mean"; and every accessor says what was expected.
-//
-// Only the loaders include this header: it is the one place, with them, that
-// sees yaml-cpp.
+// rulebook's own reader (detail/yaml.hpp) builds the tree; everything after
+// that goes through the accessors here: a value is read as text and parsed
+// exactly (`1e4` is never money through floating point), a duplicate key is an
+// error with both positions, an unknown key is an error with "did you mean",
+// every accessor says what was expected, and every position is the reader's
+// own — 1-based, in code points, in a named file.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -26,6 +20,7 @@
 
 #include "detail/load_context.hpp"
 #include "detail/messages.hpp"
+#include "detail/yaml.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -34,7 +29,7 @@
 namespace rulebook::detail {
 
 /// Names the kind of a node for "expected …, found …" messages.
-[[nodiscard]] std::string found_kind(const YAML::Node& node);
+[[nodiscard]] std::string found_kind(const yaml::node& node);
 
 // ---- positions --------------------------------------------------------------------------
 
@@ -62,23 +57,22 @@ class positions {
 
 // ---- one file ----------------------------------------------------------------------------
 
-/// One YAML file being read: turns yaml-cpp's 0-based byte marks into
-/// 1-based code-point positions in the named file, and reports problems.
+/// One YAML file being read: names the reader's positions with the file's
+/// path, and reports problems.
 class yaml_file {
  public:
   yaml_file(const source_file& file, diagnostic_sink& sink) : file_(file), sink_(sink) {}
 
   [[nodiscard]] const std::string& path() const noexcept { return file_.path(); }
 
-  [[nodiscard]] source_location at(const YAML::Mark& mark) const;
-  [[nodiscard]] source_location at(const YAML::Node& node) const { return at(node.Mark()); }
+  [[nodiscard]] source_location at(yaml::mark mark) const { return {path(), mark.line, mark.column, {}}; }
+  [[nodiscard]] source_location at(const yaml::node& node) const { return at(node.where()); }
 
   /// Where the text of a scalar begins: one past the quote of a quoted scalar,
-  /// the first line of a block scalar (`|`, `>`), else the node's own mark.
-  /// Checkers of text inside a value (expressions) count their columns from here.
-  [[nodiscard]] source_location content_at(const YAML::Node& scalar) const;
-
-  [[nodiscard]] std::string_view line(int n) const noexcept { return file_.line(n); }
+  /// the first line of a block scalar's content (`|`, `>`), else the node's
+  /// own position. Checkers of text inside a value (expressions) count their
+  /// columns from here.
+  [[nodiscard]] source_location content_at(const yaml::node& scalar) const { return at(scalar.content_where()); }
 
   void error(std::string code, source_location where, std::string message, std::string hint = {}) {
     sink_.error(std::move(code), std::move(where), std::move(message), std::move(hint));
@@ -92,15 +86,15 @@ class yaml_file {
 /// One key of a YAML map and its value, as read from the file.
 struct map_entry {
   std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
+  yaml::node key_node;
+  yaml::node value;
 };
 
-/// Lists the entries of a YAML map, each key once. yaml-cpp 0.7 keeps every
-/// duplicate key and finds only the first, so a second `name:` would be lost
-/// without a word: here it is a `duplicate-key` error (and the first one counts).
-/// A key that is not a plain value (`? [a, b]`) is a `wrong-kind` error.
-[[nodiscard]] std::vector<map_entry> read_map_entries(yaml_file& file, const YAML::Node& map, std::string_view what);
+/// Lists the entries of a YAML map, each key once. The reader keeps every
+/// duplicate key, so that a second `name:` is not lost without a word: here it
+/// is a `duplicate-key` error (and the first one counts). A key that is not a
+/// text (`null:`, `~:`) is a `wrong-kind` error.
+[[nodiscard]] std::vector<map_entry> read_map_entries(yaml_file& file, const yaml::node& map, std::string_view what);
 
 // ---- the fields of one entity ------------------------------------------------------------
 
@@ -117,7 +111,7 @@ using key_list = std::span<const std::string_view>;
 /// problem. `ok()` tells whether the entity was read without any problem.
 class fields {
  public:
-  fields(yaml_file& file, const YAML::Node& map, std::string_view what, key_list allowed);
+  fields(yaml_file& file, const yaml::node& map, std::string_view what, key_list allowed);
 
   [[nodiscard]] bool ok() const noexcept { return ok_; }
   [[nodiscard]] yaml_file& file() const noexcept { return file_; }
@@ -217,11 +211,11 @@ class fields {
 
   /// The list under `key` (a YAML sequence), or nothing when it is absent or
   /// null; a value of another kind is reported.
-  std::optional<YAML::Node> sequence(std::string_view key, need n, const std::string& expected);
+  std::optional<yaml::node> sequence(std::string_view key, need n, const std::string& expected);
 
   /// The map under `key`, or nothing when it is absent or null; a value of
   /// another kind is reported.
-  std::optional<YAML::Node> mapping(std::string_view key, need n, const std::string& expected);
+  std::optional<yaml::node> mapping(std::string_view key, need n, const std::string& expected);
 
   /// Tells whether `key` is given with a value (not absent, not null).
   [[nodiscard]] bool has(std::string_view key) const;
@@ -238,8 +232,8 @@ class fields {
  private:
   [[nodiscard]] const map_entry* find(std::string_view key) const;
 
-  /// A null value (`to:`) carries the mark of whatever follows it, often on
-  /// the next line; its key is where the reader should look.
+  /// A null value (`to:`) has no text to point at: its key is where the
+  /// reader should look.
   [[nodiscard]] source_location value_at(const map_entry& e) const;
 
   /// The entry of `key` when it has a value. An absent key, or one with no
@@ -277,7 +271,7 @@ class fields {
       -> decltype(parse(std::string_view{}, nullptr));
 
   yaml_file& file_;
-  YAML::Node map_;
+  yaml::node map_;
   std::string what_;
   key_list allowed_;
   positions pos_;
@@ -299,13 +293,13 @@ template <class T, class Read>
 std::optional<std::size_t> read_children(fields& parent, std::string_view key, need n, std::string_view each,
                                          key_list allowed, std::vector<T>& out, Read read,
                                          on_broken policy = on_broken::skip_it) {
-  const std::optional<YAML::Node> list = parent.sequence(key, n, "a list of " + plural(each));
+  const std::optional<yaml::node> list = parent.sequence(key, n, "a list of " + plural(each));
   if (!list) return std::nullopt;
   std::vector<T> children;
   positions children_pos;
   bool all_read = true;
-  for (const YAML::Node& item : *list) {
-    if (!item.IsMap()) {
+  for (const yaml::node item : list->elements()) {
+    if (!item.is_map()) {
       parent.fail("wrong-kind", parent.file().at(item),
                   "expected " + with_article(each) + " (a map of keys) in '" + std::string(key) + "' of " +
                       parent.what() + ", found " + found_kind(item));
@@ -326,7 +320,7 @@ std::optional<std::size_t> read_children(fields& parent, std::string_view key, n
     parent.pos().add_child("", std::move(children_pos));
     out = std::move(children);
   }
-  return static_cast<std::size_t>(list->size());
+  return list->size();
 }
 
 /// Copies `from` into `to` when it holds a value.
@@ -341,18 +335,20 @@ void take(std::optional<T>&& from, T& to) {
 enum class file_outcome { read, empty, syntax_error };
 
 /// One file registered with a sink (so that diagnostics quote its lines) and
-/// parsed; `root` is its document when `outcome` is `read`.
+/// parsed; `root` is its document when `outcome` is `read`, and lives as long
+/// as `document`.
 struct parsed_yaml {
   yaml_file file;
   file_outcome outcome;
-  YAML::Node root;
+  yaml::document document;
+  std::optional<yaml::node> root;
 };
 
 /// Registers `text` as the file `name` with `sink` (a UTF-8 byte-order mark
-/// dropped, as yaml-cpp skips it without counting it) and parses it as one
-/// document. A syntax error is a `yaml-syntax` error with a hint for the common
-/// causes; so is a second document, which `holder` ("a county file") holds only
-/// one of, with `second_document_hint` saying what to do instead.
+/// dropped, so that the first line quotes as the reader counts it) and parses
+/// it as one document. A syntax error is a `yaml-syntax` error saying what was
+/// expected where; so is a second document, which `holder` ("a county file")
+/// holds only one of, with `second_document_hint` saying what to do instead.
 [[nodiscard]] parsed_yaml parse_yaml(std::string name, std::string text, diagnostic_sink& sink, std::string_view holder,
                                      std::string_view second_document_hint);
 
