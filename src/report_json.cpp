@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/text.hpp"
 #include "report.hpp"
 
 namespace rulebook::report {
@@ -37,28 +38,6 @@ std::string_view severity_name(finding_severity s) noexcept {
 
 namespace {
 
-/// The length of the well-formed UTF-8 sequence starting at `s[i]` (RFC 3629:
-/// no overlong forms, no surrogates, nothing past U+10FFFF), or 0.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
-  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned b = at(i);
-  std::size_t n = 0;
-  unsigned low = 0x80, high = 0xBF;  // the range of the second byte
-  if (b < 0x80) return 1;
-  if (b >= 0xC2 && b <= 0xDF) n = 2;
-  else if (b == 0xE0) n = 3, low = 0xA0;
-  else if (b == 0xED) n = 3, high = 0x9F;
-  else if (b >= 0xE1 && b <= 0xEF) n = 3;
-  else if (b == 0xF0) n = 4, low = 0x90;
-  else if (b == 0xF4) n = 4, high = 0x8F;
-  else if (b >= 0xF1 && b <= 0xF3) n = 4;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  if (at(i + 1) < low || at(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
-  return n;
-}
 
 void append_u_escape(std::string& out, unsigned code) {
   constexpr char hex[] = "0123456789abcdef";
@@ -75,7 +54,8 @@ std::string json_string(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
-      const std::size_t n = utf8_sequence(s, i);
+      const int length = detail::utf8_length(s.data() + i, s.data() + s.size());
+      const std::size_t n = length > 0 ? static_cast<std::size_t>(length) : 0;
       if (n == 0) {
         out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER for a malformed byte
         ++i;

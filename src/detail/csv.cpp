@@ -1,4 +1,5 @@
 #include "detail/csv.hpp"
+#include "detail/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,30 +23,6 @@ constexpr std::array<bool, 256> stops_unquoted = stop_table(false);
 constexpr std::array<bool, 256> stops_quoted = stop_table(true);
 
 inline unsigned char byte(const char* p) noexcept { return static_cast<unsigned char>(*p); }
-
-/// The length of the UTF-8 sequence at `p` (RFC 3629: no overlong forms, no
-/// surrogates, nothing past U+10FFFF); 0 when it is malformed; -1 when it is a
-/// valid beginning cut off by `end`.
-int utf8_length(const char* p, const char* end) noexcept {
-  const unsigned b = byte(p);
-  int n = 0;
-  unsigned low = 0x80, high = 0xBF;  // the range of the second byte
-  if (b < 0x80) return 1;
-  if (b >= 0xC2 && b <= 0xDF) n = 2;
-  else if (b == 0xE0) n = 3, low = 0xA0;
-  else if (b == 0xED) n = 3, high = 0x9F;
-  else if (b >= 0xE1 && b <= 0xEF) n = 3;
-  else if (b == 0xF0) n = 4, low = 0x90;
-  else if (b == 0xF4) n = 4, high = 0x8F;
-  else if (b >= 0xF1 && b <= 0xF3) n = 4;
-  else return 0;
-  for (int k = 1; k < n; ++k) {
-    if (p + k >= end) return -1;
-    const unsigned c = byte(p + k);
-    if (c < (k == 1 ? low : 0x80u) || c > (k == 1 ? high : 0xBFu)) return 0;
-  }
-  return n;
-}
 
 std::string hex_byte(unsigned char b) {
   constexpr char digits[] = "0123456789ABCDEF";

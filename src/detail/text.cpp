@@ -53,4 +53,26 @@ std::optional<int> whole_number(std::string_view text, std::size_t max_digits) n
   return value;
 }
 
+int utf8_length(const char* p, const char* end) noexcept {
+  const unsigned b = static_cast<unsigned char>(*p);
+  int n = 0;
+  unsigned low = 0x80, high = 0xBF;  // the range of the second byte
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF) n = 2;
+  else if (b == 0xE0) n = 3, low = 0xA0;
+  else if (b == 0xED) n = 3, high = 0x9F;
+  else if (b >= 0xE1 && b <= 0xEF) n = 3;
+  else if (b == 0xF0) n = 4, low = 0x90;
+  else if (b == 0xF4) n = 4, high = 0x8F;
+  else if (b >= 0xF1 && b <= 0xF3) n = 4;
+  else return 0;
+  for (int k = 1; k < n; ++k) {
+    if (p + k >= end) return -1;
+    const unsigned c = static_cast<unsigned char>(p[k]);
+    if (c < (k == 1 ? low : 0x80u) || c > (k == 1 ? high : 0xBFu)) return 0;
+  }
+  return n;
+}
+
+
 }  // namespace rulebook::detail

@@ -26,4 +26,9 @@ std::string pad(std::string_view s, int width, bool right_align = false);
 /// Reads 1 to `max_digits` ASCII digits (and nothing else) as a whole number.
 [[nodiscard]] std::optional<int> whole_number(std::string_view text, std::size_t max_digits) noexcept;
 
+/// The length of the UTF-8 sequence at `p` (RFC 3629: no overlong forms, no
+/// surrogates, nothing past U+10FFFF); 0 when it is malformed; -1 when it is a
+/// valid beginning cut off by `end`.
+int utf8_length(const char* p, const char* end) noexcept;
+
 }  // namespace rulebook::detail
