@@ -17,18 +17,19 @@
 #include "rulebook/engine.hpp"
 #include "rulebook/load.hpp"
 #include "rulebook/policy.hpp"
+#include "engine_fixture.hpp"
 
 namespace fs = std::filesystem;
 namespace rb = rulebook;
 
 namespace {
 
-rb::date day(int y, int m, int d) {
-  return rb::date(static_cast<unsigned short>(y), static_cast<unsigned short>(m), static_cast<unsigned short>(d));
-}
-rb::money yuan(std::string_view text) { return rb::money::parse(text); }
-
-fs::path source(std::string_view relative) { return fs::path(RULEBOOK_SOURCE_DIR) / relative; }
+using rb::testing::day;
+using rb::testing::record;
+using rb::testing::serving;
+using rb::testing::small_county;
+using rb::testing::source;
+using rb::testing::yuan;
 
 /// The Qiyang policy and sample county, loaded once for the whole file.
 struct qiyang {
@@ -61,52 +62,11 @@ const rb::item_total* total(const rb::results& r, std::string_view item) {
   return it == r.totals.end() ? nullptr : &*it;
 }
 
-/// Writes a policy file for one test and loads it.
 rb::program policy_from(std::string_view name, std::string_view yaml) {
-  const fs::path dir = fs::temp_directory_path() / "rulebook-engine-allowance";
-  fs::create_directories(dir);
-  const fs::path path = dir / (std::string(name) + ".yaml");
-  std::ofstream(path, std::ios::binary) << yaml;
-  return rb::compile(rb::load_policy_or_throw(path));
+  return rb::testing::policy_from("rulebook-engine-allowance", name, yaml);
 }
 
-constexpr std::string_view header = R"(policy:
-  id: test
-  title: {zh: 测试, en: test}
-  jurisdiction: {zh: 测试县, en: Test County}
-  governs: {from: 2019-01-01, to: 2019-12-31}
-)";
-
-/// A county of two teams (10 km and 20 km from their lead units) and the members given.
-rb::county small_county(std::vector<rb::member> members, std::vector<rb::month_record> months) {
-  rb::county c;
-  c.id = "test";
-  c.units = {{"U1", "unit one", rb::unit_kind::county_department}, {"U2", "unit two", rb::unit_kind::institution}};
-  for (const auto& [id, lead, km] : {std::tuple{"TA", "U1", 10}, std::tuple{"TB", "U2", 20}}) {
-    rb::team t;
-    t.id = id;
-    t.lead_unit = lead;
-    t.distance_km = rb::decimal::from_int(km);
-    c.teams.push_back(std::move(t));
-  }
-  c.members = std::move(members);
-  c.months = std::move(months);
-  return c;
-}
-
-rb::member serving(std::string id, rb::member_role role, std::vector<rb::service_interval> service) {
-  rb::member m;
-  m.id = std::move(id);
-  m.role = role;
-  m.unit = "U1";
-  m.service = std::move(service);
-  return m;
-}
-
-rb::month_record record(std::string member, int month, int days, int trips, std::vector<rb::paid_amount> paid = {}) {
-  return {.member = std::move(member), .month = {2019, month}, .days_in_village = days, .round_trips = trips,
-          .days_away_on_duty = 0, .paid = std::move(paid)};
-}
+constexpr std::string_view header = rb::testing::policy_header;
 
 }  // namespace
 

@@ -25,16 +25,25 @@
 
 namespace rulebook {
 
+namespace detail {
+struct allowance_plan;  // detail/engine_allowance.hpp
+}
+
 /// A policy compiled for evaluation: its rules with the slots their expressions
-/// read, resolved once. Cheap to copy (shares the policy).
+/// read resolved, the days their values change, and the allowance expressions
+/// compiled to run over chunks of rows — all once. Immutable; cheap to copy
+/// (copies share it).
 class program {
  public:
   explicit program(policy p);
 
   [[nodiscard]] const policy& rules() const noexcept { return *policy_; }
+  /// The allowance rules, planned (internal: the evaluator's view).
+  [[nodiscard]] const detail::allowance_plan& allowances() const noexcept { return *allowances_; }
 
  private:
   std::shared_ptr<const policy> policy_;
+  std::shared_ptr<const detail::allowance_plan> allowances_;  // points into *policy_
 };
 
 /// Compiles a checked policy.

@@ -1,21 +1,14 @@
-// Internal: the allowance stage of the evaluator — what each member and team is
-// owed, rule by rule, and the items paid short of it.
+// Internal: the allowance rules planned (`allowance_plan`, built once by
+// `compile` and kept in the `program`), and the row-at-a-time evaluator of them.
 //
-// Each allowance rule is planned once per evaluation (`allowance_plan`): the
-// slots of its inputs and of the parameters it reads are looked up by name, the
-// days on which a value it reads changes are collected, and the values in force
-// between those days are read ahead. Rows (member-months, member-years,
-// team-years) are then visited subject by subject: a row's inputs are set once in
-// one reused slot vector and every rule of its basis is evaluated on it, so
-// entitlements come out in the order `results` keeps them (no sort, except to
-// merge member-years into member-months). The only allocation per row is the
-// entitlement appended to the results. The per-row work (`sum_pieces` +
-// `finish_amount`) reads nothing but the slots, the rule's plan and the row's
-// dates, so a later columnar or multi-threaded batch evaluator (rows sharded by
-// subject, results concatenated in shard order) can run it over chunks unchanged.
-//
-// Thread safety: nothing here is shared between evaluations; every evaluation
-// builds its own plan, index and slots.
+// The plan: per rule, the slots of its inputs and of the parameters it reads,
+// the days on which a value it reads changes, the values in force between those
+// days read ahead, and for member-month rules the batch kernels of `when:` and
+// `amount:` (engine_batch.hpp). The batch (engine_member_months.hpp) runs
+// member-month rules over columns; the row-at-a-time `allowance_evaluator` here
+// runs member-year and team-year rules, the member-month rows the batch leaves
+// to it (a month in which a value read changes, a row whose arithmetic failed),
+// and `explain`, with a trace.
 //
 // Amounts: the month (or year) is split where a value the rule reads changes
 // (`within_month: first_day` money-per-month values excepted: they take the
@@ -25,10 +18,12 @@
 // divided and rounded once. With `prorate: days_served` the weight's denominator
 // becomes the days of the month (or year): Σ aᵢ·dᵢ / S × S / D = Σ aᵢ·dᵢ / D.
 //
-// Rounding: amounts are rounded to `money.scale` with `money.rounding` per item
-// (`round_at: item`). `round_at: member_month` and `round_at: total` are not
-// implemented yet: entitlements are then still rounded per item, which can differ
-// from the declared stage by a fen per item. (TODO: issue 4.)
+// Rounding (`money.round_at`): `item` rounds each entitlement to `money.scale`
+// with `money.rounding`; `member_month` and `total` keep entitlements at four
+// places and round the sums (the totals here; per member-month and per subject
+// in the roll-ups). A payment is compared with what is owed as paying rounds it.
+//
+// Thread safety: the plan is immutable; an evaluator belongs to one evaluation.
 #pragma once
 
 #include <algorithm>
@@ -45,6 +40,7 @@
 #include <utility>
 #include <vector>
 
+#include "rulebook/detail/engine_batch.hpp"
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/expr.hpp"
 #include "rulebook/model.hpp"
@@ -99,7 +95,22 @@ struct planned_allowance {
   std::vector<allowance_parameter> params;
   std::vector<date> changes;  // days on which a value read (not first_day) takes effect, sorted, unique
   std::vector<std::optional<value>> segment_values;  // [segment × params + j]: params[j] in the segment
+  batch_kernel when_kernel, amount_kernel;  // member-month rules: the expressions over chunks of rows
+
+  /// Whether a value `a` reads changes on a day of `range` after its first.
+  [[nodiscard]] bool changes_inside(const date_range& range) const {
+    const auto it = std::upper_bound(changes.begin(), changes.end(), range.first);
+    return it != changes.end() && *it <= range.last;
+  }
+  /// The segment (index into `segment_values`) that holds on `day`.
+  [[nodiscard]] std::size_t segment_on(date day) const {
+    return static_cast<std::size_t>(std::upper_bound(changes.begin(), changes.end(), day) - changes.begin());
+  }
 };
+
+/// The texts a `role` column's codes stand for: code = index.
+inline constexpr std::string_view role_vocabulary[] = {"member", "leader", "first_secretary"};
+static_assert(std::size(role_vocabulary) == enum_names<member_role>().size());
 
 /// Every allowance rule of a policy, planned; the input slots; the items in order.
 struct allowance_plan {
@@ -108,8 +119,15 @@ struct allowance_plan {
   std::vector<std::string> items;  // by rule order of each item's first rule
   std::vector<std::size_t> member_month, member_year, team_year;  // indices into `rules`, by `per:`
   std::size_t slot_count = 0;
+  std::vector<slot_role> roles;         // per slot: an input (a column) or a parameter (a scalar)
+  std::vector<bool> member_month_reads; // per slot: read by a member-month rule
+  std::size_t register_count = 0;       // the most registers a member-month kernel needs
 
   explicit allowance_plan(const policy& p) : inputs(p.names), slot_count(p.names.size()) {
+    roles.resize(slot_count, slot_role::column);
+    member_month_reads.resize(slot_count, false);
+    for (std::size_t s = 0; s < slot_count; ++s)
+      if (p.find_parameter(p.names.entries()[s].name) != nullptr) roles[s] = slot_role::scalar;
     for (std::size_t i = 0; i < p.rules.size(); ++i) {
       const rule& r = p.rules[i];
       const auto* body = std::get_if<allowance_rule>(&r.body);
@@ -144,6 +162,15 @@ struct allowance_plan {
       for (std::size_t k = 1; k <= a.changes.size(); ++k)
         for (std::size_t j = 0; j < a.params.size(); ++j)
           a.segment_values[k * a.params.size() + j] = a.params[j].param->slot_value_on(a.changes[k - 1]);
+      if (body->per == allowance_basis::member_month) {
+        if (body->when) a.when_kernel = batch_kernel(*body->when, roles, role_vocabulary);
+        a.amount_kernel = batch_kernel(body->amount, roles, role_vocabulary);
+        for (const batch_kernel* k : {&a.when_kernel, &a.amount_kernel})
+          if (!k->empty()) register_count = std::max(register_count, k->register_count());
+        for (const expression* e : {body->when ? &*body->when : nullptr, &body->amount})
+          if (e != nullptr)
+            for (const std::size_t s : e->slots_used()) member_month_reads[s] = true;
+      }
       (a.body->per == allowance_basis::member_month ? member_month : a.body->per == allowance_basis::member_year
                                                                          ? member_year
                                                                          : team_year)
@@ -264,16 +291,27 @@ piece_sum sum_pieces(const planned_allowance& a, std::span<value> slots, const d
   return out;
 }
 
+/// The places an entitlement keeps: the policy's scale when it rounds each item,
+/// else all four (the sum is rounded later, per member-month or in the totals).
+inline int entitlement_scale(const money_settings& m) noexcept {
+  return m.round_at == money_settings::stage::item ? m.scale : 4;
+}
+
+/// An amount as paying it would round it: entitlements kept unrounded (a policy
+/// that rounds per member-month or in the totals) are rounded to its scale.
+inline money as_paid(const money_settings& m, const money& owed) { return owed.round(m.scale, m.mode); }
+
 /// The amount owed: Σ aᵢ·dᵢ / served (or / days of the period when prorated),
 /// rounded once as the policy says.
 inline money finish_amount(const planned_allowance& a, const policy& p, const piece_sum& sum, int served,
                            int days_in_period, allowance_trace* trace) {
   const bool prorated = a.body->prorate == proration::days_served;
   const int den = prorated ? days_in_period : served;
+  const int scale = entitlement_scale(p.money);
   // One piece covering every day served, not prorated (nearly every row): the
   // weighting is a × S / S, so round the piece's amount without dividing.
-  if (!trace && sum.pieces == 1 && sum.days == den) return sum.last.round(p.money.scale, p.money.mode);
-  const money amount = sum.weighted.mul_div(1, den, p.money.mode, p.money.scale);
+  if (!trace && sum.pieces == 1 && sum.days == den) return sum.last.round(scale, p.money.mode);
+  const money amount = sum.weighted.mul_div(1, den, p.money.mode, scale);
   if (trace) {
     const money exact = sum.weighted.mul_div(1, den, rounding::half_even, 4);
     if (sum.pieces > 1)
@@ -286,9 +324,17 @@ inline money finish_amount(const planned_allowance& a, const policy& p, const pi
       trace->lines.push_back("divided by the " + std::to_string(served) + " days served: " +
                              sum.weighted.to_string() + " / " + std::to_string(den) + " = " + exact.to_string());
     }
-    trace->lines.push_back("rounding: " + exact.to_string() + " → " + amount.to_string(p.money.scale) + " (" +
-                           std::string(to_string(p.money.mode)) + " to " + std::to_string(p.money.scale) +
-                           " decimal place(s), at each item)");
+    if (p.money.round_at == money_settings::stage::item) {
+      trace->lines.push_back("rounding: " + exact.to_string() + " → " + amount.to_string(p.money.scale) + " (" +
+                             std::string(to_string(p.money.mode)) + " to " + std::to_string(p.money.scale) +
+                             " decimal place(s), at each item)");
+    } else {
+      trace->lines.push_back("rounding: none here — the policy rounds at " +
+                             std::string(p.money.round_at == money_settings::stage::total ? "the totals"
+                                                                                          : "each member-month's sum") +
+                             " (" + std::string(to_string(p.money.mode)) + " to " + std::to_string(p.money.scale) +
+                             " decimal place(s)); kept as " + amount.to_string());
+    }
   }
   return amount;
 }
@@ -400,25 +446,18 @@ class allowance_evaluator {
                      const allowance_row* only = nullptr, allowance_trace* trace = nullptr) {
     if (rules.empty()) return;
     const county& c = ctx_.data;
-    const auto& in = plan_.inputs;
     owed_.assign(rules.size(), money{});
     last_.assign(rules.size(), no_slot);
     for (std::size_t m = only ? only->member : 0; m < (only ? only->member + 1 : c.members.size()); ++m) {
       const member& who = c.members[m];
       const auto stretches = ctx_.index.service_of(m);
       if (stretches.empty()) continue;
-      set(in.role, value::of_text(to_string(who.role)));
       for (const auto& [ym, month] : month_ranges_) {
         if (only && !month.contains(only->slice.first)) continue;
         const int served = ctx_.index.days_served(m, month);
         if (served == 0) continue;
         const month_record* rec = months_.at(m, ym);
-        set(in.days_in_village, number_value(rec ? rec->days_in_village : 0));
-        set(in.round_trips, number_value(rec ? rec->round_trips : 0));
-        set(in.days_away_on_duty, number_value(rec ? rec->days_away_on_duty : 0));
-        set(in.days_in_month, number_value(ym.days()));
-        set(in.days_in_period, number_value(ym.days()));
-        set(in.days_served, number_value(served));
+        set_member_month(who, ym, rec, served);
         std::fill(owed_.begin(), owed_.end(), money{});
         std::fill(last_.begin(), last_.end(), no_slot);
         date month_first_served = month.last;
@@ -428,14 +467,11 @@ class allowance_evaluator {
           month_first_served = std::min(month_first_served, slice->first);
           if (only && slice->first != only->slice.first) continue;
           const team& t = c.teams[s.team];
-          set(in.distance_km, value::of(t.distance_km));
-          set(in.period_start, value::of(slice->first));
-          set(in.period_end, value::of(slice->last));
+          set_slice(t, *slice);
           for (std::size_t k = 0; k < rules.size(); ++k) {
             const planned_allowance& a = plan_.rules[rules[k]];
             trace_inputs(a, trace);
-            const auto served_in = [](const date_range& piece) { return piece.days(); };
-            const std::optional<money> owed = amount_of(a, who.id, *slice, ym.first_day(), served_in, served, ym.days(), trace);
+            const std::optional<money> owed = member_month_amount(a, who, ym, *slice, served, trace);
             if (!owed) continue;
             const money amount = *owed;
             owed_[k] += amount;
@@ -452,12 +488,24 @@ class allowance_evaluator {
           if (last_[k] == no_slot) continue;
           entitlement& e = out[last_[k]];
           e.paid = paid_for(rec, e.item);
-          if (e.paid && *e.paid < owed_[k])
-            payments.push_back({last_[k], rules[k], owed_[k], {month_first_served, e.slice.last}});
+          const money due = as_paid(ctx_.rules.money, owed_[k]);
+          if (e.paid && *e.paid < due) payments.push_back({last_[k], rules[k], due, {month_first_served, e.slice.last}});
         }
       }
     }
   }
+
+  /// One member-month row on the row-at-a-time path: the batch's way for the rows
+  /// it does not run itself (a month in which a value read changes, a row whose
+  /// arithmetic failed), with the same result, or the same error, as `member_months`.
+  std::optional<money> member_month_row(const planned_allowance& a, const member& who, year_month ym,
+                                        const month_record* rec, int served, const team& t, const date_range& slice) {
+    set_member_month(who, ym, rec, served);
+    set_slice(t, slice);
+    return member_month_amount(a, who, ym, slice, served, nullptr);
+  }
+
+  [[nodiscard]] const month_table& months() const noexcept { return months_; }
 
   /// Every member-year rule of `rules`, for every member and year of the period.
   void member_years(std::span<const std::size_t> rules, std::vector<entitlement>& out,
@@ -516,7 +564,8 @@ class allowance_evaluator {
                          ctx_.responsible_unit(*a.source, &who, tm), slice, amount, paid});
           subjects.push_back(m);
           rule_of.push_back(k);
-          if (paid && *paid < amount) payments.push_back({out.size() - 1, k, amount, slice});
+          if (paid && *paid < as_paid(ctx_.rules.money, amount))
+            payments.push_back({out.size() - 1, k, as_paid(ctx_.rules.money, amount), slice});
         }
       }
     }
@@ -569,13 +618,38 @@ class allowance_evaluator {
                          ctx_.responsible_unit(*a.source, nullptr, &t), slice, amount, paid});
           subjects.push_back(ti);
           rule_of.push_back(k);
-          if (paid < amount) payments.push_back({out.size() - 1, k, amount, slice});
+          if (paid < as_paid(ctx_.rules.money, amount))
+            payments.push_back({out.size() - 1, k, as_paid(ctx_.rules.money, amount), slice});
         }
       }
     }
   }
 
  private:
+  void set_member_month(const member& who, year_month ym, const month_record* rec, int served) {
+    const auto& in = plan_.inputs;
+    set(in.role, value::of_text(to_string(who.role)));
+    set(in.days_in_village, number_value(rec ? rec->days_in_village : 0));
+    set(in.round_trips, number_value(rec ? rec->round_trips : 0));
+    set(in.days_away_on_duty, number_value(rec ? rec->days_away_on_duty : 0));
+    set(in.days_in_month, number_value(ym.days()));
+    set(in.days_in_period, number_value(ym.days()));
+    set(in.days_served, number_value(served));
+  }
+
+  void set_slice(const team& t, const date_range& slice) {
+    const auto& in = plan_.inputs;
+    set(in.distance_km, value::of(t.distance_km));
+    set(in.period_start, value::of(slice.first));
+    set(in.period_end, value::of(slice.last));
+  }
+
+  std::optional<money> member_month_amount(const planned_allowance& a, const member& who, year_month ym,
+                                           const date_range& slice, int served, allowance_trace* trace) {
+    const auto served_in = [](const date_range& piece) { return piece.days(); };
+    return amount_of(a, who.id, slice, ym.first_day(), served_in, served, ym.days(), trace);
+  }
+
   /// The amount `a` owes for `slice`, or nothing when `when:` never holds. Errors
   /// of the arithmetic (division by zero, overflow, no value in force) name the
   /// rule and the subject.
@@ -656,61 +730,6 @@ inline finding short_payment(const rule& r, const allowance_rule& body, const en
   return f;
 }
 
-/// Appends the entitlements of every allowance rule, the findings for items paid
-/// short, and the totals by item.
-inline void evaluate_allowances(const eval_context& ctx, results& r) {
-  const allowance_plan plan(ctx.rules);
-  if (plan.rules.empty()) return;
-  allowance_evaluator run(ctx, plan);
-
-  std::vector<entitlement> made;
-  made.reserve(ctx.data.members.size() * ctx.evaluated.months().size() * plan.member_month.size() +
-               ctx.data.teams.size() * plan.team_year.size());
-  run.member_months(plan.member_month, made);
-  run.member_years(plan.member_year, made);
-  const std::size_t teams_from = made.size();
-  run.team_years(plan.team_year, made);
-
-  std::vector<item_total> totals(plan.items.size());
-  for (std::size_t i = 0; i < plan.items.size(); ++i) totals[i].item = plan.items[i];
-  for (std::size_t i = 0; i < made.size(); ++i) {
-    item_total& t = totals[plan.rules[run.rule_of[i]].item_index];
-    t.owed += made[i].amount;
-    if (made[i].paid) t.paid += *made[i].paid;
-  }
-
-  // Findings: by rule order, then subject and slice (the order rows were visited in).
-  std::stable_sort(run.payments.begin(), run.payments.end(),
-                   [](const auto& x, const auto& y) { return x.rule < y.rule; });
-  for (const auto& check : run.payments) {
-    const entitlement& e = made[check.entitlement];
-    const planned_allowance& a = plan.rules[check.rule];
-    r.findings.push_back(short_payment(*a.source, *a.body, e, check.slice, check.owed, e.paid.value_or(money{}),
-                                       ctx.rules.money.scale));
-  }
-
-  // Entitlements by subject (members, then teams, in county order), then slice,
-  // then rule: member-years are merged into their member's months.
-  if (!plan.member_year.empty()) {
-    const auto key = [&](std::size_t i) {
-      return std::tuple(i >= teams_from, run.subjects[i], made[i].slice.first, plan.rules[run.rule_of[i]].rule_index);
-    };
-    std::vector<std::size_t> order(made.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
-    std::vector<entitlement> sorted;
-    sorted.reserve(made.size());
-    for (const std::size_t i : order) sorted.push_back(std::move(made[i]));
-    made = std::move(sorted);
-  }
-  if (r.entitlements.empty()) {
-    r.entitlements = std::move(made);
-  } else {
-    r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
-  }
-  for (item_total& t : totals) r.totals.push_back(std::move(t));
-}
-
 }  // namespace rulebook::detail
 
 namespace rulebook {
@@ -722,7 +741,7 @@ inline std::string explain(const program& prog, const county& c, const results& 
   if (body == nullptr) throw std::invalid_argument("explain: '" + e.rule + "' is not an allowance rule of the policy");
   const detail::county_index index(c);
   const detail::eval_context ctx{prog, p, c, r.evaluated, index};
-  const detail::allowance_plan plan(p);
+  const detail::allowance_plan& plan = prog.allowances();
   const auto planned = std::find_if(plan.rules.begin(), plan.rules.end(),
                                     [&](const detail::planned_allowance& a) { return a.source == found; });
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "rulebook/detail/engine_allowance.hpp"
+#include "rulebook/detail/engine_member_months.hpp"
 #include "rulebook/detail/engine_checks.hpp"
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/detail/engine_penalty.hpp"
@@ -13,7 +14,9 @@
 
 namespace rulebook {
 
-inline program::program(policy p) : policy_(std::make_shared<const policy>(std::move(p))) {}
+inline program::program(policy p)
+    : policy_(std::make_shared<const policy>(std::move(p))),
+      allowances_(std::make_shared<const detail::allowance_plan>(*policy_)) {}
 
 inline program compile(policy p) { return program(std::move(p)); }
 

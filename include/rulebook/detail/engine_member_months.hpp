@@ -1,0 +1,406 @@
+// Internal: the member-month allowances as a columnar batch, and the allowance
+// stage that runs them (`evaluate_allowances`).
+//
+// The period's member-months become rows of columns (`member_month_batch`),
+// month by month: every member's rows of the first month, then of the second,
+// … — so that the parameters a rule reads are one value for a whole month's
+// rows, unless a value changes inside the month. Each member-month rule then
+// runs its `when:` and `amount:` kernels (engine_batch.hpp) over chunks of a
+// month's rows and finishes each row's amount (weighting and rounding) in one
+// loop. A month in which a value the rule reads changes, and any row whose
+// arithmetic failed, go through the row-at-a-time path (`allowance_evaluator`),
+// which gives the same amount or raises the error with the rule and subject
+// named. Entitlements are then made in the order `results` keeps them (member,
+// month, slice, rule): the only allocations are the batch's columns and the
+// entitlements themselves, none per row in the kernels.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <span>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "rulebook/detail/engine_allowance.hpp"
+#include "rulebook/detail/engine_batch.hpp"
+#include "rulebook/detail/engine_context.hpp"
+
+namespace rulebook::detail {
+
+inline constexpr std::uint32_t no_row = 0xffffffffu;
+
+/// The member-months of a period as columns, month by month, each member's rows
+/// of a month in the order of its stretches of service (one row per team served
+/// in that month).
+struct member_month_batch {
+  struct block {
+    year_month month;
+    date_range range;  // the month ∩ the period
+    std::size_t begin = 0, end = 0;
+  };
+  std::vector<block> blocks;
+  std::vector<std::uint32_t> member, team;
+  std::vector<date_range> slice;       // the days of the row: its stretch ∩ the month ∩ the period
+  std::vector<std::int32_t> slice_days;  // days in `slice`
+  std::vector<std::int32_t> served;    // the member's days of service in the month, all rows together
+  std::vector<const month_record*> record;
+  std::vector<std::vector<std::int64_t>> columns;  // per slot read, raw; empty for the rest
+  std::size_t month_count = 0;
+  std::vector<std::uint32_t> first_row;  // [member × month_count + k]: its first row, or no_row
+  std::vector<std::uint32_t> row_count;  // [member × month_count + k]
+
+  [[nodiscard]] std::size_t size() const noexcept { return member.size(); }
+
+  member_month_batch(const eval_context& ctx, const allowance_plan& plan, const month_table& months) {
+    const county& c = ctx.data;
+    for (const year_month ym : ctx.evaluated.months())
+      if (const auto range = overlap({ym.first_day(), ym.last_day()}, ctx.evaluated.range))
+        blocks.push_back({ym, *range, 0, 0});
+    month_count = blocks.size();
+    first_row.assign(c.members.size() * month_count, no_row);
+    row_count.assign(c.members.size() * month_count, 0);
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+      block& b = blocks[k];
+      b.begin = member.size();
+      for (std::size_t m = 0; m < c.members.size(); ++m) {
+        const int days = ctx.index.days_served(m, b.range);
+        if (days == 0) continue;
+        const month_record* rec = months.at(m, b.month);
+        for (const served_stretch& s : ctx.index.service_of(m)) {
+          const std::optional<date_range> part = overlap(s.range, b.range);
+          if (!part) continue;
+          if (first_row[m * month_count + k] == no_row) first_row[m * month_count + k] = static_cast<std::uint32_t>(member.size());
+          ++row_count[m * month_count + k];
+          member.push_back(static_cast<std::uint32_t>(m));
+          team.push_back(static_cast<std::uint32_t>(s.team));
+          slice.push_back(*part);
+          slice_days.push_back(part->days());
+          served.push_back(days);
+          record.push_back(rec);
+        }
+      }
+      b.end = member.size();
+    }
+    fill_columns(c, plan);
+  }
+
+ private:
+  void fill_columns(const county& c, const allowance_plan& plan) {
+    const std::size_t rows = size();
+    columns.resize(plan.slot_count);
+    const auto& in = plan.inputs;
+    const auto fill = [&](std::size_t slot, auto f) {
+      if (slot == no_slot || !plan.member_month_reads[slot]) return;
+      std::vector<std::int64_t>& col = columns[slot];
+      col.resize(rows);
+      for (const block& b : blocks)
+        for (std::size_t i = b.begin; i < b.end; ++i) col[i] = f(i, b);
+    };
+    constexpr std::int64_t one = decimal::one;
+    fill(in.days_in_village, [&](std::size_t i, const block&) { return record[i] ? record[i]->days_in_village * one : 0; });
+    fill(in.round_trips, [&](std::size_t i, const block&) { return record[i] ? record[i]->round_trips * one : 0; });
+    fill(in.days_away_on_duty, [&](std::size_t i, const block&) { return record[i] ? record[i]->days_away_on_duty * one : 0; });
+    fill(in.days_in_month, [&](std::size_t, const block& b) { return b.month.days() * one; });
+    fill(in.days_in_period, [&](std::size_t, const block& b) { return b.month.days() * one; });
+    fill(in.days_served, [&](std::size_t i, const block&) { return served[i] * one; });
+    fill(in.distance_km, [&](std::size_t i, const block&) { return c.teams[team[i]].distance_km.raw(); });
+    fill(in.role, [&](std::size_t i, const block&) { return static_cast<std::int64_t>(c.members[member[i]].role); });
+    fill(in.period_start, [&](std::size_t i, const block&) { return static_cast<std::int64_t>(slice[i].first.day_number()); });
+    fill(in.period_end, [&](std::size_t i, const block&) { return static_cast<std::int64_t>(slice[i].last.day_number()); });
+  }
+};
+
+/// What one member-month rule owes on each row of the batch: the raw amount,
+/// rounded as the policy says, or `not_owed` where `when:` does not hold. Every
+/// row is written once, so the column starts uninitialised.
+struct rule_column {
+  static constexpr std::int64_t not_owed = raw_min;  // never a valid amount
+  std::unique_ptr<std::int64_t[]> amount;
+  std::size_t size = 0;
+
+  explicit rule_column(std::size_t rows) : amount(new std::int64_t[rows]), size(rows) {}
+  [[nodiscard]] bool owed(std::size_t row) const noexcept { return amount[row] != not_owed; }
+  [[nodiscard]] std::span<const std::int64_t> amounts() const noexcept { return {amount.get(), size}; }
+};
+
+/// The chunk-constant values of the parameters `a` reads in `b`, or nothing when
+/// one is not the same on every day of the month (or has no value): the month then
+/// goes through the row-at-a-time path, which splits it or names what is missing.
+inline bool month_scalars(const planned_allowance& a, const member_month_batch::block& b, std::vector<std::int64_t>& scalars) {
+  if (a.changes_inside(b.range)) return false;
+  const std::size_t segment = a.segment_on(b.range.first);
+  for (std::size_t j = 0; j < a.params.size(); ++j) {
+    const allowance_parameter& p = a.params[j];
+    const std::optional<value> v =
+        p.first_day ? p.param->slot_value_on(b.month.first_day()) : a.segment_values[segment * a.params.size() + j];
+    if (!v) return false;
+    scalars[p.slot] = value_access::raw(*v);
+  }
+  return true;
+}
+
+/// What a rule's kernels computed for one chunk of rows.
+struct chunk_results {
+  std::size_t begin = 0, n = 0;  // the chunk's rows in the batch
+  const std::int64_t* when = nullptr;  // `when:` per row, or nullptr when the rule has none
+  const std::int64_t* amount = nullptr;
+  const std::uint8_t* when_error = nullptr;
+  const std::uint8_t* amount_error = nullptr;
+};
+
+/// Finishes a chunk's amounts as `finish_amount` does: weighted by the slice's
+/// days over the days served (or over the month's days when prorated), rounded
+/// once to a multiple of `Unit` by `Mode`. Rows to compute again on the
+/// row-at-a-time path (a failure, an overflow) go to `redo`.
+template <rounding Mode, std::int64_t Unit>
+void finish_rows(const chunk_results& c, bool prorated, std::int64_t days_in_month, const member_month_batch& batch,
+                 rule_column& col, std::vector<std::size_t>& redo) {
+  // The fast path, for a chunk with no failure and no amount near the range's
+  // end (|amount| < 2^58, so that × 31 days and the rounding cannot overflow):
+  // no check per row.
+  std::uint8_t failed = 0;
+  std::int64_t largest = 0;
+  for (std::size_t j = 0; j < c.n; ++j) {
+    failed |= c.when_error[j] | c.amount_error[j];
+    const std::int64_t a = c.amount[j];
+    largest |= a < 0 ? -a : a;  // an upper bound of the bits in use
+  }
+  if (failed == 0 && largest < (std::int64_t{1} << 58)) {
+    const std::int32_t* served = batch.served.data() + c.begin;
+    const std::int32_t* days = batch.slice_days.data() + c.begin;
+    std::int64_t* out = col.amount.get() + c.begin;
+    for (std::size_t j = 0; j < c.n; ++j) {
+      const std::int64_t den = prorated ? days_in_month : served[j];
+      const std::int64_t w = days[j];
+      // The slice is every day the amount is for (nearly every row): round it; else weight it.
+      const std::int64_t r = w == den ? div_round(c.amount[j], Unit, Mode) * Unit
+                                      : div_round(c.amount[j] * w, den * Unit, Mode) * Unit;
+      out[j] = c.when != nullptr && c.when[j] == 0 ? rule_column::not_owed : r;
+    }
+    return;
+  }
+  for (std::size_t j = 0; j < c.n; ++j) {
+    const std::size_t i = c.begin + j;
+    if (c.when_error[j]) [[unlikely]] {
+      redo.push_back(i);
+      continue;
+    }
+    if (c.when != nullptr && c.when[j] == 0) {
+      col.amount[i] = rule_column::not_owed;
+      continue;
+    }
+    const std::int64_t den = prorated ? days_in_month : batch.served[i];
+    const std::int64_t w = batch.slice_days[i];
+    std::int64_t weighted = c.amount[j];
+    std::int64_t rounded = 0;
+    if (c.amount_error[j] || (w != den && (__builtin_mul_overflow(c.amount[j], w, &weighted) || weighted == raw_min)) ||
+        __builtin_mul_overflow(w == den ? div_round(weighted, Unit, Mode) : div_round(weighted, den * Unit, Mode), Unit,
+                               &rounded) ||
+        rounded == raw_min) [[unlikely]] {
+      redo.push_back(i);  // raises the failure with the rule and member named
+      continue;
+    }
+    col.amount[i] = rounded;
+  }
+}
+
+using finish_function = void (*)(const chunk_results&, bool, std::int64_t, const member_month_batch&, rule_column&,
+                                 std::vector<std::size_t>&);
+
+template <rounding Mode>
+finish_function finisher_for(int scale) {
+  switch (scale) {
+    case 0: return &finish_rows<Mode, 10000>;
+    case 1: return &finish_rows<Mode, 1000>;
+    case 2: return &finish_rows<Mode, 100>;
+    case 3: return &finish_rows<Mode, 10>;
+    default: return &finish_rows<Mode, 1>;
+  }
+}
+
+/// `finish_rows` for a rounding mode and scale, so that the divisions in its
+/// loop are by constants.
+inline finish_function finisher(rounding mode, int scale) {
+  switch (mode) {
+    case rounding::half_up: return finisher_for<rounding::half_up>(scale);
+    case rounding::half_even: return finisher_for<rounding::half_even>(scale);
+    case rounding::down: return finisher_for<rounding::down>(scale);
+    case rounding::up: return finisher_for<rounding::up>(scale);
+    case rounding::floor: return finisher_for<rounding::floor>(scale);
+    case rounding::ceiling: return finisher_for<rounding::ceiling>(scale);
+  }
+  return finisher_for<rounding::half_up>(scale);
+}
+
+/// Runs every member-month rule of the plan over the batch.
+inline std::vector<rule_column> run_member_month_rules(const eval_context& ctx, const allowance_plan& plan,
+                                                       const member_month_batch& batch, allowance_evaluator& fallback) {
+  const county& c = ctx.data;
+  const money_settings& money_rules = ctx.rules.money;
+  const finish_function finish = finisher(money_rules.mode, entitlement_scale(money_rules));
+  const std::size_t rules = plan.member_month.size();
+  std::vector<rule_column> out;
+  out.reserve(rules);
+  for (std::size_t k = 0; k < rules; ++k) out.emplace_back(batch.size());
+  batch_scratch scratch;
+  scratch.reserve(plan.register_count, plan.slot_count);
+  std::vector<std::vector<std::int64_t>> scalars(rules, std::vector<std::int64_t>(plan.slot_count, 0));
+  std::vector<std::uint8_t> batched(rules);
+  std::vector<const std::int64_t*> columns(plan.slot_count, nullptr);
+  std::vector<std::int64_t> when(batch_rows), amount(batch_rows);
+  std::vector<std::uint8_t> when_error(batch_rows), amount_error(batch_rows);
+  std::vector<std::size_t> redo;
+  redo.reserve(batch_rows);
+
+  const auto by_row = [&](std::size_t k, std::size_t i, const member_month_batch::block& b) {
+    const std::optional<money> owed =
+        fallback.member_month_row(plan.rules[plan.member_month[k]], c.members[batch.member[i]], b.month,
+                                  batch.record[i], batch.served[i], c.teams[batch.team[i]], batch.slice[i]);
+    out[k].amount[i] = owed ? owed->raw() : rule_column::not_owed;
+  };
+  // Month by month, chunk by chunk, every rule on a chunk before the next: the
+  // chunk's columns are read from the cache by all but the first rule.
+  for (const member_month_batch::block& b : batch.blocks) {
+    for (std::size_t k = 0; k < rules; ++k) {
+      batched[k] = month_scalars(plan.rules[plan.member_month[k]], b, scalars[k]);
+      if (!batched[k])
+        for (std::size_t i = b.begin; i < b.end; ++i) by_row(k, i, b);
+    }
+    for (std::size_t begin = b.begin; begin < b.end; begin += batch_rows) {
+      const std::size_t n = std::min(batch_rows, b.end - begin);
+      for (std::size_t s = 0; s < plan.slot_count; ++s)
+        columns[s] = batch.columns[s].empty() ? nullptr : batch.columns[s].data() + begin;
+      for (std::size_t k = 0; k < rules; ++k) {
+        if (!batched[k]) continue;
+        const planned_allowance& a = plan.rules[plan.member_month[k]];
+        const batch_inputs inputs{columns, scalars[k]};
+        std::fill_n(when_error.begin(), n, std::uint8_t{0});
+        std::fill_n(amount_error.begin(), n, std::uint8_t{0});
+        if (!a.when_kernel.empty()) a.when_kernel.run(n, inputs, scratch, when.data(), when_error.data());
+        a.amount_kernel.run(n, inputs, scratch, amount.data(), amount_error.data());
+        finish({begin, n, a.when_kernel.empty() ? nullptr : when.data(), amount.data(), when_error.data(),
+                amount_error.data()},
+               a.body->prorate == proration::days_served, b.month.days(), batch, out[k], redo);
+        for (const std::size_t i : redo) by_row(k, i, b);
+        redo.clear();
+      }
+    }
+  }
+  return out;
+}
+
+/// The member-month entitlements, from the batch's rule columns, in the order
+/// `results` keeps them; the items paid short go to `run.payments`.
+inline void member_month_entitlements(const eval_context& ctx, const allowance_plan& plan, const member_month_batch& batch,
+                                      const std::vector<rule_column>& cols, allowance_evaluator& run,
+                                      std::vector<entitlement>& out) {
+  const county& c = ctx.data;
+  const std::size_t rules = plan.member_month.size();
+  std::vector<money> owed(rules);
+  std::vector<std::size_t> last(rules);
+  for (std::size_t m = 0; m < c.members.size(); ++m) {
+    const member& who = c.members[m];
+    for (std::size_t k = 0; k < batch.month_count; ++k) {
+      const std::uint32_t first = batch.first_row[m * batch.month_count + k];
+      if (first == no_row) continue;
+      const std::uint32_t count = batch.row_count[m * batch.month_count + k];
+      std::fill(owed.begin(), owed.end(), money{});
+      std::fill(last.begin(), last.end(), no_slot);
+      for (std::uint32_t i = first; i < first + count; ++i) {
+        const team& t = c.teams[batch.team[i]];
+        for (std::size_t r = 0; r < rules; ++r) {
+          if (!cols[r].owed(i)) continue;
+          const planned_allowance& a = plan.rules[plan.member_month[r]];
+          const money amount = money::from_raw(cols[r].amount[i]);
+          owed[r] += amount;
+          last[r] = out.size();
+          out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
+                           ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
+          run.subjects.push_back(m);
+          run.rule_of.push_back(plan.member_month[r]);
+        }
+      }
+      // The month record's payment is for the whole month: it goes, once, with
+      // the rule's last slice of the month (a member who moved team has two).
+      const month_record* rec = batch.record[first];
+      for (std::size_t r = 0; r < rules; ++r) {
+        if (last[r] == no_slot) continue;
+        entitlement& e = out[last[r]];
+        e.paid = paid_for(rec, e.item);
+        const money due = as_paid(ctx.rules.money, owed[r]);
+        if (e.paid && *e.paid < due)
+          run.payments.push_back({last[r], plan.member_month[r], due, {batch.slice[first].first, e.slice.last}});
+      }
+    }
+  }
+}
+
+/// Appends the entitlements of every allowance rule, the findings for items paid
+/// short, and the totals by item.
+inline void evaluate_allowances(const eval_context& ctx, results& r) {
+  const allowance_plan& plan = ctx.prog.allowances();
+  if (plan.rules.empty()) return;
+  allowance_evaluator run(ctx, plan);
+
+  std::vector<entitlement> made;
+  made.reserve(ctx.data.members.size() * ctx.evaluated.months().size() * plan.member_month.size() +
+               ctx.data.teams.size() * plan.team_year.size());
+  if (!plan.member_month.empty()) {
+    const member_month_batch batch(ctx, plan, run.months());
+    const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run);
+    member_month_entitlements(ctx, plan, batch, cols, run, made);
+  }
+  run.member_years(plan.member_year, made);
+  const std::size_t teams_from = made.size();
+  run.team_years(plan.team_year, made);
+
+  std::vector<item_total> totals(plan.items.size());
+  for (std::size_t i = 0; i < plan.items.size(); ++i) totals[i].item = plan.items[i];
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    item_total& t = totals[plan.rules[run.rule_of[i]].item_index];
+    t.owed += made[i].amount;
+    if (made[i].paid) t.paid += *made[i].paid;
+  }
+  // Kept unrounded, the amounts are rounded once in their totals.
+  if (ctx.rules.money.round_at != money_settings::stage::item)
+    for (item_total& t : totals) t.owed = as_paid(ctx.rules.money, t.owed);
+
+  // Findings: by rule order, then subject and slice (the order rows were visited in).
+  std::stable_sort(run.payments.begin(), run.payments.end(),
+                   [](const auto& x, const auto& y) { return x.rule < y.rule; });
+  for (const auto& check : run.payments) {
+    const entitlement& e = made[check.entitlement];
+    const planned_allowance& a = plan.rules[check.rule];
+    r.findings.push_back(short_payment(*a.source, *a.body, e, check.slice, check.owed, e.paid.value_or(money{}),
+                                       ctx.rules.money.scale));
+  }
+
+  // Entitlements by subject (members, then teams, in county order), then slice,
+  // then rule: member-years are merged into their member's months.
+  if (!plan.member_year.empty()) {
+    const auto key = [&](std::size_t i) {
+      return std::tuple(i >= teams_from, run.subjects[i], made[i].slice.first, plan.rules[run.rule_of[i]].rule_index);
+    };
+    std::vector<std::size_t> order(made.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+    std::vector<entitlement> sorted;
+    sorted.reserve(made.size());
+    for (const std::size_t i : order) sorted.push_back(std::move(made[i]));
+    made = std::move(sorted);
+  }
+  if (r.entitlements.empty()) {
+    r.entitlements = std::move(made);
+  } else {
+    r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
+  }
+  for (item_total& t : totals) r.totals.push_back(std::move(t));
+}
+
+}  // namespace rulebook::detail

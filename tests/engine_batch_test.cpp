@@ -1,0 +1,467 @@
+// The columnar evaluator: expressions run over chunks of rows (engine_batch.hpp)
+// and the member-month allowances run as a batch (engine_member_months.hpp).
+// Kernel results are worked by hand; the batch is also held to the
+// row-at-a-time evaluator, row for row, on the bundled policies and on
+// generated counties with moves, mid-month rate changes and conditions.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine_fixture.hpp"
+#include "rulebook/engine.hpp"
+#include "rulebook/expr.hpp"
+#include "rulebook/load.hpp"
+
+namespace rb = rulebook;
+namespace rd = rulebook::detail;
+using rb::testing::day;
+using rb::testing::yuan;
+
+namespace {
+
+std::int64_t raw(std::string_view decimal_text) { return rb::decimal::parse(decimal_text).raw(); }
+
+/// A scope of a few inputs (columns) and parameters (scalars), and kernels over it.
+struct kernel_fixture {
+  rb::scope names;
+  std::size_t days = names.declare("days", rb::value_type::number);
+  std::size_t trips = names.declare("trips", rb::value_type::number);
+  std::size_t km = names.declare("km", rb::value_type::number);
+  std::size_t role = names.declare("role", rb::value_type::text);
+  std::size_t start = names.declare("start", rb::value_type::date);
+  std::size_t rate = names.declare("rate", rb::value_type::money);
+  std::size_t legs = names.declare("legs", rb::value_type::number);
+  std::vector<rd::slot_role> roles{rd::slot_role::column, rd::slot_role::column, rd::slot_role::column,
+                                   rd::slot_role::column, rd::slot_role::column, rd::slot_role::scalar,
+                                   rd::slot_role::scalar};
+  std::vector<std::optional<rb::expression>> kept;  // kernels point into their expressions
+
+  rd::batch_kernel kernel(std::string_view text) {
+    std::vector<rb::diagnostic> problems;
+    kept.push_back(rb::compile_expression(text, {"t.yaml", 1, 1, {}}, names, std::nullopt, problems));
+    EXPECT_TRUE(problems.empty()) << text << ": " << (problems.empty() ? "" : problems.front().message);
+    return rd::batch_kernel(*kept.back(), roles, rd::role_vocabulary);
+  }
+};
+
+/// Columns of `n` rows for the fixture's slots, and the two parameters.
+struct chunk {
+  std::vector<std::vector<std::int64_t>> cols = std::vector<std::vector<std::int64_t>>(7);
+  std::vector<std::int64_t> scalars = std::vector<std::int64_t>(7, 0);
+  std::vector<const std::int64_t*> pointers = std::vector<const std::int64_t*>(7, nullptr);
+  std::vector<std::int64_t> out;
+  std::vector<std::uint8_t> error;
+
+  void run(const rd::batch_kernel& k, std::size_t n, const std::uint8_t* active = nullptr) {
+    for (std::size_t s = 0; s < cols.size(); ++s) pointers[s] = cols[s].empty() ? nullptr : cols[s].data();
+    rd::batch_scratch scratch;
+    scratch.reserve(k.register_count(), cols.size());
+    out.assign(n, -1);
+    error.assign(n, 0);
+    k.run(n, {pointers, scalars}, scratch, out.data(), error.data(), active);
+  }
+};
+
+}  // namespace
+
+TEST(batch_kernel, living_allowance_over_a_chunk) {
+  kernel_fixture f;
+  const rd::batch_kernel k = f.kernel("rate * days");
+  chunk c;
+  c.cols[f.days] = {raw("22"), raw("0"), raw("31")};
+  c.scalars[f.rate] = raw("100");
+  c.run(k, 3);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{raw("2200"), 0, raw("3100")}));
+  EXPECT_EQ(c.error, (std::vector<std::uint8_t>{0, 0, 0}));
+}
+
+TEST(batch_kernel, transport_with_parameters_multiplied_once_per_chunk) {
+  kernel_fixture f;
+  const rd::batch_kernel k = f.kernel("rate * legs * min(trips, 4) * km");
+  chunk c;
+  c.cols[f.trips] = {raw("5"), raw("2"), raw("0")};
+  c.cols[f.km] = {raw("38.6"), raw("12.5"), raw("300")};
+  c.scalars[f.rate] = raw("1.5");
+  c.scalars[f.legs] = raw("2");
+  c.run(k, 3);
+  // 1.5 × 2 × 4 × 38.6 = 463.2; 1.5 × 2 × 2 × 12.5 = 75; no trips: 0.
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{raw("463.2"), raw("75"), 0}));
+}
+
+TEST(batch_kernel, a_branch_not_taken_raises_nothing) {
+  kernel_fixture f;
+  const rd::batch_kernel k = f.kernel("if days > 0 then rate / days else rate");
+  chunk c;
+  c.cols[f.days] = {raw("4"), raw("0"), raw("3")};
+  c.scalars[f.rate] = raw("100");
+  c.run(k, 3);
+  // 100 / 4 = 25; days 0 takes the else branch: 100; 100 / 3 = 33.3333 (half-even at the 4th place).
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{raw("25"), raw("100"), raw("33.3333")}));
+  EXPECT_EQ(c.error, (std::vector<std::uint8_t>{0, 0, 0}));
+}
+
+TEST(batch_kernel, and_or_short_circuit_row_by_row) {
+  kernel_fixture f;
+  const rd::batch_kernel k = f.kernel("days > 0 and rate / days > rate / 5 or trips >= 4");
+  chunk c;
+  c.cols[f.days] = {raw("4"), raw("0"), raw("10"), raw("0")};
+  c.cols[f.trips] = {raw("0"), raw("0"), raw("1"), raw("4")};
+  c.scalars[f.rate] = raw("100");
+  c.run(k, 4);
+  // (rate / 5 = 20) 100/4 = 25 > 20: true; days 0: `and` stops, trips 0 < 4: false; 100/10 = 10: false, trips 1: false;
+  // days 0, trips 4: true. No division by zero is raised for the rows with days 0.
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{1, 0, 0, 1}));
+  EXPECT_EQ(c.error, (std::vector<std::uint8_t>{0, 0, 0, 0}));
+}
+
+TEST(batch_kernel, text_compares_by_code_and_a_text_outside_the_vocabulary_matches_nothing) {
+  kernel_fixture f;
+  const rd::batch_kernel leader = f.kernel("role == 'leader'");
+  const rd::batch_kernel not_chief = f.kernel("role != 'chief'");
+  chunk c;
+  c.cols[f.role] = {0, 1, 2};  // member, leader, first_secretary
+  c.run(leader, 3);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{0, 1, 0}));
+  c.run(not_chief, 3);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{1, 1, 1}));
+}
+
+TEST(batch_kernel, failures_are_flagged_on_their_rows_only) {
+  kernel_fixture f;
+  const rd::batch_kernel divide = f.kernel("rate / days");
+  chunk c;
+  c.cols[f.days] = {raw("0"), raw("4")};
+  c.scalars[f.rate] = raw("1000");
+  c.run(divide, 2);
+  EXPECT_EQ(c.error, (std::vector<std::uint8_t>{1, 0}));
+  EXPECT_EQ(c.out[1], raw("250"));
+
+  const rd::batch_kernel huge = f.kernel("days * 900000000000000");  // 9 × 10^14: the range ends near 9.22 × 10^14
+  c.cols[f.days] = {raw("1"), raw("2")};
+  c.run(huge, 2);
+  EXPECT_EQ(c.error, (std::vector<std::uint8_t>{0, 1}));
+  EXPECT_EQ(c.out[0], raw("900000000000000"));
+}
+
+TEST(batch_kernel, a_failure_of_a_parameter_only_operation_flags_every_row) {
+  kernel_fixture f;
+  const rd::batch_kernel k = f.kernel("rate + rate / (legs - 2)");
+  chunk c;
+  c.cols[f.days] = {raw("1"), raw("2")};
+  c.scalars[f.rate] = raw("10");
+  c.scalars[f.legs] = raw("2");
+  c.run(k, 2);
+  EXPECT_EQ(c.error, (std::vector<std::uint8_t>{1, 1}));
+}
+
+TEST(batch_kernel, dates_rounding_and_lists) {
+  kernel_fixture f;
+  const rd::batch_kernel month_days = f.kernel("days_in_month(start + 1)");
+  const rd::batch_kernel rounded = f.kernel("round(km / 3, 'half_up', 2)");
+  const rd::batch_kernel smallest = f.kernel("min(days, trips, km)");
+  chunk c;
+  c.cols[f.start] = {static_cast<std::int64_t>(day(2019, 1, 31).day_number()),
+                     static_cast<std::int64_t>(day(2020, 2, 10).day_number())};
+  c.cols[f.km] = {raw("10"), raw("2")};
+  c.cols[f.days] = {raw("5"), raw("7")};
+  c.cols[f.trips] = {raw("8"), raw("1")};
+  c.run(month_days, 2);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{raw("28"), raw("29")}));  // 2019-02-01; 2020 is a leap year
+  c.run(rounded, 2);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{raw("3.33"), raw("0.67")}));  // 3.3333 → 3.33; 0.6667 → 0.67
+  c.run(smallest, 2);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{raw("5"), raw("1")}));
+}
+
+TEST(batch_kernel, inactive_rows_are_left_at_zero) {
+  kernel_fixture f;
+  const rd::batch_kernel k = f.kernel("rate * days");
+  chunk c;
+  c.cols[f.days] = {raw("2"), raw("3")};
+  c.scalars[f.rate] = raw("100");
+  const std::uint8_t active[] = {0, 1};
+  c.run(k, 2, active);
+  EXPECT_EQ(c.out, (std::vector<std::int64_t>{0, raw("300")}));
+}
+
+// Every expression below over many random rows: the batch must give, row for row,
+// what the row-at-a-time evaluator gives, and flag exactly the rows where it throws.
+TEST(batch_kernel, agrees_with_the_row_at_a_time_evaluator_on_random_rows) {
+  kernel_fixture f;
+  const std::vector<std::string> texts = {
+      "rate * days",
+      "rate * legs * min(trips, 4) * km",
+      "if role == 'first_secretary' then rate * 2 else rate / max(days, 1)",
+      "days > 10 and km < 100 or role == 'leader'",
+      "round(rate * days / 31, 'half_up', 2)",
+      "clamp(days - trips, 0, 20) * rate",
+      "if trips > 0 then rate / (trips - 2) else rate",
+      "days_between(start, start + days) + abs(trips - km)",
+      "not (days >= trips) or km == 12.5",
+  };
+  std::mt19937_64 random(20191231);
+  const std::size_t n = 2000;
+  chunk c;
+  for (auto* col : {&c.cols[f.days], &c.cols[f.trips], &c.cols[f.km], &c.cols[f.role], &c.cols[f.start]}) col->resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    c.cols[f.days][i] = static_cast<std::int64_t>(random() % 32) * rb::decimal::one;
+    c.cols[f.trips][i] = static_cast<std::int64_t>(random() % 9) * rb::decimal::one;
+    c.cols[f.km][i] = static_cast<std::int64_t>(random() % 3000) * 1000;  // 0.0 .. 299.9 km
+    c.cols[f.role][i] = static_cast<std::int64_t>(random() % 3);
+    c.cols[f.start][i] = static_cast<std::int64_t>(day(2019, 1, 1).day_number() + random() % 365);
+  }
+  c.scalars[f.rate] = raw("123.45");
+  c.scalars[f.legs] = raw("2");
+  for (const std::string& text : texts) {
+    const rd::batch_kernel k = f.kernel(text);
+    const rb::expression& e = *f.kept.back();
+    std::vector<std::int64_t> out(n);
+    std::vector<std::uint8_t> error(n, 0);
+    for (std::size_t begin = 0; begin < n; begin += rd::batch_rows) {
+      const std::size_t len = std::min(rd::batch_rows, n - begin);
+      std::vector<const std::int64_t*> pointers(7, nullptr);
+      for (std::size_t s = 0; s < 5; ++s) pointers[s] = c.cols[s].data() + begin;
+      rd::batch_scratch scratch;
+      scratch.reserve(k.register_count(), 7);
+      k.run(len, {pointers, c.scalars}, scratch, out.data() + begin, error.data() + begin);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<rb::value> slots(7);
+      slots[f.days] = rb::value::of(rb::decimal::from_raw(c.cols[f.days][i]));
+      slots[f.trips] = rb::value::of(rb::decimal::from_raw(c.cols[f.trips][i]));
+      slots[f.km] = rb::value::of(rb::decimal::from_raw(c.cols[f.km][i]));
+      slots[f.role] = rb::value::of_text(rd::role_vocabulary[c.cols[f.role][i]]);
+      slots[f.start] = rb::value::of(rb::date(static_cast<rb::date::date_int_type>(c.cols[f.start][i])));
+      slots[f.rate] = rb::value::of(rb::money::from_raw(c.scalars[f.rate]));
+      slots[f.legs] = rb::value::of(rb::decimal::from_raw(c.scalars[f.legs]));
+      std::optional<std::int64_t> expected;
+      try {
+        expected = rd::value_access::raw(e.evaluate(slots));
+      } catch (const std::exception&) {
+      }
+      ASSERT_EQ(error[i] != 0, !expected.has_value()) << text << ", row " << i;
+      if (expected) {
+        ASSERT_EQ(out[i], *expected) << text << ", row " << i;
+      }
+    }
+  }
+}
+
+// ---- the member-month batch against the row-at-a-time evaluator -------------------------
+
+namespace {
+
+using rb::testing::record;
+using rb::testing::serving;
+using rb::testing::small_county;
+using rb::testing::source;
+
+/// The member-month entitlements as the row-at-a-time evaluator makes them.
+std::vector<rb::entitlement> row_at_a_time(const rb::program& prog, const rb::county& c, const rb::period& p) {
+  const rd::county_index index(c);
+  const rd::eval_context ctx{prog, prog.rules(), c, p, index};
+  rd::allowance_evaluator run(ctx, prog.allowances());
+  std::vector<rb::entitlement> out;
+  run.member_months(prog.allowances().member_month, out);
+  return out;
+}
+
+/// The member-month entitlements of `evaluate` (the batch), in its order.
+std::vector<rb::entitlement> batched(const rb::program& prog, const rb::county& c, const rb::period& p) {
+  std::vector<rb::entitlement> out;
+  for (rb::entitlement& e : rb::evaluate(prog, c, p).entitlements) {
+    const auto* a = std::get_if<rb::allowance_rule>(&prog.rules().find_rule(e.rule)->body);
+    if (a->per == rb::allowance_basis::member_month) out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void expect_same(const std::vector<rb::entitlement>& want, const std::vector<rb::entitlement>& got) {
+  ASSERT_EQ(want.size(), got.size());
+  for (std::size_t i = 0; i < want.size(); ++i)
+    ASSERT_EQ(want[i], got[i]) << "entitlement " << i << ": " << want[i].rule << " " << want[i].subject_id << " "
+                               << rb::to_string(want[i].slice.first) << " " << want[i].amount.to_string() << " vs "
+                               << got[i].amount.to_string();
+}
+
+/// A policy whose member-month rules read every input, with a living rate that
+/// changes on the 16th, a first-day monthly value, a condition with `or`, an
+/// `if`, and proration.
+constexpr std::string_view mixed_policy = R"(
+parameters:
+  living_per_day: {unit: yuan/day, values: {2019-01-01: 100, 2019-07-16: 120}, source: test}
+  phone: {unit: yuan/month, values: {2019-01-01: 100, 2019-05-10: 150}, within_month: first_day, source: test}
+  per_km: {unit: yuan/km, values: {2019-01-01: 1.5}, source: test}
+  bonus: {unit: yuan/month, values: {2019-01-01: 300}, source: test}
+rules:
+  - id: living
+    kind: allowance
+    title: {zh: 生活补贴, en: living allowance}
+    item: living
+    per: member_month
+    amount: living_per_day * days_in_village
+    source: test
+  - id: transport
+    kind: allowance
+    title: {zh: 交通补贴, en: transport}
+    item: transport
+    per: member_month
+    when: role != 'member' or days_in_village > 5
+    amount: per_km * 2 * min(round_trips, 4) * distance_km
+    source: test
+  - id: phone
+    kind: allowance
+    title: {zh: 通信补贴, en: phone}
+    item: phone
+    per: member_month
+    amount: phone
+    prorate: days_served
+    source: test
+  - id: bonus
+    kind: allowance
+    title: {zh: 奖励, en: bonus}
+    item: bonus
+    per: member_month
+    amount: if role == 'first_secretary' then bonus else bonus * days_served / days_in_month / 3
+    source: test
+)";
+
+/// A county of `members` members, each serving one to three stretches that start
+/// and end on random days (so members move between the two teams mid-month),
+/// with random month records.
+rb::county generated(unsigned seed, std::size_t members) {
+  std::mt19937 random(seed);
+  const auto pick = [&](int lo, int hi) { return lo + static_cast<int>(random() % static_cast<unsigned>(hi - lo + 1)); };
+  std::vector<rb::member> people;
+  std::vector<rb::month_record> months;
+  for (std::size_t m = 0; m < members; ++m) {
+    const std::string id = "M" + std::to_string(m);
+    std::vector<rb::service_interval> service;
+    int from = pick(0, 200);
+    for (int s = pick(1, 3); s > 0 && from < 365; --s) {
+      const int to = std::min(364, from + pick(10, 200));
+      service.push_back({pick(0, 1) ? "TA" : "TB", day(2019, 1, 1) + boost::gregorian::days(from),
+                         s == 1 && pick(0, 1) ? std::nullopt
+                                              : std::optional<rb::date>(day(2019, 1, 1) + boost::gregorian::days(to))});
+      if (!service.back().to) break;
+      from = to + 1;
+    }
+    people.push_back(serving(id, static_cast<rb::member_role>(pick(0, 2)), std::move(service)));
+    for (int month = 1; month <= 12; ++month)
+      if (pick(0, 4) != 0)
+        months.push_back(record(id, month, pick(0, 28), pick(0, 8),
+                                {{"living", rb::money::from_int(pick(0, 3000))}, {"phone", rb::money::from_int(100)}}));
+  }
+  return small_county(std::move(people), std::move(months));
+}
+
+}  // namespace
+
+TEST(member_month_batch, equals_the_row_at_a_time_evaluator_on_the_bundled_policies) {
+  const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
+  for (const char* file : {"rules/qiyang-2019.yaml", "rules/national-2017.yaml", "rules/liuba-2020.yaml",
+                           "rules/zhenan-2018.yaml"}) {
+    SCOPED_TRACE(file);
+    const rb::program prog = rb::compile(rb::load_policy_or_throw(source(file)));
+    for (const rb::period& p : {rb::period::of_year(2019), rb::period::of_year(2020),
+                                *rb::parse_period("2019-03-10..2019-08-20")}) {
+      // A policy in force after the period raises the same error both ways (Liuba's 2020 rates in 2019).
+      std::string want_error, got_error;
+      std::vector<rb::entitlement> want, got;
+      try {
+        want = row_at_a_time(prog, sample, p);
+      } catch (const std::exception& e) {
+        want_error = e.what();
+      }
+      try {
+        got = batched(prog, sample, p);
+      } catch (const std::exception& e) {
+        got_error = e.what();
+      }
+      EXPECT_EQ(want_error, got_error);
+      expect_same(want, got);
+    }
+  }
+}
+
+TEST(member_month_batch, equals_the_row_at_a_time_evaluator_on_generated_counties) {
+  const rb::program prog = rb::testing::policy_from("rulebook-engine-batch", "mixed",
+                                                    std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  for (const unsigned seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE(seed);
+    const rb::county c = generated(seed, 300);  // 300 members: more than one chunk per month
+    for (const rb::period& p : {rb::period::of_year(2019), *rb::parse_period("2019-05-10..2019-07-20")}) {
+      const std::vector<rb::entitlement> want = row_at_a_time(prog, c, p);
+      ASSERT_GT(want.size(), 1000u);
+      expect_same(want, batched(prog, c, p));
+    }
+  }
+}
+
+// ---- rounding at the declared stage ---------------------------------------------------
+
+namespace {
+
+constexpr std::string_view phone_policy = R"(
+parameters:
+  phone: {unit: yuan/month, values: {2019-01-01: 100}, source: test}
+rules:
+  - id: phone
+    kind: allowance
+    title: {zh: 通信补贴, en: phone}
+    item: phone
+    per: member_month
+    amount: phone
+    prorate: days_served
+    responsible: dispatching_unit
+    source: test
+)";
+
+/// Two members who join on 2019-01-16 (16 of January's 31 days) and are paid 51.61 each.
+rb::county two_joiners() {
+  return small_county({serving("M1", rb::member_role::member, {{"TA", day(2019, 1, 16), day(2019, 1, 31)}}),
+                       serving("M2", rb::member_role::member, {{"TA", day(2019, 1, 16), day(2019, 1, 31)}})},
+                      {record("M1", 1, 16, 0, {{"phone", yuan("51.61")}}), record("M2", 1, 16, 0, {{"phone", yuan("51.61")}})});
+}
+
+rb::results with_money(std::string_view name, std::string_view money_block) {
+  const rb::program prog = rb::testing::policy_from(
+      "rulebook-engine-batch", name, std::string(rb::testing::policy_header) + std::string(money_block) + std::string(phone_policy));
+  return rb::evaluate(prog, two_joiners(), *rb::parse_period("2019-01"));
+}
+
+}  // namespace
+
+TEST(round_at, item_rounds_each_member_month) {
+  const rb::results r = with_money("round-item", "money: {scale: 2, rounding: half_up, round_at: item}\n");
+  // 100 × 16 / 31 = 51.6129… → 51.61 each; the total is 2 × 51.61 = 103.22.
+  ASSERT_EQ(r.entitlements.size(), 2u);
+  EXPECT_EQ(r.entitlements[0].amount, yuan("51.61"));
+  EXPECT_EQ(r.totals.at(0).owed, yuan("103.22"));
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(round_at, total_keeps_four_places_and_rounds_the_total_once) {
+  const rb::results r = with_money("round-total", "money: {scale: 2, rounding: half_up, round_at: total}\n");
+  // 1600 / 31 = 51.612903… kept at four places: 51.6129 (half-up at the 4th: the 5th is 0);
+  // the total 2 × 51.6129 = 103.2258 → 103.23, a fen more than rounding each.
+  ASSERT_EQ(r.entitlements.size(), 2u);
+  EXPECT_EQ(r.entitlements[0].amount, yuan("51.6129"));
+  EXPECT_EQ(r.totals.at(0).owed, yuan("103.23"));
+  // Paid 51.61 is what 51.6129 comes to when paid: not short.
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(round_at, member_month_keeps_items_unrounded) {
+  const rb::results r = with_money("round-mm", "money: {scale: 1, rounding: down, round_at: member_month}\n");
+  // Kept at four places: 51.6129 (down: 1600 / 31 = 51.61290…). Paid 51.61 against 51.6 due
+  // (51.6129 down to the jiao) is not short; the total 103.2258 → 103.2 (down to the jiao).
+  EXPECT_EQ(r.entitlements.at(1).amount, yuan("51.6129"));
+  EXPECT_EQ(r.totals.at(0).owed, yuan("103.2"));
+  EXPECT_TRUE(r.findings.empty());
+}
