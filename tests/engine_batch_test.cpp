@@ -465,3 +465,43 @@ TEST(round_at, member_month_keeps_items_unrounded) {
   EXPECT_EQ(r.totals.at(0).owed, yuan("103.2"));
   EXPECT_TRUE(r.findings.empty());
 }
+
+// ---- threads ----------------------------------------------------------------------------
+
+TEST(threads, results_are_the_same_to_the_fen_and_in_order_on_any_number_of_threads) {
+  const rb::program prog = rb::testing::policy_from("rulebook-engine-batch", "mixed-threads",
+                                                    std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  const rb::county c = generated(7, 2000);  // 2000 members: many chunks and member ranges per thread
+  const rb::results one = rb::evaluate(prog, c, rb::period::of_year(2019));
+  ASSERT_GT(one.entitlements.size(), 50000u);
+  for (const unsigned threads : {2u, 3u, 8u, 0u}) {
+    SCOPED_TRACE(threads);
+    const rb::results many = rb::evaluate(prog, c, rb::period::of_year(2019), {.threads = threads});
+    EXPECT_TRUE(many == one);
+  }
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
+  EXPECT_TRUE(rb::evaluate(qiyang, sample, rb::period::of_year(2019), {.threads = 2}) ==
+              rb::evaluate(qiyang, sample, rb::period::of_year(2019)));
+}
+
+TEST(threads, the_error_is_the_one_a_single_thread_raises) {
+  // Liuba's rates start in 2020: in 2019 the first member-month fails, on any number of threads.
+  const rb::program liuba = rb::compile(rb::load_policy_or_throw(source("rules/liuba-2020.yaml")));
+  const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
+  std::string single;
+  try {
+    (void)rb::evaluate(liuba, sample, rb::period::of_year(2019));
+  } catch (const std::exception& e) {
+    single = e.what();
+  }
+  ASSERT_NE(single.find("has no value in force"), std::string::npos) << single;
+  for (const unsigned threads : {2u, 4u}) {
+    try {
+      (void)rb::evaluate(liuba, sample, rb::period::of_year(2019), {.threads = threads});
+      ADD_FAILURE() << "no error on " << threads << " threads";
+    } catch (const std::exception& e) {
+      EXPECT_EQ(e.what(), single);
+    }
+  }
+}

@@ -49,8 +49,17 @@ class program {
 /// Compiles a checked policy.
 [[nodiscard]] program compile(policy p);
 
+/// How `evaluate` runs. The results never depend on it.
+struct evaluate_options {
+  /// Threads to cut the work over: 1 runs on the calling thread alone; 0 uses
+  /// every core the machine reports. Results are the same, to the fen and in
+  /// order, whatever the number.
+  unsigned threads = 1;
+};
+
 /// Evaluates every rule of `prog` over `c` for `p`.
-[[nodiscard]] results evaluate(const program& prog, const county& c, const period& p);
+[[nodiscard]] results evaluate(const program& prog, const county& c, const period& p,
+                               const evaluate_options& options = {});
 
 /// Says how an amount was reached: the rule, each parameter value used with the
 /// date it took effect and its source, the inputs, the arithmetic step by step,

@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -432,11 +433,27 @@ class allowance_evaluator {
   };
 
   allowance_evaluator(const eval_context& ctx, const allowance_plan& plan)
-      : ctx_(ctx), plan_(plan), months_(ctx.data, ctx.index, ctx.evaluated), slots_(plan.slot_count) {
-    for (const year_month ym : ctx.evaluated.months())
-      if (const auto range = overlap({ym.first_day(), ym.last_day()}, ctx.evaluated.range)) month_ranges_.push_back({ym, *range});
+      : ctx_(ctx), plan_(plan), own_months_(std::make_shared<const month_table>(ctx.data, ctx.index, ctx.evaluated)),
+        months_(*own_months_), slots_(plan.slot_count) {
+    init_months();
   }
 
+  /// Another evaluator over the same evaluation, sharing `other`'s month records
+  /// (one per thread: an evaluator's slots are its own).
+  allowance_evaluator(const allowance_evaluator& other)
+      : ctx_(other.ctx_), plan_(other.plan_), own_months_(other.own_months_), months_(*own_months_),
+        slots_(plan_.slot_count) {
+    init_months();
+  }
+  allowance_evaluator& operator=(const allowance_evaluator&) = delete;
+
+ private:
+  void init_months() {
+    for (const year_month ym : ctx_.evaluated.months())
+      if (const auto range = overlap({ym.first_day(), ym.last_day()}, ctx_.evaluated.range)) month_ranges_.push_back({ym, *range});
+  }
+
+ public:
   std::vector<payment_check> payments;  // items paid short, in the order rows were visited
   std::vector<std::size_t> subjects;  // per entitlement appended: the member's or team's index
   std::vector<std::size_t> rule_of;   // per entitlement appended: its rule's index in the plan
@@ -594,7 +611,7 @@ class allowance_evaluator {
             slice.last = std::max(slice.last, part->last);
           }
         int on_last_day = 0;
-        for (std::size_t m = 0; m < c.members.size(); ++m)
+        for (const std::size_t m : ctx_.index.members_in(ti))
           if (ctx_.index.team_on(m, slice.last) == ti) ++on_last_day;
         // Funds received on any day of the year (within the period) count, also
         // before the team's first member arrived (docs/rule-language.md).
@@ -698,7 +715,8 @@ class allowance_evaluator {
 
   const eval_context& ctx_;
   const allowance_plan& plan_;
-  month_table months_;
+  std::shared_ptr<const month_table> own_months_;
+  const month_table& months_;
   std::vector<month_range> month_ranges_;
   std::vector<value> slots_;
   std::vector<money> owed_;        // per rule: owed in the current month, all slices

@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -760,15 +761,21 @@ inline void evaluate_checks(const eval_context& ctx, results& r) {
 /// order (stable). Run once every stage that finds has run, before anything
 /// refers to findings by index (penalty charges).
 inline void order_findings_by_rule(const policy& p, results& r) {
-  std::map<std::string_view, std::size_t> position;
+  std::unordered_map<std::string_view, std::size_t> position;
   for (std::size_t i = 0; i < p.rules.size(); ++i) position.emplace(p.rules[i].id, i);
-  std::stable_sort(r.findings.begin(), r.findings.end(), [&](const finding& a, const finding& b) {
-    const auto pa = position.find(a.rule);
-    const auto pb = position.find(b.rule);
-    const std::size_t ia = pa == position.end() ? p.rules.size() : pa->second;
-    const std::size_t ib = pb == position.end() ? p.rules.size() : pb->second;
-    return ia < ib;
-  });
+  // Each finding's rule position looked up once; a stable sort of indices by it;
+  // each finding moved once.
+  std::vector<std::pair<std::size_t, std::size_t>> keys(r.findings.size());  // (rule position, index)
+  for (std::size_t i = 0; i < r.findings.size(); ++i) {
+    const auto it = position.find(r.findings[i].rule);
+    keys[i] = {it == position.end() ? p.rules.size() : it->second, i};
+  }
+  if (std::is_sorted(keys.begin(), keys.end())) return;
+  std::sort(keys.begin(), keys.end());  // unique second members: the same order a stable sort gives
+  std::vector<finding> ordered;
+  ordered.reserve(r.findings.size());
+  for (const auto& [rule, i] : keys) ordered.push_back(std::move(r.findings[i]));
+  r.findings = std::move(ordered);
 }
 
 // ---- explain ---------------------------------------------------------------------------------

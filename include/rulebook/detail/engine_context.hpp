@@ -45,6 +45,11 @@ class county_index {
       std::sort(service_[m].begin(), service_[m].end(),
                 [](const served_stretch& a, const served_stretch& b) { return a.range.first < b.range.first; });
     }
+    team_members_.resize(c.teams.size());
+    for (std::size_t m = 0; m < c.members.size(); ++m)
+      for (const served_stretch& s : service_[m])
+        if (team_members_[s.team].empty() || team_members_[s.team].back() != m) team_members_[s.team].push_back(m);
+    for (auto& list : team_members_) list.erase(std::unique(list.begin(), list.end()), list.end());
   }
 
   [[nodiscard]] const county& data() const noexcept { return *county_; }
@@ -72,17 +77,8 @@ class county_index {
     return days;
   }
 
-  /// Members who served in `team` on at least one day of `range`, by index.
-  [[nodiscard]] std::vector<std::size_t> members_of(std::size_t team, const date_range& range) const {
-    std::vector<std::size_t> out;
-    for (std::size_t m = 0; m < service_.size(); ++m)
-      for (const served_stretch& s : service_[m])
-        if (s.team == team && overlap(s.range, range)) {
-          out.push_back(m);
-          break;
-        }
-    return out;
-  }
+  /// Members who ever served in `team`, by index, ascending.
+  [[nodiscard]] std::span<const std::size_t> members_in(std::size_t team) const noexcept { return team_members_[team]; }
 
  private:
   using id_map = std::unordered_map<std::string_view, std::size_t>;
@@ -95,6 +91,7 @@ class county_index {
   const county* county_;
   id_map units_, teams_, members_;
   std::vector<std::vector<served_stretch>> service_;
+  std::vector<std::vector<std::size_t>> team_members_;  // per team: members who served in it, ascending
 };
 
 /// Everything one evaluation reads. Never written during it.
@@ -104,6 +101,7 @@ struct eval_context {
   const county& data;
   const period& evaluated;
   const county_index& index;
+  unsigned threads = 1;  // for the stages that cut their work into independent parts
 
   /// The unit that answers for `r` for a member (or, with no member, for a team):
   /// the member's dispatching unit, the team's lead unit, or nobody (empty) when

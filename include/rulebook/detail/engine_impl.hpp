@@ -11,6 +11,7 @@
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/detail/engine_penalty.hpp"
 #include "rulebook/detail/engine_quota.hpp"
+#include "rulebook/detail/parallel.hpp"
 
 namespace rulebook {
 
@@ -20,9 +21,9 @@ inline program::program(policy p)
 
 inline program compile(policy p) { return program(std::move(p)); }
 
-inline results evaluate(const program& prog, const county& c, const period& p) {
+inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options) {
   const detail::county_index index(c);
-  const detail::eval_context context{prog, prog.rules(), c, p, index};
+  const detail::eval_context context{prog, prog.rules(), c, p, index, detail::thread_count(options.threads)};
   results r;
   r.policy = prog.rules().id;
   r.evaluated = p;

@@ -30,6 +30,7 @@
 #include "rulebook/detail/engine_allowance.hpp"
 #include "rulebook/detail/engine_batch.hpp"
 #include "rulebook/detail/engine_context.hpp"
+#include "rulebook/detail/parallel.hpp"
 
 namespace rulebook::detail {
 
@@ -238,73 +239,112 @@ inline finish_function finisher(rounding mode, int scale) {
   return finisher_for<rounding::half_up>(scale);
 }
 
-/// Runs every member-month rule of the plan over the batch.
+/// One thread's working space for the kernels.
+struct kernel_worker {
+  batch_scratch scratch;
+  std::vector<const std::int64_t*> columns;
+  std::vector<std::int64_t> when = std::vector<std::int64_t>(batch_rows), amount = std::vector<std::int64_t>(batch_rows);
+  std::vector<std::uint8_t> when_error = std::vector<std::uint8_t>(batch_rows),
+                            amount_error = std::vector<std::uint8_t>(batch_rows);
+  std::vector<std::size_t> redo;
+  allowance_evaluator fallback;
+
+  kernel_worker(const allowance_plan& plan, const allowance_evaluator& shared) : columns(plan.slot_count), fallback(shared) {
+    scratch.reserve(plan.register_count, plan.slot_count);
+    redo.reserve(batch_rows);
+  }
+};
+
+/// Runs every member-month rule of the plan over the batch: chunk by chunk, on
+/// `threads` threads, every rule on a chunk before the next, so that a chunk's
+/// columns are read from the cache by all but the first rule. Each chunk writes
+/// only its own rows: the result does not depend on the number of threads.
 inline std::vector<rule_column> run_member_month_rules(const eval_context& ctx, const allowance_plan& plan,
-                                                       const member_month_batch& batch, allowance_evaluator& fallback) {
+                                                       const member_month_batch& batch, const allowance_evaluator& shared,
+                                                       unsigned threads = 1) {
   const county& c = ctx.data;
-  const money_settings& money_rules = ctx.rules.money;
-  const finish_function finish = finisher(money_rules.mode, entitlement_scale(money_rules));
+  const finish_function finish = finisher(ctx.rules.money.mode, entitlement_scale(ctx.rules.money));
   const std::size_t rules = plan.member_month.size();
   std::vector<rule_column> out;
   out.reserve(rules);
   for (std::size_t k = 0; k < rules; ++k) out.emplace_back(batch.size());
-  batch_scratch scratch;
-  scratch.reserve(plan.register_count, plan.slot_count);
-  std::vector<std::vector<std::int64_t>> scalars(rules, std::vector<std::int64_t>(plan.slot_count, 0));
-  std::vector<std::uint8_t> batched(rules);
-  std::vector<const std::int64_t*> columns(plan.slot_count, nullptr);
-  std::vector<std::int64_t> when(batch_rows), amount(batch_rows);
-  std::vector<std::uint8_t> when_error(batch_rows), amount_error(batch_rows);
-  std::vector<std::size_t> redo;
-  redo.reserve(batch_rows);
 
-  const auto by_row = [&](std::size_t k, std::size_t i, const member_month_batch::block& b) {
-    const std::optional<money> owed =
-        fallback.member_month_row(plan.rules[plan.member_month[k]], c.members[batch.member[i]], b.month,
-                                  batch.record[i], batch.served[i], c.teams[batch.team[i]], batch.slice[i]);
-    out[k].amount[i] = owed ? owed->raw() : rule_column::not_owed;
-  };
-  // Month by month, chunk by chunk, every rule on a chunk before the next: the
-  // chunk's columns are read from the cache by all but the first rule.
-  for (const member_month_batch::block& b : batch.blocks) {
+  // Per month and rule: the parameters' values, or that the month goes row by row.
+  const std::size_t blocks = batch.blocks.size();
+  std::vector<std::int64_t> scalars(blocks * rules * plan.slot_count, 0);
+  std::vector<std::uint8_t> batched(blocks * rules);
+  std::vector<std::int64_t> one(plan.slot_count);
+  for (std::size_t b = 0; b < blocks; ++b)
     for (std::size_t k = 0; k < rules; ++k) {
-      batched[k] = month_scalars(plan.rules[plan.member_month[k]], b, scalars[k]);
-      if (!batched[k])
-        for (std::size_t i = b.begin; i < b.end; ++i) by_row(k, i, b);
+      batched[b * rules + k] = month_scalars(plan.rules[plan.member_month[k]], batch.blocks[b], one);
+      std::copy(one.begin(), one.end(), scalars.begin() + static_cast<std::ptrdiff_t>((b * rules + k) * plan.slot_count));
     }
-    for (std::size_t begin = b.begin; begin < b.end; begin += batch_rows) {
-      const std::size_t n = std::min(batch_rows, b.end - begin);
-      for (std::size_t s = 0; s < plan.slot_count; ++s)
-        columns[s] = batch.columns[s].empty() ? nullptr : batch.columns[s].data() + begin;
-      for (std::size_t k = 0; k < rules; ++k) {
-        if (!batched[k]) continue;
-        const planned_allowance& a = plan.rules[plan.member_month[k]];
-        const batch_inputs inputs{columns, scalars[k]};
-        std::fill_n(when_error.begin(), n, std::uint8_t{0});
-        std::fill_n(amount_error.begin(), n, std::uint8_t{0});
-        if (!a.when_kernel.empty()) a.when_kernel.run(n, inputs, scratch, when.data(), when_error.data());
-        a.amount_kernel.run(n, inputs, scratch, amount.data(), amount_error.data());
-        finish({begin, n, a.when_kernel.empty() ? nullptr : when.data(), amount.data(), when_error.data(),
-                amount_error.data()},
-               a.body->prorate == proration::days_served, b.month.days(), batch, out[k], redo);
-        for (const std::size_t i : redo) by_row(k, i, b);
-        redo.clear();
+  struct chunk {
+    std::size_t block, begin, n;
+  };
+  std::vector<chunk> chunks;
+  for (std::size_t b = 0; b < blocks; ++b)
+    for (std::size_t begin = batch.blocks[b].begin; begin < batch.blocks[b].end; begin += batch_rows)
+      chunks.push_back({b, begin, std::min(batch_rows, batch.blocks[b].end - begin)});
+
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(chunks.size(), 1))));
+  std::vector<kernel_worker> workers;
+  workers.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(plan, shared);
+
+  parallel_for(threads, chunks.size(), [&](std::size_t task, unsigned worker) {
+    kernel_worker& w = workers[worker];
+    const chunk& ch = chunks[task];
+    const member_month_batch::block& b = batch.blocks[ch.block];
+    for (std::size_t s = 0; s < plan.slot_count; ++s)
+      w.columns[s] = batch.columns[s].empty() ? nullptr : batch.columns[s].data() + ch.begin;
+    for (std::size_t k = 0; k < rules; ++k) {
+      const planned_allowance& a = plan.rules[plan.member_month[k]];
+      const auto by_row = [&](std::size_t i) {
+        const std::optional<money> owed = w.fallback.member_month_row(a, c.members[batch.member[i]], b.month, batch.record[i],
+                                                                      batch.served[i], c.teams[batch.team[i]], batch.slice[i]);
+        out[k].amount[i] = owed ? owed->raw() : rule_column::not_owed;
+      };
+      if (!batched[ch.block * rules + k]) {
+        for (std::size_t i = ch.begin; i < ch.begin + ch.n; ++i) by_row(i);
+        continue;
       }
+      const batch_inputs inputs{w.columns, std::span<const std::int64_t>(scalars).subspan(
+                                               (ch.block * rules + k) * plan.slot_count, plan.slot_count)};
+      std::fill_n(w.when_error.begin(), ch.n, std::uint8_t{0});
+      std::fill_n(w.amount_error.begin(), ch.n, std::uint8_t{0});
+      if (!a.when_kernel.empty()) a.when_kernel.run(ch.n, inputs, w.scratch, w.when.data(), w.when_error.data());
+      a.amount_kernel.run(ch.n, inputs, w.scratch, w.amount.data(), w.amount_error.data());
+      finish({ch.begin, ch.n, a.when_kernel.empty() ? nullptr : w.when.data(), w.amount.data(), w.when_error.data(),
+              w.amount_error.data()},
+             a.body->prorate == proration::days_served, b.month.days(), batch, out[k], w.redo);
+      for (const std::size_t i : w.redo) by_row(i);
+      w.redo.clear();
     }
-  }
+  });
   return out;
 }
 
-/// The member-month entitlements, from the batch's rule columns, in the order
-/// `results` keeps them; the items paid short go to `run.payments`.
+/// Entitlements made for a range of members, with what `allowance_evaluator`
+/// records beside them.
+struct made_entitlements {
+  std::vector<entitlement> list;
+  std::vector<std::size_t> subjects, rule_of;
+  std::vector<allowance_evaluator::payment_check> payments;  // `entitlement` indexes `list`
+};
+
+/// The member-month entitlements of members [first_member, last_member), from
+/// the batch's rule columns, in the order `results` keeps them, and the items
+/// paid short.
 inline void member_month_entitlements(const eval_context& ctx, const allowance_plan& plan, const member_month_batch& batch,
-                                      const std::vector<rule_column>& cols, allowance_evaluator& run,
-                                      std::vector<entitlement>& out) {
+                                      const std::vector<rule_column>& cols, std::size_t first_member,
+                                      std::size_t last_member, made_entitlements& made) {
   const county& c = ctx.data;
   const std::size_t rules = plan.member_month.size();
   std::vector<money> owed(rules);
   std::vector<std::size_t> last(rules);
-  for (std::size_t m = 0; m < c.members.size(); ++m) {
+  std::vector<entitlement>& out = made.list;
+  for (std::size_t m = first_member; m < last_member; ++m) {
     const member& who = c.members[m];
     for (std::size_t k = 0; k < batch.month_count; ++k) {
       const std::uint32_t first = batch.first_row[m * batch.month_count + k];
@@ -322,8 +362,8 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
           last[r] = out.size();
           out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
                            ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
-          run.subjects.push_back(m);
-          run.rule_of.push_back(plan.member_month[r]);
+          made.subjects.push_back(m);
+          made.rule_of.push_back(plan.member_month[r]);
         }
       }
       // The month record's payment is for the whole month: it goes, once, with
@@ -335,8 +375,32 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
         e.paid = paid_for(rec, e.item);
         const money due = as_paid(ctx.rules.money, owed[r]);
         if (e.paid && *e.paid < due)
-          run.payments.push_back({last[r], plan.member_month[r], due, {batch.slice[first].first, e.slice.last}});
+          made.payments.push_back({last[r], plan.member_month[r], due, {batch.slice[first].first, e.slice.last}});
       }
+    }
+  }
+}
+
+/// Every member's member-month entitlements, on `threads` threads (members cut
+/// into ranges, each range's entitlements made apart, then joined in order),
+/// appended to `out` and recorded in `run` as the row-at-a-time path records them.
+inline void member_month_entitlements(const eval_context& ctx, const allowance_plan& plan, const member_month_batch& batch,
+                                      const std::vector<rule_column>& cols, unsigned threads, allowance_evaluator& run,
+                                      std::vector<entitlement>& out) {
+  const std::size_t members = ctx.data.members.size();
+  const std::size_t parts = threads <= 1 ? 1 : std::min<std::size_t>(members, std::size_t{threads} * 8);
+  std::vector<made_entitlements> made(std::max<std::size_t>(parts, 1));
+  parallel_for(threads, parts, [&](std::size_t part, unsigned) {
+    member_month_entitlements(ctx, plan, batch, cols, members * part / parts, members * (part + 1) / parts, made[part]);
+  });
+  for (made_entitlements& m : made) {
+    const std::size_t offset = out.size();
+    out.insert(out.end(), std::make_move_iterator(m.list.begin()), std::make_move_iterator(m.list.end()));
+    run.subjects.insert(run.subjects.end(), m.subjects.begin(), m.subjects.end());
+    run.rule_of.insert(run.rule_of.end(), m.rule_of.begin(), m.rule_of.end());
+    for (allowance_evaluator::payment_check& p : m.payments) {
+      p.entitlement += offset;
+      run.payments.push_back(p);
     }
   }
 }
@@ -353,8 +417,8 @@ inline void evaluate_allowances(const eval_context& ctx, results& r) {
                ctx.data.teams.size() * plan.team_year.size());
   if (!plan.member_month.empty()) {
     const member_month_batch batch(ctx, plan, run.months());
-    const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run);
-    member_month_entitlements(ctx, plan, batch, cols, run, made);
+    const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run, ctx.threads);
+    member_month_entitlements(ctx, plan, batch, cols, ctx.threads, run, made);
   }
   run.member_years(plan.member_year, made);
   const std::size_t teams_from = made.size();

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -31,6 +33,7 @@ inline void evaluate_penalties(const eval_context& ctx, results& res) {
     const auto* body = std::get_if<penalty_rule>(&r.body);
     if (body == nullptr) continue;
     std::map<std::string, std::map<int, decimal>> by_year;  // unit → year → points charged
+    std::map<std::pair<std::size_t, std::uint32_t>, decimal> points_on;  // (line, day) → points
     for (std::size_t i = 0; i < res.findings.size(); ++i) {
       const finding& f = res.findings[i];
       if (f.severity != finding_severity::violation || f.responsible_unit.empty()) continue;
@@ -42,7 +45,12 @@ inline void evaluate_penalties(const eval_context& ctx, results& res) {
         return std::find(l.rules.begin(), l.rules.end(), f.rule) != l.rules.end();
       });
       if (line == body->lines.end()) continue;
-      const decimal points = number_figure_on(ctx.rules, line->points, f.slice.last);
+      // The line's points in force on the finding's last day: computed once per line and day.
+      const auto key = std::pair(static_cast<std::size_t>(line - body->lines.begin()), f.slice.last.day_number());
+      auto cached = points_on.find(key);
+      if (cached == points_on.end())
+        cached = points_on.emplace(key, number_figure_on(ctx.rules, line->points, f.slice.last)).first;
+      const decimal points = cached->second;
       penalty_entry& e = ledger[f.responsible_unit];
       e.unit = f.responsible_unit;
       e.charges.push_back({i, r.id, points});
