@@ -385,6 +385,21 @@ county_load_result load_county_yaml_files(std::vector<yaml_text> files, const st
   return result;
 }
 
+std::optional<county> load_county_yaml_node(yaml_file& file, const yaml::node& root, diagnostic_sink& sink) {
+  const std::size_t first = sink.diagnostics().size();
+  county_builder builder;
+  builder.read_file(file, root);
+  if (!builder.has_county_section() && !builder.unreadable_file())
+    sink.error("missing-section", file.at(root), "missing section 'county' in the data",
+               "inline data starts with  county: {id: ..., name: ...}");
+  if (builder.complete()) validate(builder.result(), builder.where(), sink);
+  const auto& ds = sink.diagnostics();
+  const bool failed = std::any_of(ds.begin() + static_cast<std::ptrdiff_t>(first), ds.end(),
+                                  [](const diagnostic& d) { return d.level == severity::error; });
+  if (failed) return std::nullopt;
+  return std::move(builder.result());
+}
+
 county_load_result load_county_yaml_folder(const std::filesystem::path& folder) {
   diagnostic_sink sink;
   std::vector<std::filesystem::path> paths;

@@ -20,4 +20,12 @@ int run_check(std::span<const std::string_view> args, std::ostream& out, std::os
 /// county and prints or writes the results.
 int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
+/// `rulebook test POLICY CASES… [--coverage] [--verbose]`: runs example cases
+/// against a policy; exit 1 when any fails.
+int run_test(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
+/// `rulebook diff OLD NEW DATA --period P [--format table|json|csv]
+/// [--max-cost-increase PCT]`: compares two policies over the same data.
+int run_diff(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
 }  // namespace rulebook::cli

@@ -32,10 +32,25 @@ commands:
       --explain MEMBER[@YYYY-MM]  after the report, how each amount and finding of
                                 the member (in that month) was reached
       --fail-on violation       exit 1 when any finding is a violation
+  test POLICY CASES...        run example cases (files, or folders of *.yaml) against
+                              POLICY: each failure with the expected and actual
+                              values and how the actual one was reached; ends with
+                              "N passed, M failed" (docs/cases.md)
+      --coverage                which rules, parameter values and branches the
+                                cases exercised, and the rules no case touches
+      --verbose                 list the cases that pass too
+  diff OLD NEW DATA --period P
+                              run two policies over the same data: per member, team
+                              and unit each item's change, findings that appear or
+                              disappear, penalty and quota changes, county totals
+                              and the cost of the change
+      --format table|json|csv   table for a terminal (default)
+      --max-cost-increase PCT   exit 1 when the total owed rises by more than PCT %
   help                        show this text
   version                     print the version
 
-exit codes: 0 ok, 1 violations found (eval --fail-on violation), 2 bad input or usage
+exit codes: 0 ok, 1 violations found (eval --fail-on violation), failed cases (test)
+            or a cost over the limit (diff --max-cost-increase), 2 bad input or usage
 )";
 
 }  // namespace
@@ -51,6 +66,8 @@ int main(int argc, char** argv) {
   if (command == "check") return rulebook::cli::run_check(rest, std::cout, std::cerr);
   if (command == "summary") return rulebook::cli::run_summary(rest, std::cout, std::cerr);
   if (command == "eval") return rulebook::cli::run_eval(rest, std::cout, std::cerr);
+  if (command == "test") return rulebook::cli::run_test(rest, std::cout, std::cerr);
+  if (command == "diff") return rulebook::cli::run_diff(rest, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;
     return 0;

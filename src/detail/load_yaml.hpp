@@ -32,6 +32,16 @@ struct yaml_text {
                                                         const std::string& folder_name,
                                                         diagnostic_sink sink = {});
 
+class yaml_file;
+namespace yaml { class node; }
+
+/// Loads a county from `root`, a map of sections (county, units, teams, …)
+/// inside a file already parsed — a case file's inline `data:`. Problems go to
+/// `sink` at their positions in that file; the county is returned only when
+/// there is none.
+[[nodiscard]] std::optional<county> load_county_yaml_node(yaml_file& file, const yaml::node& root,
+                                                          diagnostic_sink& sink);
+
 /// Loads a county from the `*.yaml` / `*.yml` files of `folder` (hidden files
 /// skipped), in file-name order. A file that cannot be read is an `io-error`.
 [[nodiscard]] county_load_result load_county_yaml_folder(const std::filesystem::path& folder);

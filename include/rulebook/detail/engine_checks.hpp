@@ -272,9 +272,13 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
       if (!serving) continue;
       const money minimum = money_figure_on(ctx.rules, body.at_least, day);
       money best;
+      bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
       for (const insurance_policy& ip : m.insurance)
-        if (ip.from <= day && day <= ip.to) best = std::max(best, ip.cover);
-      if (best >= minimum) continue;
+        if (ip.from <= day && day <= ip.to) {
+          best = std::max(best, ip.cover);
+          insured = true;
+        }
+      if (insured && best >= minimum) continue;
       if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
         runs.back().days.last = piece.last;
         runs.back().worst_best = std::min(runs.back().worst_best, best);
