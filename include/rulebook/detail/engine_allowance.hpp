@@ -493,8 +493,8 @@ class allowance_evaluator {
             const money amount = *owed;
             owed_[k] += amount;
             last_[k] = out.size();
-            out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
-                             ctx_.responsible_unit(*a.source, &who, &t), *slice, amount, std::nullopt);
+            out.push_back(entitlement{a.source->id, a.body->item, subject_kind::member, who.id, t.id,
+                             ctx_.responsible_unit(*a.source, &who, &t), *slice, amount, std::nullopt});
             subjects.push_back(m);
             rule_of.push_back(rules[k]);
           }
