@@ -1216,8 +1216,9 @@ void quote_lines(load_state& s, std::size_t first) {
   for (std::size_t i = first; i < ds.size(); ++i)
     if (ds[i].where.line > 0 && ds[i].source_line.empty()) wanted[ds[i].where.file].insert(ds[i].where.line);
   for (const auto& [name, lines] : wanted) {
+    const std::string& file = name;  // clang 14 cannot capture a structured binding
     const auto table = std::find_if(s.tables.begin(), s.tables.end(), [&](const table_info& t) {
-      return !t.header.empty() && t.name == name;
+      return !t.header.empty() && t.name == file;
     });
     if (table == s.tables.end()) continue;
     std::ifstream in(table->path, std::ios::binary);
