@@ -4,6 +4,7 @@
 #   bash cmake/dev.sh test      install what is missing, build with -Werror, run every test
 #   bash cmake/dev.sh sanitize  build and run every test under ASan + UBSan
 #   bash cmake/dev.sh consumer  install to a temporary prefix, build and run a find_package consumer
+#   bash cmake/dev.sh fuzz      build the libFuzzer targets (clang), run each for FUZZ_SECONDS (60), one per core
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -41,8 +42,47 @@ case "${1:-}" in
     cmake --build "$prefix/consumer-build" -j "$jobs"
     "$prefix/consumer-build/consumer" rules/qiyang-2019.yaml examples/qiyang/county.yaml
     ;;
+  fuzz)
+    # Its own build folder, compiled by clang with libFuzzer, ASan and UBSan;
+    # each target starts from the seeds of fuzz/seeds.sh plus what earlier
+    # runs found (build-fuzz/corpus), and stops at the first crash, leak,
+    # timeout or out-of-memory, leaving the input in build-fuzz/artifacts.
+    configure_and_build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRULEBOOK_FUZZ=ON -DRULEBOOK_WERROR=ON \
+      -DRULEBOOK_BUILD_TESTS=OFF -DRULEBOOK_BUILD_BENCH=OFF -DRULEBOOK_BUILD_EXAMPLES=OFF \
+      -DRULEBOOK_BUILD_CLI=OFF -DRULEBOOK_INSTALL=OFF
+    bash fuzz/seeds.sh build-fuzz/seeds
+    mkdir -p build-fuzz/artifacts build-fuzz/logs
+    fuzz_one() {  # target: runs it, its log in build-fuzz/logs
+      mkdir -p "build-fuzz/corpus/$1"
+      ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        "build-fuzz/fuzz/fuzz_$1" -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$1-" \
+        "build-fuzz/corpus/$1" "build-fuzz/seeds/$1" > "build-fuzz/logs/$1.log" 2>&1
+    }
+    # As many targets at once as there are cores; each log shown when its batch ends.
+    targets=(values expression county_yaml county_csv policy)
+    failed=()
+    for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+      batch=("${targets[@]:i:jobs}")
+      pids=()
+      for t in "${batch[@]}"; do
+        echo "fuzz_$t: ${FUZZ_SECONDS:-60} s" >&2
+        fuzz_one "$t" &
+        pids+=($!)
+      done
+      for k in "${!batch[@]}"; do
+        wait "${pids[k]}" || failed+=("${batch[k]}")
+        grep -v -E '^#[0-9]|NEW_FUNC|# Uses: |recommended dictionary|^INFO: (Loaded|Running|Seed)' \
+          "build-fuzz/logs/${batch[k]}.log" | sed "s/^/fuzz_${batch[k]}: /" >&2 || true
+      done
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+      echo "fuzzing found a problem in: ${failed[*]} (inputs in build-fuzz/artifacts/)" >&2
+      exit 1
+    fi
+    ;;
   *)
-    sed -n '2,7p' "$0" >&2
+    sed -n '2,8p' "$0" >&2
     exit 2
     ;;
 esac

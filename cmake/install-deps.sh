@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(g++ cmake make libboost-dev libboost-date-time-dev libyaml-cpp-dev
-          libgtest-dev libgmock-dev libbenchmark-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev
+          clang libclang-rt-14-dev)  # the fuzz targets: clang 14 and its libFuzzer runtime
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 // throws for a problem of the input: a missing path or an unreadable file is a
 // diagnostic like any other.
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -11,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include "detail/limits.hpp"
 #include "detail/load_context.hpp"
 #include "detail/load_yaml.hpp"
 #include "rulebook/diagnostic.hpp"
@@ -21,15 +23,67 @@ namespace detail {
 
 std::string display_name(const std::filesystem::path& path) { return path.generic_string(); }
 
-std::optional<std::string> read_text_file(const std::filesystem::path& path, diagnostic_sink& sink) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    sink.error("io-error", {display_name(path), 0, 0, {}}, "cannot open the file for reading");
+std::string size_text(std::uintmax_t bytes) {
+  constexpr const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t unit = 0;
+  std::uintmax_t tenths = bytes * 10;  // files are far below 2^60 bytes
+  while (unit + 1 < std::size(units) && tenths >= 10240) {
+    tenths /= 1024;
+    ++unit;
+  }
+  std::string out = std::to_string(tenths / 10);
+  if (unit > 0 && tenths % 10 != 0) {
+    out += '.';
+    out += static_cast<char>('0' + tenths % 10);
+  }
+  out += ' ';
+  out += units[unit];
+  return out;
+}
+
+std::optional<std::string> read_text_file(const std::filesystem::path& path, diagnostic_sink& sink,
+                                          std::uintmax_t max_bytes, std::string_view hint) {
+  const source_location at{display_name(path), 0, 0, {}};
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(status)) {
+    sink.error("io-error", at, "this is a folder; expected a file");
     return std::nullopt;
   }
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!ec && status.type() != std::filesystem::file_type::not_found && !std::filesystem::is_regular_file(status)) {
+    // A pipe, a device or a socket could block the reader or never end.
+    sink.error("io-error", at, "not a regular file", "name a file on disk");
+    return std::nullopt;
+  }
+  const auto too_large = [&](const std::string& size) {
+    sink.error("too-large", at, "the file is " + size + "; at most " + size_text(max_bytes) + " is read",
+               std::string(hint));
+  };
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    too_large(std::to_string(size) + " bytes");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    sink.error("io-error", at, "cannot open the file for reading");
+    return std::nullopt;
+  }
+  // Read in blocks, up to one byte past the bound, in case the file grew since
+  // its size was taken.
+  std::string text;
+  if (!ec) text.reserve(static_cast<std::size_t>(size));
+  char block[1 << 16];
+  while (in && text.size() <= max_bytes) {
+    in.read(block, sizeof block);
+    text.append(block, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
-    sink.error("io-error", {display_name(path), 0, 0, {}}, "cannot read the file");
+    sink.error("io-error", at, "cannot read the file");
+    return std::nullopt;
+  }
+  if (text.size() > max_bytes) {
+    too_large("over " + size_text(max_bytes));  // it grew while being read
     return std::nullopt;
   }
   return text;
@@ -104,7 +158,9 @@ county_load_result load_file(const std::filesystem::path& file) {
     return failure(file, "io-error", "cannot tell how to read this file",
                    "a county is a .yaml or .yml file, or a folder of YAML files or CSV tables");
   diagnostic_sink sink;
-  std::optional<std::string> text = read_text_file(file, sink);
+  std::optional<std::string> text =
+      read_text_file(file, sink, max_yaml_data_file_bytes,
+                     "split the county into a folder of YAML files, or give it as CSV tables (docs/data-format.md)");
   if (!text) return {std::nullopt, std::move(sink.diagnostics())};
   return load_county_yaml(*text, display_name(file));
 }
@@ -113,6 +169,9 @@ county_load_result load_file(const std::filesystem::path& file) {
 }  // namespace detail
 
 county_load_result load_county(const std::filesystem::path& path) {
+  if (path.native().find("://") != std::string::npos)
+    return detail::failure(path, "io-error", "this is a URL; rulebook reads a county from files only",
+                           "download the data first, then name the file or folder");
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (status.type() == std::filesystem::file_type::not_found)

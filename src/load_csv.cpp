@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "detail/csv.hpp"
+#include "detail/limits.hpp"
 #include "detail/load_context.hpp"
 #include "detail/load_yaml.hpp"
 #include "detail/messages.hpp"
@@ -240,6 +241,15 @@ class table {
   /// Opens the file and reads its header; false when the table cannot be read
   /// (reported). The caller has checked that the file exists.
   bool open() {
+    std::error_code size_ec;
+    if (const std::uintmax_t size = std::filesystem::file_size(path_, size_ec); !size_ec && size > max_csv_table_bytes) {
+      state_.sink.error("too-large", {name_, 0, 0, {}},
+                        "the table is " + std::to_string(size) + " bytes; at most " + size_text(max_csv_table_bytes) +
+                            " is read from one table",
+                        "split the county: evaluate its towns, or its years, one at a time");
+      state_.complete = false;
+      return false;
+    }
     in_.open(path_, std::ios::binary);
     if (!in_) {
       const std::string why = std::generic_category().message(errno);
@@ -509,6 +519,13 @@ class row {
   std::optional<std::string> text(std::string_view column, need n) {
     auto found = cell(column, n);
     if (!found) return std::nullopt;
+    if (found->text.size() > max_text_bytes) {
+      fail("too-long", where(*found),
+           in_quotes(column) + " in " + what() + " is " + std::to_string(found->text.size()) +
+               " bytes long; a text is at most " + std::to_string(max_text_bytes) + " bytes",
+           "shorten it");
+      return std::nullopt;
+    }
     return std::string(found->text);
   }
 
@@ -1216,8 +1233,9 @@ void quote_lines(load_state& s, std::size_t first) {
   for (std::size_t i = first; i < ds.size(); ++i)
     if (ds[i].where.line > 0 && ds[i].source_line.empty()) wanted[ds[i].where.file].insert(ds[i].where.line);
   for (const auto& [name, lines] : wanted) {
+    const std::string& file = name;  // clang 14 cannot capture a structured binding
     const auto table = std::find_if(s.tables.begin(), s.tables.end(), [&](const table_info& t) {
-      return !t.header.empty() && t.name == name;
+      return !t.header.empty() && t.name == file;
     });
     if (table == s.tables.end()) continue;
     std::ifstream in(table->path, std::ios::binary);

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/limits.hpp"
 #include "detail/load_context.hpp"
 #include "detail/load_yaml.hpp"
 #include "detail/messages.hpp"
@@ -581,12 +582,28 @@ class policy_loader {
   void read_chain(const fs::path& top) {
     std::vector<fs::path> seen;  // identities of the files read, for cycles
     std::optional<fs::path> next = top;
+    if (top.native().find("://") != std::string::npos) {
+      sink_.error("missing-file", {display_name(top), 0, 0, {}}, "this is a URL; rulebook reads policies from files only",
+                  "download the policy first, then name the file");
+      complete_ = false;
+      return;
+    }
     if (std::error_code ec; !fs::exists(top, ec)) {
       sink_.error("missing-file", {display_name(top), 0, 0, {}}, "no policy file " + in_quotes(display_name(top)));
       complete_ = false;
       return;
     }
     while (next) {
+      if (files_.size() == max_extends_chain) {
+        const located_text& ext = *files_.back().extends;
+        files_.back().file.error("too-large", ext.where,
+                                 "the chain of 'extends' is longer than " + std::to_string(max_extends_chain) +
+                                     " files at " + in_quotes(ext.text),
+                                 "a county extends a provincial or national base, which may extend one more: "
+                                 "merge some of the bases");
+        complete_ = false;
+        return;
+      }
       seen.push_back(identity(*next));
       if (!read_file(*next)) {
         complete_ = false;
@@ -615,7 +632,22 @@ class policy_loader {
       complete_ = false;
       return std::nullopt;
     }
-    const fs::path base = (file.path.parent_path() / fs::path(ext.text)).lexically_normal();
+    // Only policy files, named relative to this one: a policy cannot make
+    // rulebook read, and quote in its errors, any other file of the machine.
+    const fs::path named(ext.text);
+    if (named.is_absolute() || named.has_root_name()) {
+      from.error("bad-value", ext.where, "'extends' names an absolute path, " + in_quotes(ext.text),
+                 "name the base relative to the folder of this file, as extends: national-2017.yaml");
+      complete_ = false;
+      return std::nullopt;
+    }
+    if (named.extension() != ".yaml" && named.extension() != ".yml") {
+      from.error("bad-value", ext.where, "'extends' names " + in_quotes(ext.text) + ", which is not a policy file",
+                 "a base policy is a .yaml or .yml file");
+      complete_ = false;
+      return std::nullopt;
+    }
+    const fs::path base = (file.path.parent_path() / named).lexically_normal();
     std::error_code ec;
     if (!fs::is_regular_file(base, ec)) {
       from.error("missing-file", ext.where, "no base policy " + in_quotes(display_name(base)),
@@ -636,11 +668,31 @@ class policy_loader {
     return base;
   }
 
+  /// Reports a file with more rules or parameters than a file may hold
+  /// (limits.hpp), which is then not read further.
+  static bool within_bounds(fields& top) {
+    bool ok = true;
+    const auto check = [&](std::string_view key, std::size_t most, std::string_view noun) {
+      const std::size_t size = top.entries_of(key);
+      if (size <= most) return;
+      top.fail("too-large", top.key_at(key),
+               "the file has " + std::to_string(size) + " " + std::string(noun) + "; at most " +
+                   std::to_string(most) + " are read from one policy file",
+               "split the policy into a base and a policy that extends it");
+      ok = false;
+    };
+    check("rules", max_rules_per_file, "rules");
+    check("parameters", max_parameters_per_file, "parameters");
+    return ok;
+  }
+
   /// Reads one file of the chain; false when it cannot be read as a policy at all.
   bool read_file(const fs::path& path) {
     const std::string name = display_name(path);
     file_order_.push_back(name);
-    std::optional<std::string> text = read_text_file(path, sink_);
+    std::optional<std::string> text = read_text_file(
+        path, sink_, max_policy_file_bytes,
+        "a policy states figures and rules; data belongs in the county's files, a base policy in a file of its own");
     if (!text) return false;
     parsed_yaml parsed =
         parse_yaml(name, std::move(*text), sink_, "a policy file",
@@ -659,6 +711,7 @@ class policy_loader {
     }
     policy_file pf{parsed.file, path, {}, {}, {}, {}, {}, {}, std::move(parsed.document)};
     fields top(pf.file, *parsed.root, "a policy file", file_keys);
+    if (!within_bounds(top)) return false;
     pf.header = read_header(top);
     pf.extends = top.content("extends", need::optional, "the path of a policy file");
     if (top.has("extends") && !pf.extends) complete_ = false;  // reported: its base is unknown

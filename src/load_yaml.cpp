@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/limits.hpp"
 #include "detail/messages.hpp"
 #include "detail/yaml_reader.hpp"
 #include "rulebook/diagnostic.hpp"
@@ -421,7 +422,9 @@ county_load_result load_county_yaml_folder(const std::filesystem::path& folder) 
 
   std::vector<yaml_text> files;
   for (const auto& p : paths)
-    if (std::optional<std::string> text = read_text_file(p, sink)) files.push_back({display_name(p), std::move(*text)});
+    if (std::optional<std::string> text =
+            read_text_file(p, sink, max_yaml_data_file_bytes, "split the file in two, or give the county as CSV tables"))
+      files.push_back({display_name(p), std::move(*text)});
   return load_county_yaml_files(std::move(files), display_name(folder), std::move(sink));
 }
 

@@ -43,6 +43,8 @@ namespace rulebook::report {
 
 /// `s` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
 /// comma, a quote, CR or LF, or starts or ends with a blank; as is otherwise.
+/// Text a spreadsheet would run as a formula (starting with =, +, -, @, a tab
+/// or a CR) is written quoted after a ' ("'=1+2"); a number ("-12.50") is not.
 [[nodiscard]] std::string csv_field(std::string_view s);
 
 // ---- JSON -----------------------------------------------------------------------------

@@ -11,10 +11,24 @@
 namespace rulebook::report {
 
 std::string csv_field(std::string_view s) {
-  const bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos ||
+  // A spreadsheet runs a cell that starts with =, +, -, @ (or a tab or CR
+  // before one) as a formula: text a county typed, such as a name "=HYPERLINK(…)",
+  // is written after a ' so that it opens as the text it is (OWASP, "CSV
+  // injection"). Numbers — money, counts, "-12.50" — stay numbers.
+  const auto plain_number = [](std::string_view n) {  // [-]digits[.digits], as the writers print numbers
+    if (n.starts_with('-')) n.remove_prefix(1);
+    const std::size_t point = n.find('.');
+    const auto digits = [](std::string_view d) {
+      return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    return digits(n.substr(0, point)) && (point == std::string_view::npos || digits(n.substr(point + 1)));
+  };
+  const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos &&
+                       !plain_number(s);
+  const bool quote = formula || s.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!s.empty() && (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t'));
   if (!quote) return std::string(s);
-  std::string out = "\"";
+  std::string out = formula ? "\"'" : "\"";
   for (const char c : s) {
     if (c == '"') out += '"';
     out += c;

@@ -313,3 +313,24 @@ penalty ledger
   no unit penalised
 )");
 }
+
+TEST(report_csv, guards_text_a_spreadsheet_would_run_as_a_formula) {
+  using rulebook::report::csv_field;
+  // Each leading character a spreadsheet reads as the start of a formula.
+  EXPECT_EQ(csv_field("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(csv_field("+1+2"), "\"'+1+2\"");
+  EXPECT_EQ(csv_field("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(csv_field("@SUM(A1:A9)"), "\"'@SUM(A1:A9)\"");
+  EXPECT_EQ(csv_field("\t=1"), "\"'\t=1\"");
+  EXPECT_EQ(csv_field("\r=1"), "\"'\r=1\"");
+  EXPECT_EQ(csv_field("-"), "\"'-\"");
+  // Numbers stay numbers, negative ones too; text with those characters inside is as it was.
+  EXPECT_EQ(csv_field("-12.50"), "-12.50");
+  EXPECT_EQ(csv_field("-3"), "-3");
+  EXPECT_EQ(csv_field("2878.50"), "2878.50");
+  EXPECT_EQ(csv_field("a=b"), "a=b");
+  EXPECT_EQ(csv_field("M-001"), "M-001");
+  // Not numbers as the writers print them: guarded.
+  EXPECT_EQ(csv_field("-1."), "\"'-1.\"");
+  EXPECT_EQ(csv_field("-.5"), "\"'-.5\"");
+}

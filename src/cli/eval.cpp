@@ -110,33 +110,138 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
   return o;
 }
 
+namespace fs = std::filesystem;
+
+/// A hidden name made from `base`, unique to this process and call: ".base.tmp-PID-N".
+std::string temporary_name(const std::string& base) {
+  static std::atomic<unsigned> counter{0};
+  return "." + base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+/// A temporary sibling of `path`, in the same folder (so that a rename moves it in place).
+fs::path temporary_sibling(const fs::path& path) {
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  return folder / temporary_name(path.filename().string());
+}
+
+/// Writes `text` to a new file `path`; false, with the file removed, when any of it could not be written.
+bool write_new_file(const fs::path& path, std::string_view text) {
+  {
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (file) file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (file) file.close();
+    if (file) return true;
+  }
+  std::error_code ignored;
+  fs::remove(path, ignored);
+  return false;
+}
+
 /// Writes `text` to `path` through a temporary file in the same folder, renamed
 /// over `path` once complete, so that a reader never sees half a report and a
 /// failed write leaves an existing file as it was.
-bool write_file_atomically(const std::filesystem::path& path, std::string_view text, std::ostream& err) {
-  static std::atomic<unsigned> counter{0};
-  const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  const std::filesystem::path temp =
-      folder / ("." + path.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (file) file.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (file) file.close();
-    if (!file) {
-      err << "rulebook eval: cannot write " << path.string() << '\n';
-      std::error_code ignored;
-      std::filesystem::remove(temp, ignored);
-      return false;
-    }
+bool write_file_atomically(const fs::path& path, std::string_view text, std::ostream& err) {
+  const fs::path temp = temporary_sibling(path);
+  if (!write_new_file(temp, text)) {
+    err << "rulebook eval: cannot write " << path.string() << '\n';
+    return false;
   }
   std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
+  fs::rename(temp, path, ec);
   if (ec) {
     err << "rulebook eval: cannot write " << path.string() << ": " << ec.message() << '\n';
     std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
+    fs::remove(temp, ignored);
     return false;
   }
+  return true;
+}
+
+/// Writes the CSV files into the folder `out` as one set: either every file is
+/// replaced or written, or, on any error, the folder is left as it was.
+///
+/// The files are first written into a temporary folder beside `out`. When
+/// `out` does not exist yet, that folder is renamed to `out`: the set appears
+/// at once. When it does, each file is moved in by a rename over the old one,
+/// which is kept (as a hard link) until every file is in place, so that a
+/// rename that fails puts back the files already replaced. Other files in
+/// `out` are left alone.
+bool write_folder_atomically(fs::path out, const std::vector<report::csv_file>& files, std::ostream& err) {
+  if (out.filename().empty() && out.has_parent_path()) out = out.parent_path();  // "results/" names "results"
+  const auto fail = [&](const std::string& why) {
+    err << "rulebook eval: --out " << out.string() << ": " << why << '\n';
+    return false;
+  };
+  std::error_code ec;
+  const fs::file_status status = fs::status(out, ec);
+  const bool exists = status.type() != fs::file_type::not_found;
+  if (exists && !fs::is_directory(status)) return fail("not a folder");
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!exists) {
+    fs::create_directories(parent, ec);
+    if (ec) return fail("cannot make the folder: " + ec.message());
+  }
+
+  // Stage every file; nothing in `out` changes until all of them are written.
+  const fs::path stage = exists ? out / temporary_name("rulebook") : temporary_sibling(out);
+  const auto discard_stage = [&] {
+    std::error_code ignored;
+    fs::remove_all(stage, ignored);
+  };
+  if (!fs::create_directory(stage, ec) || ec) return fail("cannot make a temporary folder: " + ec.message());
+  for (const report::csv_file& f : files) {
+    if (!write_new_file(stage / f.name, f.text)) {
+      discard_stage();
+      return fail("cannot write " + f.name);
+    }
+  }
+
+  if (!exists) {
+    fs::rename(stage, out, ec);
+    if (!ec) return true;
+    if (!fs::is_directory(out)) {  // else `out` was made meanwhile: move the files in one by one
+      discard_stage();
+      return fail(ec.message());
+    }
+  }
+
+  // Keep each file being replaced, as a hard link (or a copy) in the stage.
+  struct replacement {
+    fs::path from, to, kept;
+    bool had_old = false, done = false;
+  };
+  std::vector<replacement> moves;
+  for (const report::csv_file& f : files) {
+    replacement m{stage / f.name, out / f.name, stage / (f.name + ".old"), false, false};
+    std::error_code link_ec;
+    if (fs::is_regular_file(m.to, link_ec)) {
+      fs::create_hard_link(m.to, m.kept, link_ec);
+      if (link_ec) fs::copy_file(m.to, m.kept, link_ec);
+      if (link_ec) {
+        discard_stage();
+        return fail("cannot keep " + f.name + " to put it back on failure: " + link_ec.message());
+      }
+      m.had_old = true;
+    }
+    moves.push_back(std::move(m));
+  }
+  for (replacement& m : moves) {
+    fs::rename(m.from, m.to, ec);
+    if (!ec) {
+      m.done = true;
+      continue;
+    }
+    const std::string why = "cannot write " + m.to.filename().string() + ": " + ec.message();
+    for (const replacement& back : moves) {  // put back what was replaced or added
+      if (!back.done) continue;
+      std::error_code ignored;
+      if (back.had_old) fs::rename(back.kept, back.to, ignored);
+      else fs::remove(back.to, ignored);
+    }
+    discard_stage();
+    return fail(why + "; the folder is as it was");
+  }
+  discard_stage();
   return true;
 }
 
@@ -214,18 +319,9 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
       }
       break;
     }
-    case output_format::csv: {
-      std::error_code ec;
-      std::filesystem::create_directories(*o.out, ec);
-      if (ec || !std::filesystem::is_directory(*o.out)) {
-        err << "rulebook eval: --out " << o.out->string() << ": not a folder"
-            << (ec ? ": " + ec.message() : std::string()) << '\n';
-        return 2;
-      }
-      for (const report::csv_file& f : report::csv_files(r, scale))
-        if (!write_file_atomically(*o.out / f.name, f.text, err)) return 2;
+    case output_format::csv:
+      if (!write_folder_atomically(*o.out, report::csv_files(r, scale), err)) return 2;
       break;
-    }
   }
   if (!o.explain.empty()) print_explanations(o, prog, c, r, explain_out);
 

@@ -7,9 +7,11 @@
 // then runs `validate` on the joined county.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "detail/load_context.hpp"
@@ -46,10 +48,11 @@ namespace yaml { class node; }
 /// skipped), in file-name order. A file that cannot be read is an `io-error`.
 [[nodiscard]] county_load_result load_county_yaml_folder(const std::filesystem::path& folder);
 
-/// Reads a whole file as bytes; on failure reports an `io-error` at `path` in
-/// `sink` and returns nothing. Never throws.
-[[nodiscard]] std::optional<std::string> read_text_file(const std::filesystem::path& path,
-                                                        diagnostic_sink& sink);
+/// Reads a whole regular file as bytes, at most `max_bytes` of them (limits.hpp).
+/// On failure reports at `path` in `sink` — an `io-error`, or `too-large` with
+/// `hint` for a file over the bound — and returns nothing. Never throws.
+[[nodiscard]] std::optional<std::string> read_text_file(const std::filesystem::path& path, diagnostic_sink& sink,
+                                                        std::uintmax_t max_bytes, std::string_view hint);
 
 /// The name of `path` as diagnostics show it: with '/' separators, as given.
 [[nodiscard]] std::string display_name(const std::filesystem::path& path);

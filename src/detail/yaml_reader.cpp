@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/limits.hpp"
 #include "detail/text.hpp"
 
 namespace rulebook::detail {
@@ -83,6 +84,13 @@ std::optional<std::string> fields::text(std::string_view key, need n) {
   if (found->text.empty()) {
     if (n == need::optional) return std::nullopt;
     fail("bad-value", found->where, "'" + std::string(key) + "' in " + what_ + " is empty");
+    return std::nullopt;
+  }
+  if (found->text.size() > max_text_bytes) {
+    fail("too-long", found->where,
+         "'" + std::string(key) + "' in " + what_ + " is " + std::to_string(found->text.size()) +
+             " bytes long; a text is at most " + std::to_string(max_text_bytes) + " bytes",
+         "shorten it; a long note belongs in a document the policy or data refers to");
     return std::nullopt;
   }
   return std::move(found->text);
@@ -259,6 +267,11 @@ std::optional<std::size_t> fields::size_of(std::string_view key) const {
   const map_entry* e = find(key);
   if (e == nullptr || !e->value.is_sequence()) return std::nullopt;
   return e->value.size();
+}
+
+std::size_t fields::entries_of(std::string_view key) const {
+  const map_entry* e = find(key);
+  return e == nullptr ? 0 : e->value.size();
 }
 
 source_location fields::field_at(std::string_view key) const {

@@ -223,6 +223,10 @@ class fields {
   /// The number of elements of the list under `key`, or nothing when no list is there.
   [[nodiscard]] std::optional<std::size_t> size_of(std::string_view key) const;
 
+  /// The number of elements or entries of the list or map under `key`; 0 for
+  /// anything else or nothing.
+  [[nodiscard]] std::size_t entries_of(std::string_view key) const;
+
   /// Where the value of `key` was (recorded when it was read), else the entity.
   [[nodiscard]] source_location field_at(std::string_view key) const;
 
