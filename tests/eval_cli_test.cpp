@@ -97,12 +97,22 @@ TEST_F(cli_eval, bad_usage_exits_2_with_the_usage) {
                                  std::string("eval ") + qiyang + " --period 2019 --format xml",
                                  std::string("eval ") + qiyang + " --period 2019 --frobnicate",
                                  std::string("eval ") + qiyang + " --period 2019 --fail-on advisory",
-                                 std::string("eval ") + qiyang + " --period 2019 --explain M006@2019-13"}) {
+                                 std::string("eval ") + qiyang + " --period 2019 --explain M006@2019-13",
+                                 std::string("eval ") + qiyang + " --period 2019 --threads 0",
+                                 std::string("eval ") + qiyang + " --period 2019 --threads two"}) {
     const auto r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << '\n' << r.out;
     EXPECT_TRUE(contains(r.out, "usage: rulebook eval")) << args << '\n' << r.out;
   }
   EXPECT_TRUE(contains(run(std::string("eval ") + qiyang + " --period 2019-Q5").out, "quarters run Q1 to Q4"));
+}
+
+TEST_F(cli_eval, threads_change_nothing_in_the_output) {
+  const auto one = run(std::string("eval ") + qiyang + " --period 2019 --format json --threads 1", false);
+  const auto two = run(std::string("eval ") + qiyang + " --period 2019 --format json --threads 2", false);
+  ASSERT_EQ(one.exit_code, 0) << one.out;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_TRUE(contains(one.out, R"({"item": "living", "owed": "954600.00", "paid": "944120.00"})"));
 }
 
 TEST_F(cli_eval, csv_without_out_exits_2) {

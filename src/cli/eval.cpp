@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +31,7 @@ namespace {
 
 constexpr std::string_view eval_usage =
     "usage: rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH]\n"
-    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation]\n";
+    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation] [--threads N]\n";
 
 enum class output_format { table, json, csv };
 
@@ -48,6 +49,7 @@ struct eval_options {
   std::optional<std::filesystem::path> out;
   std::vector<explain_request> explain;
   bool fail_on_violation = false;
+  unsigned threads = 0;  // every core
 };
 
 /// Reads the arguments; on a mistake says what it was, with the usage, and returns nothing.
@@ -65,7 +67,8 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
       positional.push_back(a);
       continue;
     }
-    const bool takes_value = a == "--period" || a == "--format" || a == "--out" || a == "--explain" || a == "--fail-on";
+    const bool takes_value = a == "--period" || a == "--format" || a == "--out" || a == "--explain" || a == "--fail-on" ||
+                             a == "--threads";
     if (!takes_value) return fail("unknown option '" + std::string(a) + "'");
     if (i + 1 >= args.size()) return fail("option " + std::string(a) + " needs a value");
     const std::string_view v = args[++i];
@@ -90,6 +93,12 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
         if (!e.month) return fail("--explain: " + why);
       }
       o.explain.push_back(std::move(e));
+    } else if (a == "--threads") {
+      unsigned n = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec != std::errc() || end != v.data() + v.size() || n == 0 || n > 1024)
+        return fail("--threads: '" + std::string(v) + "' is not a number of threads from 1 to 1024");
+      o.threads = n;
     } else {  // --fail-on
       if (v != "violation") return fail("--fail-on: '" + std::string(v) + "' is not a severity; use violation");
       o.fail_on_violation = true;
@@ -297,7 +306,7 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   const program prog = compile(pol);
   results r;
   try {
-    r = evaluate(prog, c, o.evaluated);
+    r = evaluate(prog, c, o.evaluated, {.threads = o.threads});
   } catch (const std::exception& e) {
     err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
         << '\n';
