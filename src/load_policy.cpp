@@ -559,8 +559,10 @@ struct name_context {
 
 class policy_loader {
  public:
-  policy_load_result load(const fs::path& path) {
-    read_chain(path);
+  /// Loads the policy at `path`; with `text`, that is the file's text, not read
+  /// from disk (its bases still are, from `path`'s folder).
+  policy_load_result load(const fs::path& path, std::optional<std::string> text = std::nullopt) {
+    read_chain(path, std::move(text));
     if (!files_.empty()) {
       merge_parameters();
       declare_names();
@@ -578,17 +580,17 @@ class policy_loader {
   // ---- stage 1: the chain of files
 
   /// Reads `top` and the bases it extends, top first.
-  void read_chain(const fs::path& top) {
+  void read_chain(const fs::path& top, std::optional<std::string> top_text) {
     std::vector<fs::path> seen;  // identities of the files read, for cycles
     std::optional<fs::path> next = top;
-    if (std::error_code ec; !fs::exists(top, ec)) {
+    if (std::error_code ec; !top_text && !fs::exists(top, ec)) {
       sink_.error("missing-file", {display_name(top), 0, 0, {}}, "no policy file " + in_quotes(display_name(top)));
       complete_ = false;
       return;
     }
     while (next) {
       seen.push_back(identity(*next));
-      if (!read_file(*next)) {
+      if (!read_file(*next, std::exchange(top_text, std::nullopt))) {
         complete_ = false;
         return;
       }
@@ -636,11 +638,12 @@ class policy_loader {
     return base;
   }
 
-  /// Reads one file of the chain; false when it cannot be read as a policy at all.
-  bool read_file(const fs::path& path) {
+  /// Reads one file of the chain (`given`: its text, when not to be read from
+  /// disk); false when it cannot be read as a policy at all.
+  bool read_file(const fs::path& path, std::optional<std::string> given) {
     const std::string name = display_name(path);
     file_order_.push_back(name);
-    std::optional<std::string> text = read_text_file(path, sink_);
+    std::optional<std::string> text = given ? std::move(given) : read_text_file(path, sink_);
     if (!text) return false;
     parsed_yaml parsed =
         parse_yaml(name, std::move(*text), sink_, "a policy file",
@@ -1090,6 +1093,10 @@ class policy_loader {
 }  // namespace detail
 
 policy_load_result load_policy(const std::filesystem::path& path) { return detail::policy_loader().load(path); }
+
+policy_load_result load_policy_text(std::string_view text, const std::filesystem::path& file_name) {
+  return detail::policy_loader().load(file_name, std::string(text));
+}
 
 policy load_policy_or_throw(const std::filesystem::path& path) {
   policy_load_result loaded = load_policy(path);
