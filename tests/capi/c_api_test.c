@@ -252,6 +252,8 @@ static void test_bad_arguments(void) {
   rulebook_policy* policy = load_qiyang();
   rulebook_county* county = load_sample();
   rulebook_results* results = (rulebook_results*)&failures; /* must be reset to NULL */
+  rulebook_policy* no_policy = (rulebook_policy*)&failures;
+  rulebook_county* no_county = (rulebook_county*)&failures;
   rulebook_diagnostics* d = NULL;
   CHECK_STATUS(rulebook_evaluate(policy, county, "2019-13", &results), RULEBOOK_ERROR_ARGUMENT);
   CHECK(results == NULL);
@@ -262,12 +264,12 @@ static void test_bad_arguments(void) {
   CHECK_STATUS(rulebook_evaluate(policy, NULL, "2019", &results), RULEBOOK_ERROR_ARGUMENT);
   CHECK_STATUS(rulebook_evaluate(policy, county, NULL, &results), RULEBOOK_ERROR_ARGUMENT);
   CHECK_STATUS(rulebook_evaluate(policy, county, "2019", NULL), RULEBOOK_ERROR_ARGUMENT);
-  CHECK_STATUS(rulebook_policy_load(NULL, &policy, &d), RULEBOOK_ERROR_ARGUMENT);
-  CHECK(policy == NULL);
+  CHECK_STATUS(rulebook_policy_load(NULL, &no_policy, &d), RULEBOOK_ERROR_ARGUMENT);
+  CHECK(no_policy == NULL);
   CHECK(d != NULL && rulebook_diagnostics_count(d) == 0); /* given, empty, to be freed */
   rulebook_diagnostics_free(d);
-  CHECK_STATUS(rulebook_county_load_json(NULL, 5, "x.json", &county, NULL), RULEBOOK_ERROR_ARGUMENT);
-  CHECK(county == NULL);
+  CHECK_STATUS(rulebook_county_load_json(NULL, 5, "x.json", &no_county, NULL), RULEBOOK_ERROR_ARGUMENT);
+  CHECK(no_county == NULL);
   CHECK_STATUS(rulebook_county_load("examples/qiyang/county.yaml", NULL, NULL), RULEBOOK_ERROR_ARGUMENT);
   CHECK_STATUS(rulebook_results_json(NULL, NULL, NULL), RULEBOOK_ERROR_ARGUMENT);
   /* NULL handles are accepted by the accessors and the frees. */
@@ -279,6 +281,8 @@ static void test_bad_arguments(void) {
   rulebook_policy_free(NULL);
   rulebook_diagnostics_free(NULL);
   rulebook_string_free(NULL);
+  rulebook_county_free(county);
+  rulebook_policy_free(policy);
 }
 
 /* One policy and one county shared by several threads, each evaluating and
