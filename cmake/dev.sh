@@ -3,7 +3,8 @@
 #   bash cmake/dev.sh demo      install what is missing, build, run rulebook on the Qiyang sample
 #   bash cmake/dev.sh test      install what is missing, build with -Werror, run every test
 #   bash cmake/dev.sh sanitize  build and run every test under ASan + UBSan
-#   bash cmake/dev.sh consumer  install to a temporary prefix, build and run a find_package consumer
+#   bash cmake/dev.sh consumer  install to a temporary prefix, build and run a find_package consumer,
+#                               call the installed C interface and Python module
 #   bash cmake/dev.sh fuzz      build the libFuzzer targets (clang), run each for FUZZ_SECONDS (60), one per core
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,13 @@ case "${1:-}" in
     cmake -S tests/find-package -B "$prefix/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     cmake --build "$prefix/consumer-build" -j "$jobs"
     "$prefix/consumer-build/consumer" rules/qiyang-2019.yaml examples/qiyang/county.yaml
+    # Other languages, on what was installed: C programs linked to rulebook::c; the
+    # library loaded by path from ctypes; the Python module imported from its folder.
+    "$prefix/consumer-build/consumer_c"
+    "$prefix/consumer-build/consumer_example_c" >/dev/null
+    python=/usr/bin/python3; [ -x "$python" ] || python=python3
+    "$python" tests/capi/ctypes_test.py "$(find "$prefix" -name 'librulebook.so.[0-9]*' -type f | head -n 1)"
+    PYTHONPATH="$prefix/lib/python3/dist-packages" "$python" -m unittest discover -s tests/python -p '*_test.py'
     ;;
   fuzz)
     # Its own build folder, compiled by clang with libFuzzer, ASan and UBSan;

@@ -3,8 +3,10 @@
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -euo pipefail
 
+# pybind11-dev and python3-dev build the Python module; binutils (nm, readelf)
+# checks what librulebook.so exports.
 packages=(g++ cmake make libboost-dev libboost-date-time-dev libyaml-cpp-dev
-          libgtest-dev libgmock-dev libbenchmark-dev
+          libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev binutils
           clang libclang-rt-14-dev)  # the fuzz targets: clang 14 and its libFuzzer runtime
 
 missing=()

@@ -154,15 +154,16 @@ county_load_result load_folder(const std::filesystem::path& folder) {
 }
 
 county_load_result load_file(const std::filesystem::path& file) {
-  if (!is_yaml_name(file))
+  const bool json = file.extension() == ".json";
+  if (!is_yaml_name(file) && !json)
     return failure(file, "io-error", "cannot tell how to read this file",
-                   "a county is a .yaml or .yml file, or a folder of YAML files or CSV tables");
+                   "a county is a .yaml, .yml or .json file, or a folder of YAML files or CSV tables");
   diagnostic_sink sink;
   std::optional<std::string> text =
       read_text_file(file, sink, max_yaml_data_file_bytes,
                      "split the county into a folder of YAML files, or give it as CSV tables (docs/data-format.md)");
   if (!text) return {std::nullopt, std::move(sink.diagnostics())};
-  return load_county_yaml(*text, display_name(file));
+  return json ? load_county_json(*text, display_name(file)) : load_county_yaml(*text, display_name(file));
 }
 
 }  // namespace

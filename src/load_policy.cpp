@@ -560,8 +560,10 @@ struct name_context {
 
 class policy_loader {
  public:
-  policy_load_result load(const fs::path& path) {
-    read_chain(path);
+  /// Loads the policy at `path`; with `text`, that is the file's text, not read
+  /// from disk (its bases still are, from `path`'s folder).
+  policy_load_result load(const fs::path& path, std::optional<std::string> text = std::nullopt) {
+    read_chain(path, std::move(text));
     if (!files_.empty()) {
       merge_parameters();
       declare_names();
@@ -579,7 +581,7 @@ class policy_loader {
   // ---- stage 1: the chain of files
 
   /// Reads `top` and the bases it extends, top first.
-  void read_chain(const fs::path& top) {
+  void read_chain(const fs::path& top, std::optional<std::string> top_text) {
     std::vector<fs::path> seen;  // identities of the files read, for cycles
     std::optional<fs::path> next = top;
     if (top.native().find("://") != std::string::npos) {
@@ -588,7 +590,7 @@ class policy_loader {
       complete_ = false;
       return;
     }
-    if (std::error_code ec; !fs::exists(top, ec)) {
+    if (std::error_code ec; !top_text && !fs::exists(top, ec)) {
       sink_.error("missing-file", {display_name(top), 0, 0, {}}, "no policy file " + in_quotes(display_name(top)));
       complete_ = false;
       return;
@@ -605,7 +607,7 @@ class policy_loader {
         return;
       }
       seen.push_back(identity(*next));
-      if (!read_file(*next)) {
+      if (!read_file(*next, std::exchange(top_text, std::nullopt))) {
         complete_ = false;
         return;
       }
@@ -686,13 +688,16 @@ class policy_loader {
     return ok;
   }
 
-  /// Reads one file of the chain; false when it cannot be read as a policy at all.
-  bool read_file(const fs::path& path) {
+  /// Reads one file of the chain (`given`: its text, when not to be read from
+  /// disk); false when it cannot be read as a policy at all.
+  bool read_file(const fs::path& path, std::optional<std::string> given) {
     const std::string name = display_name(path);
     file_order_.push_back(name);
-    std::optional<std::string> text = read_text_file(
-        path, sink_, max_policy_file_bytes,
-        "a policy states figures and rules; data belongs in the county's files, a base policy in a file of its own");
+    std::optional<std::string> text =
+        given ? std::move(given)
+              : read_text_file(path, sink_, max_policy_file_bytes,
+                               "a policy states figures and rules; data belongs in the county's files, a base policy in "
+                               "a file of its own");
     if (!text) return false;
     parsed_yaml parsed =
         parse_yaml(name, std::move(*text), sink_, "a policy file",
@@ -1143,6 +1148,10 @@ class policy_loader {
 }  // namespace detail
 
 policy_load_result load_policy(const std::filesystem::path& path) { return detail::policy_loader().load(path); }
+
+policy_load_result load_policy_text(std::string_view text, const std::filesystem::path& file_name) {
+  return detail::policy_loader().load(file_name, std::string(text));
+}
 
 policy load_policy_or_throw(const std::filesystem::path& path) {
   policy_load_result loaded = load_policy(path);

@@ -347,8 +347,10 @@ class county_builder {
 /// Parses and reads one file into `builder`. A syntax error stops this file
 /// only (the others are still read) and marks the county incomplete.
 file_outcome read_yaml_file(const yaml_text& input, diagnostic_sink& sink, county_builder& builder) {
-  parsed_yaml parsed = parse_yaml(input.file_name, input.text, sink, "a county file",
-                                  "remove the '---' line, or split the documents into files of a folder");
+  parsed_yaml parsed = input.syntax == text_syntax::json
+                           ? parse_json(input.file_name, input.text, sink)
+                           : parse_yaml(input.file_name, input.text, sink, "a county file",
+                                        "remove the '---' line, or split the documents into files of a folder");
   if (parsed.outcome == file_outcome::syntax_error) builder.set_incomplete();
   if (parsed.outcome == file_outcome::read) builder.read_file(parsed.file, *parsed.root);
   return parsed.outcome;
@@ -435,6 +437,12 @@ namespace rulebook {
 county_load_result load_county_yaml(std::string_view text, std::string file_name) {
   std::vector<detail::yaml_text> files;
   files.push_back({file_name, std::string(text)});
+  return detail::load_county_yaml_files(std::move(files), file_name);
+}
+
+county_load_result load_county_json(std::string_view text, std::string file_name) {
+  std::vector<detail::yaml_text> files;
+  files.push_back({file_name, std::string(text), detail::text_syntax::json});
   return detail::load_county_yaml_files(std::move(files), file_name);
 }
 

@@ -38,12 +38,18 @@ struct county_load_result {
   [[nodiscard]] explicit operator bool() const noexcept { return value.has_value(); }
 };
 
-/// Loads a county from a YAML file, a folder of YAML files or a folder of CSV
-/// tables, chosen by what `path` is and holds.
+/// Loads a county from a YAML file, a JSON file (`.json`), a folder of YAML
+/// files or a folder of CSV tables, chosen by what `path` is and holds.
 [[nodiscard]] county_load_result load_county(const std::filesystem::path& path);
 
 /// Loads a county from YAML text; `file_name` is used in diagnostics only.
 [[nodiscard]] county_load_result load_county_yaml(std::string_view text, std::string file_name);
+
+/// Loads a county from JSON text of the YAML form's shape (docs/data-format.md,
+/// "JSON"), read by a strict JSON reader (RFC 8259) and checked as YAML is;
+/// `file_name` is used in diagnostics only. For callers that hold the county
+/// as objects (a web service, the C and Python interfaces), not as a file.
+[[nodiscard]] county_load_result load_county_json(std::string_view text, std::string file_name);
 
 /// Loads a county from a folder of CSV tables.
 [[nodiscard]] county_load_result load_county_csv(const std::filesystem::path& folder);

@@ -305,6 +305,12 @@ struct policy_load_result {
 /// Loads, checks and compiles the policy at `path` and its bases.
 [[nodiscard]] policy_load_result load_policy(const std::filesystem::path& path);
 
+/// Loads, checks and compiles a policy given as YAML text. `file_name` names it
+/// in diagnostics and stands for where it would be: a relative `extends:` is
+/// read from that name's folder (`rules/mine.yaml` extending
+/// `qiyang-2019.yaml` reads `rules/qiyang-2019.yaml`).
+[[nodiscard]] policy_load_result load_policy_text(std::string_view text, const std::filesystem::path& file_name);
+
 /// As `load_policy`, but throws `rule_file_error` carrying every diagnostic.
 [[nodiscard]] policy load_policy_or_throw(const std::filesystem::path& path);
 

@@ -19,10 +19,15 @@
 
 namespace rulebook::detail {
 
-/// One YAML input: the name used in diagnostics and its text.
+/// How an input's text is written: JSON is read by its own strict reader into
+/// the same tree (detail/json.hpp), then checked as YAML is.
+enum class text_syntax { yaml, json };
+
+/// One YAML (or JSON) input: the name used in diagnostics and its text.
 struct yaml_text {
   std::string file_name;
   std::string text;
+  text_syntax syntax = text_syntax::yaml;
 };
 
 /// Loads a county whose sections are spread over `files`, joined in the order

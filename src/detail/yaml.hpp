@@ -223,6 +223,7 @@ class document {
 
  private:
   friend class parser;
+  friend class json_parser;  // detail/json.cpp: JSON read into the same tree
   std::unique_ptr<impl::tree> tree_;
   std::optional<std::uint32_t> root_;
 };

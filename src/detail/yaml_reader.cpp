@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/json.hpp"
 #include "detail/limits.hpp"
 #include "detail/text.hpp"
 
@@ -363,6 +364,23 @@ parsed_yaml parse_yaml(std::string name, std::string text, diagnostic_sink& sink
   if (result.second_document)
     file.error("yaml-syntax", file.at(*result.second_document),
                "a second YAML document; " + std::string(holder) + " holds one", std::string(second_document_hint));
+  return parsed;
+}
+
+parsed_yaml parse_json(std::string name, std::string text, diagnostic_sink& sink) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  const source_file& source = sink.add_file(std::move(name), std::move(text));
+  parsed_yaml parsed{yaml_file(source, sink), file_outcome::read, {}, {}};
+  yaml_file& file = parsed.file;
+  yaml::parse_result result = json::parse(source.text());
+  if (result.error) {
+    file.error("json-syntax", file.at(result.error->where), std::move(result.error->message),
+               std::move(result.error->hint));
+    parsed.outcome = file_outcome::syntax_error;
+    return parsed;
+  }
+  parsed.document = std::move(result.doc);
+  parsed.root = parsed.document.root();
   return parsed;
 }
 

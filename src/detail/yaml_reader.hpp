@@ -356,6 +356,11 @@ struct parsed_yaml {
 [[nodiscard]] parsed_yaml parse_yaml(std::string name, std::string text, diagnostic_sink& sink, std::string_view holder,
                                      std::string_view second_document_hint);
 
+/// As `parse_yaml`, for JSON text (detail/json.hpp): a syntax error is a
+/// `json-syntax` error; the tree is the one YAML gives, so the same checked
+/// accessors read it.
+[[nodiscard]] parsed_yaml parse_json(std::string name, std::string text, diagnostic_sink& sink);
+
 /// Orders diagnostics from `first` on by line and column, so that a file's
 /// problems read top to bottom whatever order the reader met them in.
 void sort_by_position(std::vector<diagnostic>& ds, std::size_t first);
