@@ -10,6 +10,7 @@
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/detail/engine_penalty.hpp"
 #include "rulebook/detail/engine_quota.hpp"
+#include "rulebook/detail/engine_rollup.hpp"
 
 namespace rulebook {
 
@@ -27,6 +28,7 @@ inline results evaluate(const program& prog, const county& c, const period& p) {
   detail::evaluate_checks(context, r);      // minimum, kit, obligation, team_size, term, attendance
   detail::evaluate_quotas(context, r);
   detail::evaluate_penalties(context, r);   // charges findings of every rule above
+  detail::evaluate_rollups(context, r);     // per member, team, unit and county
   return r;
 }
 
