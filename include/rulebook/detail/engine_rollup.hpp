@@ -31,6 +31,15 @@
 
 namespace rulebook::detail {
 
+/// Compares two ids. Ids are short (`M006`, `living`): a byte loop the compiler
+/// inlines beats a call to memcmp, and this stage compares a few per entitlement.
+[[nodiscard]] inline bool same_id(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 /// The sums of one roll-up row while they are gathered.
 struct rollup_sums {
   money owed;
@@ -123,7 +132,7 @@ class cached_subject {
   cached_subject(rollup_table& table, Find find) : table_(table), find_(find) {}
 
   [[nodiscard]] std::size_t operator()(const std::string& id) {
-    if (!has_last_ || id != last_id_) {
+    if (!has_last_ || !same_id(id, last_id_)) {
       last_ = table_.subject(find_(id), id);
       last_id_ = id;
       has_last_ = true;
@@ -158,6 +167,15 @@ struct payment_group {
   const entitlement* payer = nullptr;  // the entitlement the payment is recorded with (the last, if several)
 };
 
+/// An allowance rule as the roll-ups look it up.
+struct allowance_slot {
+  std::string_view id;
+  std::string_view item;
+  std::size_t rule = 0;       // index in the policy's rules
+  std::size_t item_slot = 0;  // 1-based slot of its item in the roll-up tables
+  bool monthly = false;       // per member_month: a payment per month, else per year
+};
+
 /// Fills `res.rollups` from `res.entitlements` and `res.findings`: see `rollup`.
 /// Relies on the order `results` documents for entitlements — grouped by
 /// subject — to find each payment's group among its subject's entitlements.
@@ -170,24 +188,40 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
   std::vector<std::string> items;
   for (const item_total& t : res.totals) items.push_back(t.item);
   {
+    const auto listed = [](const std::vector<std::string>& list, const std::string& item) {
+      return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return same_id(x, item); });
+    };
     std::vector<std::string> others;
     for (const entitlement& e : res.entitlements)
-      if (std::find(items.begin(), items.end(), e.item) == items.end() &&
-          std::find(others.begin(), others.end(), e.item) == others.end())
-        others.push_back(e.item);
+      if (!listed(items, e.item) && !listed(others, e.item)) others.push_back(e.item);
     std::sort(others.begin(), others.end());
     items.insert(items.end(), others.begin(), others.end());
   }
   std::unordered_map<std::string_view, std::size_t> item_slot;  // item → slot (1-based: 0 is all items)
   for (std::size_t i = 0; i < items.size(); ++i) item_slot.emplace(items[i], i + 1);
-  // Rules by id; a finding of an allowance rule is about the item that rule pays.
-  std::unordered_map<std::string_view, std::size_t> rule_index;
+  // The allowance rules, with the slot of the item each pays; a finding of an
+  // allowance rule is about that item.
+  std::vector<allowance_slot> allowances;
   std::unordered_map<std::string_view, std::size_t> rule_item;
-  for (std::size_t i = 0; i < rules.size(); ++i) {
-    rule_index.emplace(rules[i].id, i);
+  for (std::size_t i = 0; i < rules.size(); ++i)
     if (const auto* a = std::get_if<allowance_rule>(&rules[i].body))
-      if (const auto it = item_slot.find(a->item); it != item_slot.end()) rule_item.emplace(rules[i].id, it->second);
-  }
+      if (const auto it = item_slot.find(a->item); it != item_slot.end()) {
+        allowances.push_back({rules[i].id, a->item, i, it->second, a->per == allowance_basis::member_month});
+        rule_item.emplace(rules[i].id, it->second);
+      }
+  // Entitlements of one subject and slice come in rule order: try the rule after
+  // the last one found first, then the others (a handful at most).
+  std::size_t hint = 0;
+  const auto allowance_of = [&](const entitlement& e) -> const allowance_slot* {
+    for (std::size_t k = 0; k < allowances.size(); ++k) {
+      const allowance_slot& a = allowances[(hint + k) % allowances.size()];
+      if (same_id(a.id, e.rule)) {
+        hint = (hint + k + 1) % allowances.size();
+        return &a;
+      }
+    }
+    return nullptr;
+  };
 
   rollup_table members(c.members.size(), items.size());
   rollup_table teams(c.teams.size(), items.size());
@@ -201,14 +235,14 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
   cached_subject team_of(teams, find_team);
   cached_subject unit_of(units, find_unit);
 
-  // Adds `f(row)` to each row `e` counts in: its member's, team's, unit's and the
-  // county's, each for all items and for its item.
-  const auto each_row = [&](const entitlement& e, std::size_t item, auto&& f) {
+  // Adds `f(row)` to each row `e` counts in: its member's (`member`, the slot of
+  // the run's member, if it is one), team's, unit's and the county's, each for all
+  // items and for its item.
+  const auto each_row = [&](const entitlement& e, std::optional<std::size_t> member, std::size_t item, auto&& f) {
     const std::array<std::size_t, 2> slots{0, item};
     for (const std::size_t s : slots) f(county_items[s]);
-    if (e.subject == subject_kind::member) {
-      const std::size_t m = member_of(e.subject_id);
-      for (const std::size_t s : slots) f(members.at(m, s));
+    if (member) {
+      for (const std::size_t s : slots) f(members.at(*member, s));
     }
     if (!e.team.empty()) {
       const std::size_t t = team_of(e.team);
@@ -222,13 +256,22 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
 
   // One subject's entitlements at a time: their payment groups, then their rows.
   std::vector<payment_group> groups;
-  std::vector<std::pair<const entitlement*, std::size_t>> run;  // entitlement, its group
+  struct run_entry {
+    const entitlement* e;
+    std::size_t group;
+    std::size_t item;
+  };
+  std::vector<run_entry> run;
   const auto flush = [&] {
-    for (const auto& [e, g] : run) {
+    if (run.empty()) return;
+    // A run is one subject's: a member's slot is looked up once.
+    const entitlement& first = *run.front().e;
+    const std::optional<std::size_t> member =
+        first.subject == subject_kind::member ? std::optional(member_of(first.subject_id)) : std::nullopt;
+    for (const auto& [e, g, item] : run) {
       const payment_group& group = groups[g];
-      const std::size_t item = item_slot.at(e->item);
       const bool payer = group.payer == e;
-      each_row(*e, item, [&](rollup_sums& x) {
+      each_row(*e, member, item, [&](rollup_sums& x) {
         x.owed += e->amount;
         ++x.entitlements;
         if (group.payer == nullptr) return;
@@ -242,17 +285,23 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
     groups.clear();
   };
   const entitlement* run_subject = nullptr;
+  std::optional<date> last_day;  // the last slice's first day, with its year and month
+  boost::gregorian::date::ymd_type last_ymd(2000, 1, 1);
   for (const entitlement& e : res.entitlements) {
-    if (run_subject != nullptr && (e.subject != run_subject->subject || e.subject_id != run_subject->subject_id))
+    if (run_subject != nullptr && (e.subject != run_subject->subject || !same_id(e.subject_id, run_subject->subject_id)))
       flush();
     run_subject = &e;
-    const auto r = rule_index.find(e.rule);
-    const std::size_t rule = r == rule_index.end() ? rules.size() : r->second;
-    const auto* body = rule < rules.size() ? std::get_if<allowance_rule>(&rules[rule].body) : nullptr;
-    const year_month month = year_month::of(e.slice.first);
+    const allowance_slot* a = allowance_of(e);
+    const std::size_t rule = a != nullptr ? a->rule : rules.size();
+    const std::size_t item = a != nullptr ? a->item_slot : item_slot.at(e.item);
     long period = static_cast<long>(e.slice.first.day_number());  // a rule the policy lacks: its own group
-    if (body != nullptr)
-      period = body->per == allowance_basis::member_month ? month.year * 12L + month.month - 1 : month.year;
+    if (a != nullptr) {
+      if (!last_day || e.slice.first != *last_day) {
+        last_day = e.slice.first;
+        last_ymd = e.slice.first.year_month_day();
+      }
+      period = a->monthly ? last_ymd.year * 12L + last_ymd.month - 1 : static_cast<long>(last_ymd.year);
+    }
     // The group is most often the last one or one close to it (slices come by date, then rule).
     auto g = std::find_if(groups.rbegin(), groups.rend(),
                           [&](const payment_group& x) { return x.rule == rule && x.period == period; });
@@ -265,7 +314,7 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
       g->paid += *e.paid;
       g->payer = &e;
     }
-    run.emplace_back(&e, static_cast<std::size_t>(groups.rend() - g) - 1);
+    run.push_back({&e, static_cast<std::size_t>(groups.rend() - g) - 1, item});
   }
   flush();
 
