@@ -170,7 +170,6 @@ struct payment_group {
 /// An allowance rule as the roll-ups look it up.
 struct allowance_slot {
   std::string_view id;
-  std::string_view item;
   std::size_t rule = 0;       // index in the policy's rules
   std::size_t item_slot = 0;  // 1-based slot of its item in the roll-up tables
   bool monthly = false;       // per member_month: a payment per month, else per year
@@ -206,11 +205,12 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
   for (std::size_t i = 0; i < rules.size(); ++i)
     if (const auto* a = std::get_if<allowance_rule>(&rules[i].body))
       if (const auto it = item_slot.find(a->item); it != item_slot.end()) {
-        allowances.push_back({rules[i].id, a->item, i, it->second, a->per == allowance_basis::member_month});
+        allowances.push_back({rules[i].id, i, it->second, a->per == allowance_basis::member_month});
         rule_item.emplace(rules[i].id, it->second);
       }
   // Entitlements of one subject and slice come in rule order: try the rule after
-  // the last one found first, then the others (a handful at most).
+  // the last one found first, then the others (a handful at most). An
+  // entitlement's item is its rule's.
   std::size_t hint = 0;
   const auto allowance_of = [&](const entitlement& e) -> const allowance_slot* {
     for (std::size_t k = 0; k < allowances.size(); ++k) {
