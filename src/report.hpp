@@ -12,6 +12,7 @@
 // that rounds only totals) keeps its extra places rather than being rounded here.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <ostream>
 #include <string>
@@ -57,7 +58,7 @@ void write_json(std::ostream& out, const results& r, int money_scale);
 // ---- CSV --------------------------------------------------------------------------------
 
 struct csv_file {
-  std::string name;  // entitlements.csv, findings.csv, quota.csv, penalties.csv, totals.csv
+  std::string name;  // entitlements.csv, findings.csv, quota.csv, penalties.csv, totals.csv, rollups.csv
   std::string text;  // a header row, then one row per result, each ending in "\n"
 };
 
@@ -77,10 +78,21 @@ struct names {
   [[nodiscard]] static names of(const county& c, const policy& p);
 };
 
-/// Writes a report for a terminal: owed and paid by team and item with the
-/// county's totals, findings grouped by responsible unit, each quota around its
-/// boundary and the members over it, and the penalty ledger. Columns are aligned
-/// by display width, so Chinese names line up.
-void write_table(std::ostream& out, const results& r, const names& n, int money_scale);
+/// How much of the findings a terminal table lists.
+struct table_options {
+  /// Per responsible unit, the findings listed; a unit with more shows its counts
+  /// by rule and severity and only its first `findings_per_unit` findings.
+  std::size_t findings_per_unit = 5;
+  bool all_findings = false;  // list every finding (`rulebook eval --all`)
+};
+
+/// Writes a report for a terminal: owed, paid and short by team and item (from
+/// the roll-ups) with the county's totals; the responsible units side by side —
+/// owed, paid, short, violations, advisories —, then each unit's findings, bounded
+/// as `options` says, with a line saying how to see the rest; each quota around
+/// its boundary and the members over it; and the penalty ledger. Columns are
+/// aligned by display width, so Chinese names line up.
+void write_table(std::ostream& out, const results& r, const names& n, int money_scale,
+                 const table_options& options = {});
 
 }  // namespace rulebook::report

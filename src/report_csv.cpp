@@ -115,6 +115,16 @@ std::vector<csv_file> csv_files(const results& r, int money_scale) {
   csv_writer totals({"item", "owed", "paid"});
   for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
   files.push_back({"totals.csv", totals.take()});
+
+  // The row of all items has an empty `item`, as an absent value is written.
+  csv_writer rollups({"subject", "id", "item", "owed", "paid", "shortfall", "entitlements", "unrecorded",
+                      "violations", "advisories"});
+  for (const rollup& x : r.rollups) {
+    rollups.row({subject_name(x.subject), x.id, x.item, text(x.owed), x.paid ? text(*x.paid) : std::string(),
+                 text(x.shortfall), std::to_string(x.entitlements), std::to_string(x.unrecorded),
+                 std::to_string(x.violations), std::to_string(x.advisories)});
+  }
+  files.push_back({"rollups.csv", rollups.take()});
   return files;
 }
 

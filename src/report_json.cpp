@@ -290,6 +290,28 @@ void write_json(std::ostream& out, const results& r, int money_scale) {
     w.end_object();
   }
   w.end_array();
+
+  w.key("rollups");
+  w.begin_array();
+  for (const rollup& x : r.rollups) {
+    w.begin_object(true);
+    w.member("subject", subject_name(x.subject));
+    w.member("id", x.id);
+    w.key("item");
+    if (x.all_items()) w.null();
+    else w.string(x.item);
+    w.member("owed", text(x.owed));
+    w.key("paid");
+    if (x.paid) w.string(text(*x.paid));
+    else w.null();
+    w.member("shortfall", text(x.shortfall));
+    w.member("entitlements", x.entitlements);
+    w.member("unrecorded", x.unrecorded);
+    w.member("violations", x.violations);
+    w.member("advisories", x.advisories);
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
 }
 

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli/table.hpp"
@@ -62,25 +63,13 @@ std::string slice_text(const date_range& r) {
   return to_string(r.first) + ".." + to_string(r.last);
 }
 
-/// Items in the order the totals list them (rule order), then any others by name.
-std::vector<std::string> item_order(const results& r) {
-  std::vector<std::string> items;
-  for (const item_total& t : r.totals) items.push_back(t.item);
-  std::vector<std::string> others;
-  for (const entitlement& e : r.entitlements)
-    if (std::find(items.begin(), items.end(), e.item) == items.end() &&
-        std::find(others.begin(), others.end(), e.item) == others.end())
-      others.push_back(e.item);
-  std::sort(others.begin(), others.end());
-  items.insert(items.end(), others.begin(), others.end());
-  return items;
+/// The roll-ups of one kind, all-items rows and item rows, in results order.
+std::vector<const rollup*> rollups_of(const results& r, subject_kind kind) {
+  std::vector<const rollup*> out;
+  for (const rollup& x : r.rollups)
+    if (x.subject == kind) out.push_back(&x);
+  return out;
 }
-
-struct owed_paid {
-  money owed;
-  money paid;
-  bool any_paid = false;
-};
 
 void print_amounts(std::ostream& out, const results& r, const names& n, int scale) {
   const auto text = [&](const money& m) { return money_text(m, scale); };
@@ -89,65 +78,128 @@ void print_amounts(std::ostream& out, const results& r, const names& n, int scal
     out << "  no entitlements\n";
     return;
   }
-  // Teams in id order; each with its items in rule order.
-  std::map<std::string, std::map<std::string, owed_paid>> by_team;
-  for (const entitlement& e : r.entitlements) {
-    owed_paid& x = by_team[e.team][e.item];
-    x.owed += e.amount;
-    if (e.paid) {
-      x.paid += *e.paid;
-      x.any_paid = true;
+  // A column for entitlements whose payment was not recorded, only when there are some.
+  const bool any_unrecorded =
+      std::any_of(r.rollups.begin(), r.rollups.end(), [](const rollup& x) { return x.unrecorded > 0; });
+  std::vector<std::string> header{"  team", "village", "item", "owed", "paid", "short"};
+  if (any_unrecorded) header.push_back("not recorded");
+  table t(std::move(header));
+  // Each subject's rows come all items first; the table shows its items, then all items.
+  const auto add_subject = [&](const std::vector<const rollup*>& rows, std::string_view label, std::string_view name) {
+    const auto row = [&](const rollup& x, bool first) {
+      std::vector<std::string> cells{first ? "  " + std::string(label) : "", first ? std::string(name) : "",
+                                     x.all_items() ? "all items" : x.item, text(x.owed),
+                                     x.paid ? text(*x.paid) : "—", text(x.shortfall)};
+      if (any_unrecorded) cells.push_back(x.unrecorded > 0 ? std::to_string(x.unrecorded) : "");
+      t.add(std::move(cells));
+    };
+    for (std::size_t i = 1; i < rows.size(); ++i) row(*rows[i], i == 1);
+    if (!rows.empty()) row(*rows[0], rows.size() == 1);
+  };
+  const auto by_subject = [&](subject_kind kind, const auto& label_and_name) {
+    const std::vector<const rollup*> rows = rollups_of(r, kind);
+    for (std::size_t i = 0; i < rows.size();) {
+      std::size_t j = i + 1;
+      while (j < rows.size() && !rows[j]->all_items()) ++j;
+      const auto [label, name] = label_and_name(*rows[i]);
+      add_subject(std::vector<const rollup*>(rows.begin() + static_cast<std::ptrdiff_t>(i),
+                                             rows.begin() + static_cast<std::ptrdiff_t>(j)),
+                  label, name);
+      i = j;
     }
-  }
-  const std::vector<std::string> items = item_order(r);
-  table t({"  team", "village", "item", "owed", "paid", "paid − owed"});
-  for (const auto& [team, amounts] : by_team) {
-    bool first = true;
-    owed_paid sum;
-    for (const std::string& item : items) {
-      const auto it = amounts.find(item);
-      if (it == amounts.end()) continue;
-      const owed_paid& x = it->second;
-      t.add({first ? "  " + team : "", first ? name_of(n.teams, team) : "", item, text(x.owed),
-             x.any_paid ? text(x.paid) : "—", x.any_paid ? text(x.paid - x.owed) : ""});
-      first = false;
-      sum.owed += x.owed;
-      sum.paid += x.paid;
-    }
-    t.add({"", "", "all items", text(sum.owed), text(sum.paid), text(sum.paid - sum.owed)});
-  }
-  owed_paid county;
-  bool first = true;
-  for (const item_total& total : r.totals) {
-    t.add({first ? "  county" : "", "", total.item, text(total.owed), text(total.paid),
-           text(total.paid - total.owed)});
-    first = false;
-    county.owed += total.owed;
-    county.paid += total.paid;
-  }
-  if (!r.totals.empty())
-    t.add({"", "", "all items", text(county.owed), text(county.paid), text(county.paid - county.owed)});
+  };
+  by_subject(subject_kind::team,
+             [&](const rollup& x) { return std::pair<std::string, std::string>(x.id, name_of(n.teams, x.id)); });
+  by_subject(subject_kind::county, [&](const rollup&) { return std::pair<std::string, std::string>("county", ""); });
   t.print(out, 3);
 }
 
-void print_findings(std::ostream& out, const results& r, const names& n) {
+/// "24 findings (24 violations)", "2 findings (1 violation, 1 advisory)".
+std::string findings_count(std::size_t violations, std::size_t advisories) {
+  std::string s = count_of(violations + advisories, "finding", "findings");
+  if (violations + advisories == 0) return s;
+  s += " (";
+  if (violations > 0) s += count_of(violations, "violation", "violations");
+  if (violations > 0 && advisories > 0) s += ", ";
+  if (advisories > 0) s += count_of(advisories, "advisory", "advisories");
+  return s + ")";
+}
+
+void print_findings(std::ostream& out, const results& r, const names& n, int scale, const table_options& options) {
   std::size_t violations = 0;
   for (const finding& f : r.findings) violations += f.severity == finding_severity::violation;
   out << "\nfindings: " << r.findings.size() << " (" << count_of(violations, "violation", "violations") << ", "
       << count_of(r.findings.size() - violations, "advisory", "advisories") << ")\n";
-  // Grouped by responsible unit in id order; duties owed by the county or a
-  // town (no unit) come last.
-  std::map<std::string, std::vector<std::size_t>> by_unit;
+  if (r.findings.empty()) return;
+
+  // Grouped by responsible unit, in the county's order as the roll-ups give it;
+  // duties owed by the county or a town (no unit) come last.
+  std::vector<std::string> units;
+  for (const rollup* x : rollups_of(r, subject_kind::unit))
+    if (x->all_items() && (x->violations + x->advisories) > 0) units.push_back(x->id);
+  std::map<std::string, std::vector<std::size_t>, std::less<>> by_unit;
   std::vector<std::size_t> no_unit;
   for (std::size_t i = 0; i < r.findings.size(); ++i) {
-    if (r.findings[i].responsible_unit.empty()) no_unit.push_back(i);
-    else by_unit[r.findings[i].responsible_unit].push_back(i);
+    const std::string& u = r.findings[i].responsible_unit;
+    if (u.empty()) {
+      no_unit.push_back(i);
+      continue;
+    }
+    by_unit[u].push_back(i);
+    if (std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);  // results without roll-ups
   }
+
+  // First the units side by side: what each paid against what it owed, and its findings.
+  const auto text = [&](const money& m) { return money_text(m, scale); };
+  table summary({"  unit", "name", "owed", "paid", "short", "violations", "advisories"});
+  const auto count_severity = [&](const std::vector<std::size_t>& indices, finding_severity s) {
+    return static_cast<std::size_t>(std::count_if(indices.begin(), indices.end(),
+                                                   [&](std::size_t i) { return r.findings[i].severity == s; }));
+  };
+  for (const std::string& u : units) {
+    const std::vector<std::size_t>& indices = by_unit[u];
+    const auto x = std::find_if(r.rollups.begin(), r.rollups.end(), [&](const rollup& y) {
+      return y.subject == subject_kind::unit && y.id == u && y.all_items();
+    });
+    const bool owes = x != r.rollups.end() && x->entitlements > 0;
+    summary.add({"  " + u, name_of(n.units, u), owes ? text(x->owed) : "", owes && x->paid ? text(*x->paid) : "",
+                 owes ? text(x->shortfall) : "", std::to_string(count_severity(indices, finding_severity::violation)),
+                 std::to_string(count_severity(indices, finding_severity::advisory))});
+  }
+  if (!no_unit.empty()) {
+    summary.add({"  —", "county or town", "", "", "", std::to_string(count_severity(no_unit, finding_severity::violation)),
+                 std::to_string(count_severity(no_unit, finding_severity::advisory))});
+  }
+  out << "by responsible unit: what it pays (yuan) and the findings it answers for\n";
+  summary.print(out, 2);
+
+  std::size_t hidden = 0;
   const auto group = [&](const std::string& heading, const std::vector<std::size_t>& indices) {
-    out << '\n' << heading << " — " << count_of(indices.size(), "finding", "findings") << '\n';
+    out << '\n'
+        << heading << " — "
+        << findings_count(count_severity(indices, finding_severity::violation),
+                          count_severity(indices, finding_severity::advisory))
+        << '\n';
+    const bool cut = !options.all_findings && indices.size() > options.findings_per_unit;
+    if (cut) {
+      // Too many to list: how many of each rule and severity, then the first few.
+      std::vector<std::pair<std::pair<std::string, finding_severity>, std::size_t>> counts;
+      for (const std::size_t i : indices) {
+        const auto key = std::pair(r.findings[i].rule, r.findings[i].severity);
+        const auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == key; });
+        if (it == counts.end()) counts.push_back({key, 1});
+        else ++it->second;
+      }
+      table by_rule({"  rule", "title", "severity", "findings"});
+      for (const auto& [key, count] : counts)
+        by_rule.add({"  " + key.first, name_of(n.rules, key.first), std::string(severity_name(key.second)),
+                     std::to_string(count)});
+      by_rule.print(out, 3);
+    }
     table t({"  severity", "rule", "subject", "when", "expected", "actual", "message"});
-    for (const std::size_t i : indices) {
-      const finding& f = r.findings[i];
+    const std::size_t shown = cut ? options.findings_per_unit : indices.size();
+    for (std::size_t k = 0; k < shown; ++k) {
+      const finding& f = r.findings[indices[k]];
       std::string subject = f.subject_id;
       const std::string name = f.subject == subject_kind::member ? name_of(n.members, f.subject_id)
                                : f.subject == subject_kind::team ? name_of(n.teams, f.subject_id)
@@ -157,13 +209,23 @@ void print_findings(std::ostream& out, const results& r, const names& n) {
       t.add({"  " + std::string(severity_name(f.severity)), f.rule, subject, slice_text(f.slice),
              one_line(f.expected), one_line(f.actual), one_line(f.message)});
     }
+    if (cut) out << "  the first " << shown << ":\n";
     t.print(out, no_numbers);
+    if (cut) {
+      out << "  … and " << count_of(indices.size() - shown, "more", "more") << '\n';
+      hidden += indices.size() - shown;
+    }
   };
-  for (const auto& [unit, indices] : by_unit) {
-    const std::string name = name_of(n.units, unit);
-    group(name.empty() ? unit : name + " (" + unit + ")", indices);
+  for (const std::string& u : units) {
+    const std::string name = name_of(n.units, u);
+    group(name.empty() ? u : name + " (" + u + ")", by_unit[u]);
   }
   if (!no_unit.empty()) group("county or town (no sponsor unit)", no_unit);
+  if (hidden > 0) {
+    out << "\n" << count_of(hidden, "finding is", "findings are")
+        << " not listed above: `rulebook eval … --all` lists every one; `--format json` or `--format csv --out DIR` "
+           "writes them all\n";
+  }
 }
 
 void print_quotas(std::ostream& out, const results& r, const names& n) {
@@ -217,11 +279,11 @@ void print_ledger(std::ostream& out, const results& r, const names& n) {
 
 }  // namespace
 
-void write_table(std::ostream& out, const results& r, const names& n, int money_scale) {
+void write_table(std::ostream& out, const results& r, const names& n, int money_scale, const table_options& options) {
   out << "policy " << r.policy << ", period " << r.evaluated.label() << " (" << to_string(r.evaluated.range.first)
       << " .. " << to_string(r.evaluated.range.last) << ")\n\n";
   print_amounts(out, r, n, money_scale);
-  print_findings(out, r, n);
+  print_findings(out, r, n, money_scale, options);
   print_quotas(out, r, n);
   print_ledger(out, r, n);
 }

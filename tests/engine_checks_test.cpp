@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -449,10 +450,24 @@ TEST(excellent_quota, seven_places_and_the_tie_decided_by_days_in_the_village) {
   EXPECT_EQ(q.ranking[9].member, "M020");
   EXPECT_EQ(q.ranking[9].rank, 10u);
   EXPECT_FALSE(q.ranking[10].proposed);
+}
+
+TEST(excellent_quota, each_proposal_over_the_quota_is_a_finding_against_its_dispatching_unit) {
+  // responsible: dispatching_unit — M034 (T07) is U03's, M003 (T01) U01's, M020 (T04) U08's.
   const auto found = of_rule(qiyang_2019(), "excellent_quota");
   ASSERT_EQ(found.size(), 3u);
-  EXPECT_EQ(found[0].subject_id, "M034");
-  EXPECT_EQ(found[0].responsible_unit, "");
+  const std::vector<std::pair<std::string, std::string>> expected{{"M034", "U03"}, {"M003", "U01"}, {"M020", "U08"}};
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].subject, rb::subject_kind::member);
+    EXPECT_EQ(found[i].subject_id, expected[i].first);
+    EXPECT_EQ(found[i].responsible_unit, expected[i].second);
+    EXPECT_EQ(found[i].severity, rb::finding_severity::violation);
+    EXPECT_EQ(found[i].kind, rb::rule_kind::quota);
+    EXPECT_EQ(found[i].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
+    EXPECT_EQ(found[i].expected, "7 places");
+  }
+  EXPECT_EQ(found[0].actual, "rank 8");
+  EXPECT_EQ(found[2].actual, "rank 10");
 }
 
 TEST(excellent_quota, ceiling_gives_eight_places) {
@@ -481,6 +496,75 @@ TEST(excellent_quota, a_three_way_tie_at_the_boundary_is_all_out_or_all_in) {
   q = run_quota(p, data().county);
   EXPECT_EQ(within_quota(q).size(), 9u);
   EXPECT_EQ(q.over_quota, (std::vector<std::string>{"M020"}));
+}
+
+TEST(excellent_quota, a_three_way_tie_left_out_is_three_findings_each_against_its_unit) {
+  rb::policy p = data().qiyang;
+  quota_of(p).rank_by = {{rb::rank_key::score, true}};  // M003, M022, M034 equal at 91.5
+  const rb::results r = run_checks(p, data().county, rb::period::of_year(2019), true);
+  const auto found = of_rule(r, "excellent_quota");
+  // The tie straddles place 7 of 7 and is left out whole; M020 (rank 10) is below it.
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[0].subject_id, "M003");
+  EXPECT_EQ(found[0].responsible_unit, "U01");
+  EXPECT_EQ(found[1].subject_id, "M022");
+  EXPECT_EQ(found[1].responsible_unit, "U07");
+  EXPECT_EQ(found[2].subject_id, "M034");
+  EXPECT_EQ(found[2].responsible_unit, "U03");
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(found[i].actual, "rank 7") << i;
+  EXPECT_EQ(found[3].subject_id, "M020");
+  EXPECT_EQ(found[3].responsible_unit, "U08");
+}
+
+TEST(excellent_quota, rounding_up_seats_one_more_and_leaves_two_findings) {
+  rb::policy p = data().qiyang;
+  quota_of(p).round = rb::rounding::ceiling;  // 0.2 × 37 = 7.4 → 8: M034 (rank 8) is seated
+  const rb::results r = run_checks(p, data().county, rb::period::of_year(2019), true);
+  const auto found = of_rule(r, "excellent_quota");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].subject_id, "M003");
+  EXPECT_EQ(found[0].expected, "8 places");
+  EXPECT_EQ(found[1].subject_id, "M020");
+  quota_of(p).round = rb::rounding::half_up;  // 7.4 → 7, as floor
+  EXPECT_EQ(of_rule(run_checks(p, data().county, rb::period::of_year(2019), true), "excellent_quota").size(), 3u);
+}
+
+TEST(excellent_quota, a_penalty_rule_that_names_the_quota_charges_the_proposing_unit) {
+  rb::policy p = data().qiyang;
+  for (rb::rule& r : p.rules)
+    if (auto* pen = std::get_if<rb::penalty_rule>(&r.body)) pen->lines[1].rules.push_back("excellent_quota");
+  // Checks, quota and penalties only (no allowances): U01 (county_department) 2 points for
+  // M003 — P6 is an advisory and costs nothing; U03 (institution) P4 2 + M034 2 = 4;
+  // U08 (a township) is not a kind the rule penalises, so M020 costs nothing.
+  const rb::results r = run_checks(p, data().county, rb::period::of_year(2019), true);
+  const auto entry = [&](std::string_view unit) {
+    return std::find_if(r.ledger.begin(), r.ledger.end(), [&](const rb::penalty_entry& e) { return e.unit == unit; });
+  };
+  ASSERT_NE(entry("U01"), r.ledger.end());
+  EXPECT_EQ(entry("U01")->points, rb::decimal::from_int(2));
+  ASSERT_EQ(entry("U01")->charges.size(), 1u);
+  EXPECT_EQ(r.findings[entry("U01")->charges[0].finding].subject_id, "M003");
+  ASSERT_NE(entry("U03"), r.ledger.end());
+  EXPECT_EQ(entry("U03")->points, rb::decimal::from_int(4));
+  EXPECT_EQ(entry("U08"), r.ledger.end());
+}
+
+TEST(excellent_quota, a_member_who_left_answers_through_the_lead_unit_of_the_last_team) {
+  rb::county c = data().county;
+  // M031 (U02) served T06 (lead U04) until 2019-09-30; proposed excellent at 89.7 she is
+  // ranked below M020 (90.8), so over the quota of 7.
+  member(c, "M031").assessments.front().proposed = rb::grade::excellent;
+  rb::policy p = data().qiyang;
+  auto found = of_rule(run_checks(p, c, rb::period::of_year(2019), true), "excellent_quota");
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[3].subject_id, "M031");
+  EXPECT_EQ(found[3].responsible_unit, "U02");
+  for (rb::rule& r : p.rules)
+    if (r.id == "excellent_quota") r.responsible = rb::responsible_party::lead_unit;
+  found = of_rule(run_checks(p, c, rb::period::of_year(2019), true), "excellent_quota");
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[3].subject_id, "M031");
+  EXPECT_EQ(found[3].responsible_unit, "U04");  // not serving on 2019-12-31, still T06's
 }
 
 // ---- penalties ------------------------------------------------------------------------------------------

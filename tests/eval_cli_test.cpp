@@ -60,6 +60,33 @@ TEST_F(cli_eval, json_holds_the_figures_worked_out_by_hand) {
       << r.out;
   EXPECT_TRUE(contains(r.out, R"("from": "2019-04-01", "to": "2019-04-30", "amount": "463.20", "paid": "463.20"})"))
       << r.out;
+  // Roll-ups. The county: the four items above plus work funds 7 × 10000 owed, 66000
+  // received; short 10480 (P10) + 135.60 (P11) + 4000 (P12); 435 member-months × 3
+  // items + 7 team-years; 36 violations and 2 advisories (P1–P13).
+  EXPECT_TRUE(contains(r.out, R"({"subject": "county", "id": "qiyang", "item": null, "owed": "1267834.21", )"
+                              R"("paid": "1253267.00", "shortfall": "14615.60", "entitlements": 1312, "unrecorded": 0, )"
+                              R"("violations": 36, "advisories": 2})"))
+      << r.out;
+  // M006 over the year, T01 then T05: 26100 + 5589.00 + 1200, owed and paid.
+  EXPECT_TRUE(contains(r.out, R"({"subject": "member", "id": "M006", "item": null, "owed": "32889.00", )"
+                              R"("paid": "32889.00", "shortfall": "0.00", "entitlements": 36, "unrecorded": 0, )"
+                              R"("violations": 0, "advisories": 0})"))
+      << r.out;
+}
+
+TEST_F(cli_eval, table_lists_a_few_findings_per_unit_and_all_shows_every_one) {
+  // U06 answers for P10's 24 months (M014, M015): 5 listed, 19 left for --all.
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "县人社局 (U06) — 24 findings (24 violations)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  … and 19 more\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "19 findings are not listed above: `rulebook eval … --all` lists every one")) << r.out;
+  EXPECT_FALSE(contains(r.out, "M015 ")) << r.out;  // M014's 12 months come first
+  const auto all = run(std::string("eval ") + qiyang + " --period 2019 --all");
+  ASSERT_EQ(all.exit_code, 0) << all.out;
+  EXPECT_FALSE(contains(all.out, "not listed above")) << all.out;
+  // M015 2019-12: 18 days, 1800 owed, paid at 80 a day: 1440.
+  EXPECT_TRUE(contains(all.out, "M015 黄小军  2019-12  1800.00   1440.00")) << all.out;
 }
 
 TEST_F(cli_eval, table_is_the_default_and_names_units) {
@@ -126,10 +153,14 @@ TEST_F(cli_eval, csv_writes_one_file_per_result_kind) {
   const auto out = dir.path / "results";
   const auto r = run(std::string("eval ") + qiyang + " --period 2019 --format csv --out '" + out.string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* name : {"entitlements.csv", "findings.csv", "quota.csv", "penalties.csv", "totals.csv"})
+  for (const char* name :
+       {"entitlements.csv", "findings.csv", "quota.csv", "penalties.csv", "totals.csv", "rollups.csv"})
     EXPECT_TRUE(std::filesystem::is_regular_file(out / name)) << name;
   EXPECT_TRUE(read(out / "entitlements.csv").starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
   EXPECT_TRUE(contains(read(out / "totals.csv"), "living,954600.00,944120.00\n")) << read(out / "totals.csv");
+  // Living over the county: 435 member-months, P10's 10480 short in 24 of them.
+  EXPECT_TRUE(contains(read(out / "rollups.csv"), "\ncounty,qiyang,living,954600.00,944120.00,10480.00,435,0,24,0\n"))
+      << read(out / "rollups.csv");
 }
 
 TEST_F(cli_eval, out_replaces_a_file_only_when_the_run_succeeds) {

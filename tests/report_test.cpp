@@ -3,8 +3,11 @@
 // table whose columns line up with Chinese names in them.
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "detail/text.hpp"
@@ -98,6 +101,38 @@ rulebook::results sample() {
   r.totals = {{.item = "living", .owed = money::parse("2500"), .paid = money::parse("2000")},
               {.item = "transport", .owed = money::parse("463.2"), .paid = money::parse("463.2")},
               {.item = "work_funds", .owed = money::parse("2878.5"), .paid = money::parse("0")}};
+  // The roll-ups of the three entitlements and two findings above, worked by hand:
+  // T03 is owed 2500 + 2878.50 = 5378.50, paid 2000 (work funds not recorded), 500 short;
+  // U06 pays the same; U01 pays nothing but answers for the kit; the county is owed
+  // 2500 + 463.20 + 2878.50 = 5841.70 and paid 2000 + 463.20 = 2463.20.
+  const auto row = [](rulebook::subject_kind kind, std::string id, std::string item, const char* owed,
+                      std::optional<const char*> paid, const char* shortfall, std::size_t entitlements,
+                      std::size_t unrecorded, std::size_t violations, std::size_t advisories) {
+    return rulebook::rollup{.subject = kind, .id = std::move(id), .item = std::move(item), .owed = money::parse(owed),
+                            .paid = paid ? std::optional(money::parse(*paid)) : std::nullopt,
+                            .shortfall = money::parse(shortfall), .entitlements = entitlements,
+                            .unrecorded = unrecorded, .violations = violations, .advisories = advisories};
+  };
+  using rulebook::subject_kind;
+  r.rollups = {
+      row(subject_kind::member, "M014", "", "2500", "2000", "500", 1, 0, 1, 0),
+      row(subject_kind::member, "M014", "living", "2500", "2000", "500", 1, 0, 1, 0),
+      row(subject_kind::team, "T01", "", "463.2", "463.2", "0", 1, 0, 0, 1),
+      row(subject_kind::team, "T01", "transport", "463.2", "463.2", "0", 1, 0, 0, 0),
+      row(subject_kind::team, "T03", "", "5378.5", "2000", "500", 2, 1, 0, 0),
+      row(subject_kind::team, "T03", "living", "2500", "2000", "500", 1, 0, 0, 0),
+      row(subject_kind::team, "T03", "work_funds", "2878.5", std::nullopt, "0", 1, 1, 0, 0),
+      row(subject_kind::unit, "U01", "", "0", std::nullopt, "0", 0, 0, 0, 1),
+      row(subject_kind::unit, "U06", "", "5378.5", "2000", "500", 2, 1, 1, 0),
+      row(subject_kind::unit, "U06", "living", "2500", "2000", "500", 1, 0, 1, 0),
+      row(subject_kind::unit, "U06", "work_funds", "2878.5", std::nullopt, "0", 1, 1, 0, 0),
+      row(subject_kind::unit, "U07", "", "463.2", "463.2", "0", 1, 0, 0, 0),
+      row(subject_kind::unit, "U07", "transport", "463.2", "463.2", "0", 1, 0, 0, 0),
+      row(subject_kind::county, "qiyang", "", "5841.7", "2463.2", "500", 3, 1, 1, 1),
+      row(subject_kind::county, "qiyang", "living", "2500", "2000", "500", 1, 0, 1, 0),
+      row(subject_kind::county, "qiyang", "transport", "463.2", "463.2", "0", 1, 0, 0, 0),
+      row(subject_kind::county, "qiyang", "work_funds", "2878.5", std::nullopt, "0", 1, 1, 0, 0),
+  };
   return r;
 }
 
@@ -178,6 +213,25 @@ TEST(report_json, writes_every_result_with_keys_in_a_fixed_order) {
     {"item": "living", "owed": "2500.00", "paid": "2000.00"},
     {"item": "transport", "owed": "463.20", "paid": "463.20"},
     {"item": "work_funds", "owed": "2878.50", "paid": "0.00"}
+  ],
+  "rollups": [
+    {"subject": "member", "id": "M014", "item": null, "owed": "2500.00", "paid": "2000.00", "shortfall": "500.00", "entitlements": 1, "unrecorded": 0, "violations": 1, "advisories": 0},
+    {"subject": "member", "id": "M014", "item": "living", "owed": "2500.00", "paid": "2000.00", "shortfall": "500.00", "entitlements": 1, "unrecorded": 0, "violations": 1, "advisories": 0},
+    {"subject": "team", "id": "T01", "item": null, "owed": "463.20", "paid": "463.20", "shortfall": "0.00", "entitlements": 1, "unrecorded": 0, "violations": 0, "advisories": 1},
+    {"subject": "team", "id": "T01", "item": "transport", "owed": "463.20", "paid": "463.20", "shortfall": "0.00", "entitlements": 1, "unrecorded": 0, "violations": 0, "advisories": 0},
+    {"subject": "team", "id": "T03", "item": null, "owed": "5378.50", "paid": "2000.00", "shortfall": "500.00", "entitlements": 2, "unrecorded": 1, "violations": 0, "advisories": 0},
+    {"subject": "team", "id": "T03", "item": "living", "owed": "2500.00", "paid": "2000.00", "shortfall": "500.00", "entitlements": 1, "unrecorded": 0, "violations": 0, "advisories": 0},
+    {"subject": "team", "id": "T03", "item": "work_funds", "owed": "2878.50", "paid": null, "shortfall": "0.00", "entitlements": 1, "unrecorded": 1, "violations": 0, "advisories": 0},
+    {"subject": "unit", "id": "U01", "item": null, "owed": "0.00", "paid": null, "shortfall": "0.00", "entitlements": 0, "unrecorded": 0, "violations": 0, "advisories": 1},
+    {"subject": "unit", "id": "U06", "item": null, "owed": "5378.50", "paid": "2000.00", "shortfall": "500.00", "entitlements": 2, "unrecorded": 1, "violations": 1, "advisories": 0},
+    {"subject": "unit", "id": "U06", "item": "living", "owed": "2500.00", "paid": "2000.00", "shortfall": "500.00", "entitlements": 1, "unrecorded": 0, "violations": 1, "advisories": 0},
+    {"subject": "unit", "id": "U06", "item": "work_funds", "owed": "2878.50", "paid": null, "shortfall": "0.00", "entitlements": 1, "unrecorded": 1, "violations": 0, "advisories": 0},
+    {"subject": "unit", "id": "U07", "item": null, "owed": "463.20", "paid": "463.20", "shortfall": "0.00", "entitlements": 1, "unrecorded": 0, "violations": 0, "advisories": 0},
+    {"subject": "unit", "id": "U07", "item": "transport", "owed": "463.20", "paid": "463.20", "shortfall": "0.00", "entitlements": 1, "unrecorded": 0, "violations": 0, "advisories": 0},
+    {"subject": "county", "id": "qiyang", "item": null, "owed": "5841.70", "paid": "2463.20", "shortfall": "500.00", "entitlements": 3, "unrecorded": 1, "violations": 1, "advisories": 1},
+    {"subject": "county", "id": "qiyang", "item": "living", "owed": "2500.00", "paid": "2000.00", "shortfall": "500.00", "entitlements": 1, "unrecorded": 0, "violations": 1, "advisories": 0},
+    {"subject": "county", "id": "qiyang", "item": "transport", "owed": "463.20", "paid": "463.20", "shortfall": "0.00", "entitlements": 1, "unrecorded": 0, "violations": 0, "advisories": 0},
+    {"subject": "county", "id": "qiyang", "item": "work_funds", "owed": "2878.50", "paid": null, "shortfall": "0.00", "entitlements": 1, "unrecorded": 1, "violations": 0, "advisories": 0}
   ]
 }
 )");
@@ -197,7 +251,8 @@ TEST(report_json, empty_results_are_empty_lists) {
   "findings": [],
   "quotas": [],
   "ledger": [],
-  "totals": []
+  "totals": [],
+  "rollups": []
 }
 )");
 }
@@ -216,7 +271,7 @@ TEST(report_csv, quotes_fields_as_rfc_4180_says) {
 
 TEST(report_csv, writes_one_file_per_result_kind_with_a_header) {
   const auto files = rulebook::report::csv_files(sample(), 2);
-  ASSERT_EQ(files.size(), 5u);
+  ASSERT_EQ(files.size(), 6u);
   EXPECT_EQ(files[0].name, "entitlements.csv");
   EXPECT_EQ(files[0].text,
             "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"
@@ -244,6 +299,27 @@ TEST(report_csv, writes_one_file_per_result_kind_with_a_header) {
             "living,2500.00,2000.00\n"
             "transport,463.20,463.20\n"
             "work_funds,2878.50,0.00\n");
+  // The row of all items has an empty item; a payment never recorded an empty paid.
+  EXPECT_EQ(files[5].name, "rollups.csv");
+  EXPECT_EQ(files[5].text,
+            "subject,id,item,owed,paid,shortfall,entitlements,unrecorded,violations,advisories\n"
+            "member,M014,,2500.00,2000.00,500.00,1,0,1,0\n"
+            "member,M014,living,2500.00,2000.00,500.00,1,0,1,0\n"
+            "team,T01,,463.20,463.20,0.00,1,0,0,1\n"
+            "team,T01,transport,463.20,463.20,0.00,1,0,0,0\n"
+            "team,T03,,5378.50,2000.00,500.00,2,1,0,0\n"
+            "team,T03,living,2500.00,2000.00,500.00,1,0,0,0\n"
+            "team,T03,work_funds,2878.50,,0.00,1,1,0,0\n"
+            "unit,U01,,0.00,,0.00,0,0,0,1\n"
+            "unit,U06,,5378.50,2000.00,500.00,2,1,1,0\n"
+            "unit,U06,living,2500.00,2000.00,500.00,1,0,1,0\n"
+            "unit,U06,work_funds,2878.50,,0.00,1,1,0,0\n"
+            "unit,U07,,463.20,463.20,0.00,1,0,0,0\n"
+            "unit,U07,transport,463.20,463.20,0.00,1,0,0,0\n"
+            "county,qiyang,,5841.70,2463.20,500.00,3,1,1,1\n"
+            "county,qiyang,living,2500.00,2000.00,500.00,1,0,1,0\n"
+            "county,qiyang,transport,463.20,463.20,0.00,1,0,0,0\n"
+            "county,qiyang,work_funds,2878.50,,0.00,1,1,0,0\n");
 }
 
 TEST(report_table, lines_up_chinese_names_by_display_width) {
@@ -253,24 +329,28 @@ TEST(report_table, lines_up_chinese_names_by_display_width) {
   EXPECT_EQ(out.str(), R"(policy qiyang-2019, period 2019 (2019-01-01 .. 2019-12-31)
 
 owed and paid by team (yuan)
-  team    village   item           owed     paid  paid − owed
-  T01     日晖塘村  transport    463.20   463.20         0.00
-                    all items    463.20   463.20         0.00
-  T03     内下村    living      2500.00  2000.00      -500.00
-                    work_funds  2878.50        —
-                    all items   5378.50  2000.00     -3378.50
-  county            living      2500.00  2000.00      -500.00
-                    transport    463.20   463.20         0.00
-                    work_funds  2878.50     0.00     -2878.50
-                    all items   5841.70  2463.20     -3378.50
+  team    village   item           owed     paid   short  not recorded
+  T01     日晖塘村  transport    463.20   463.20    0.00
+                    all items    463.20   463.20    0.00
+  T03     内下村    living      2500.00  2000.00  500.00
+                    work_funds  2878.50        —    0.00             1
+                    all items   5378.50  2000.00  500.00             1
+  county            living      2500.00  2000.00  500.00
+                    transport    463.20   463.20    0.00
+                    work_funds  2878.50        —    0.00             1
+                    all items   5841.70  2463.20  500.00             1
 
 findings: 2 (1 violation, 1 advisory)
+by responsible unit: what it pays (yuan) and the findings it answers for
+  unit  name         owed     paid   short  violations  advisories
+  U01   县财政局                                     0           1
+  U06   县人社局  5378.50  2000.00  500.00           1           0
 
-县财政局 (U01) — 1 finding
+县财政局 (U01) — 1 finding (1 advisory)
   severity  rule       subject       when                    expected  actual   message
   advisory  six_items  T01 日晖塘村  2019-07-01..2019-12-31  printer   missing  一台打印机, missing
 
-县人社局 (U06) — 1 finding
+县人社局 (U06) — 1 finding (1 violation)
   severity   rule    subject      when     expected  actual   message
   violation  living  M014 李建国  2019-01  2500.00   2000.00  paid "living" short\by 500.00 <script>alert(1)</script>
 
@@ -333,4 +413,58 @@ TEST(report_csv, guards_text_a_spreadsheet_would_run_as_a_formula) {
   // Not numbers as the writers print them: guarded.
   EXPECT_EQ(csv_field("-1."), "\"'-1.\"");
   EXPECT_EQ(csv_field("-.5"), "\"'-.5\"");
+}
+
+TEST(report_table, bounds_each_units_findings_and_says_how_to_see_them_all) {
+  // U06 answers for seven findings: five living months short and two health checks.
+  rulebook::results r;
+  r.policy = "p";
+  r.evaluated = rulebook::period::of_year(2019);
+  for (int month = 1; month <= 7; ++month) {
+    rulebook::finding f;
+    f.rule = month <= 5 ? "living" : "health_check";
+    f.kind = month <= 5 ? rulebook::rule_kind::allowance : rulebook::rule_kind::minimum;
+    f.subject_id = "M" + std::to_string(month);
+    f.responsible_unit = "U06";
+    f.severity = month <= 5 ? rulebook::finding_severity::violation : rulebook::finding_severity::advisory;
+    f.slice = month_of(2019, month);
+    f.message = "finding " + std::to_string(month);
+    r.findings.push_back(f);
+  }
+  rulebook::report::names n;
+  n.units = {{"U06", "县人社局"}};
+  n.rules = {{"living", "生活补贴"}, {"health_check", "健康体检"}};
+  rulebook::report::table_options three;
+  three.findings_per_unit = 3;
+  std::ostringstream out;
+  rulebook::report::write_table(out, r, n, 2, three);
+  const std::string text = out.str();
+  EXPECT_NE(text.find(R"(县人社局 (U06) — 7 findings (5 violations, 2 advisories)
+  rule          title     severity   findings
+  living        生活补贴  violation         5
+  health_check  健康体检  advisory          2
+  the first 3:
+)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("finding 3\n  … and 4 more\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("finding 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n4 findings are not listed above: `rulebook eval … --all` lists every one; `--format json` "
+                      "or `--format csv --out DIR` writes them all\n"),
+            std::string::npos)
+      << text;
+
+  rulebook::report::table_options all = three;
+  all.all_findings = true;
+  std::ostringstream everything;
+  rulebook::report::write_table(everything, r, n, 2, all);
+  EXPECT_NE(everything.str().find("finding 7"), std::string::npos) << everything.str();
+  EXPECT_EQ(everything.str().find("not listed"), std::string::npos) << everything.str();
+  EXPECT_EQ(everything.str().find("the first"), std::string::npos) << everything.str();
+  // Five is the default: exactly five findings are listed whole.
+  r.findings.resize(5);
+  std::ostringstream five;
+  rulebook::report::write_table(five, r, n, 2);
+  EXPECT_NE(five.str().find("finding 5"), std::string::npos) << five.str();
+  EXPECT_EQ(five.str().find("not listed"), std::string::npos) << five.str();
 }

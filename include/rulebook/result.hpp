@@ -1,6 +1,7 @@
 // rulebook/result.hpp — what evaluating a policy over a county says: what each
 // member and team was owed, which duties were not met, who is rated excellent
-// within the quota, and what each sponsor unit is penalised.
+// within the quota, and what each sponsor unit is penalised — per member-month,
+// and rolled up per member, team, unit and county.
 //
 //   const rulebook::results r = rulebook::evaluate(program, county, rulebook::period::of_year(2019));
 //   for (const rulebook::finding& f : r.findings)
@@ -107,6 +108,39 @@ struct item_total {
   friend bool operator==(const item_total&, const item_total&) = default;
 };
 
+/// What one member, team, sponsor unit or the whole county was owed and paid
+/// over the period, for one item or for all items, with the findings about it.
+///
+/// Each entitlement is counted in four roll-ups: its member's (or, for a
+/// team-year amount, no member's), the team it names (the team the member
+/// served in that month), the unit it names (the unit that pays), and the
+/// county's. Findings are counted where they belong: a member's or team's row
+/// counts the findings whose subject it is; a unit's row counts the findings it
+/// answers for (`finding::responsible_unit`); the county's row counts every
+/// finding. A row of one item counts only the findings of the allowance rules
+/// that pay that item (items paid short); the row of all items counts them all.
+///
+/// Amounts are exact sums of the entitlements. Under `money.round_at: total`
+/// (docs/rule-language.md) `owed` and `shortfall` are rounded here, once per
+/// row, to the policy's scale and mode; otherwise the parts are already rounded
+/// and the sums need no rounding.
+struct rollup {
+  subject_kind subject = subject_kind::county;
+  std::string id;              // member, team or unit id; the county's own id
+  std::string item;            // an item (living, transport, …); empty in the row of all items
+  money owed;                  // Σ entitlement::amount
+  std::optional<money> paid;   // Σ entitlement::paid where recorded; nothing when none is recorded
+  money shortfall;             // Σ max(0, amount − paid) over the entitlements with a payment recorded
+  std::size_t entitlements = 0;  // entitlements summed
+  std::size_t unrecorded = 0;    // of which with no payment recorded (not compared)
+  std::size_t violations = 0;    // findings counted, by severity
+  std::size_t advisories = 0;
+
+  /// True for the row that sums every item of its subject.
+  [[nodiscard]] bool all_items() const noexcept { return item.empty(); }
+  friend bool operator==(const rollup&, const rollup&) = default;
+};
+
 struct results {
   std::string policy;
   period evaluated;
@@ -115,6 +149,10 @@ struct results {
   std::vector<quota_result> quotas;
   std::vector<penalty_entry> ledger;      // by unit id
   std::vector<item_total> totals;         // by rule order of the item's first rule
+  /// Members, then teams, then units, each in the county's order (ids the county
+  /// does not list after them, by id), then the county; for each subject the row
+  /// of all items first, then one row per item it has, in the order of `totals`.
+  std::vector<rollup> rollups;
   friend bool operator==(const results&, const results&) = default;
 };
 

@@ -1,6 +1,7 @@
 // `rulebook eval POLICY DATA --period P`: evaluates a policy over a county and
-// prints what each member and team was owed and paid, the duties not met, the
-// quota and the penalty ledger — as a terminal table, JSON or CSV.
+// prints what each member and team was owed and paid (rolled up per member, team,
+// unit and county), the duties not met, the quota and the penalty ledger — as a
+// terminal table, JSON or CSV.
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,7 +31,7 @@ namespace rulebook::cli {
 namespace {
 
 constexpr std::string_view eval_usage =
-    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH]\n"
+    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH] [--all]\n"
     "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation] [--threads N]\n";
 
 enum class output_format { table, json, csv };
@@ -50,6 +51,7 @@ struct eval_options {
   std::vector<explain_request> explain;
   bool fail_on_violation = false;
   unsigned threads = 0;  // every core
+  bool all_findings = false;  // table: list every finding, not the first few of each unit
 };
 
 /// Reads the arguments; on a mistake says what it was, with the usage, and returns nothing.
@@ -65,6 +67,10 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
     const std::string_view a = args[i];
     if (!a.starts_with("-")) {
       positional.push_back(a);
+      continue;
+    }
+    if (a == "--all") {
+      o.all_findings = true;
       continue;
     }
     const bool takes_value = a == "--period" || a == "--format" || a == "--out" || a == "--explain" || a == "--fail-on" ||
@@ -319,7 +325,11 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
     case output_format::table:
     case output_format::json: {
       std::ostringstream text;
-      if (o.format == output_format::table) report::write_table(text, r, report::names::of(c, pol), scale);
+      if (o.format == output_format::table) {
+        report::table_options options;
+        options.all_findings = o.all_findings;
+        report::write_table(text, r, report::names::of(c, pol), scale, options);
+      }
       else report::write_json(text, r, scale);
       if (o.out) {
         if (!write_file_atomically(*o.out, text.view(), err)) return 2;

@@ -12,6 +12,7 @@
 #include "rulebook/detail/engine_penalty.hpp"
 #include "rulebook/detail/engine_quota.hpp"
 #include "rulebook/detail/parallel.hpp"
+#include "rulebook/detail/engine_rollup.hpp"
 
 namespace rulebook {
 
@@ -31,6 +32,7 @@ inline results evaluate(const program& prog, const county& c, const period& p, c
   detail::evaluate_checks(context, r);      // minimum, kit, obligation, team_size, term, attendance
   detail::evaluate_quotas(context, r);
   detail::evaluate_penalties(context, r);   // charges findings of every rule above
+  detail::evaluate_rollups(context, r);     // per member, team, unit and county
   return r;
 }
 

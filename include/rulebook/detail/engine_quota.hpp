@@ -60,7 +60,11 @@ struct quota_candidate {
 
 /// Ranks, for each quota rule, the resident members with an assessment for the
 /// period's year and seats the proposals: see `quota_result`. Also appends one
-/// finding per proposal over the quota.
+/// finding per proposal over the quota — none is dropped —, its subject the
+/// member, against the unit the rule's `responsible:` names for that member
+/// (`dispatching_unit`: the unit that proposed the grade; the bundled policies
+/// say so), with the rule's severity, so that a penalty rule naming the quota
+/// rule charges it like any other finding.
 ///
 /// Seats go only to members proposed for the grade: a member not proposed is
 /// ranked (and shares ranks) but never takes a place. Proposals take places in
@@ -139,7 +143,11 @@ inline void evaluate_quotas(const eval_context& ctx, results& res) {
       if (!place.proposed || place.within_quota) continue;
       const auto mi = ctx.index.member(place.member);
       const member& m = c.members[*mi];
-      const auto t = ctx.index.team_on(*mi, within.last);
+      // The team the member last served in within the period (a member who left
+      // before its end still has one), for a rule whose lead unit answers.
+      std::optional<std::size_t> t;
+      for (const served_stretch& s : ctx.index.service_of(*mi))
+        if (overlap(s.range, within)) t = s.team;
       finding f;
       f.rule = r.id;
       f.kind = r.kind;

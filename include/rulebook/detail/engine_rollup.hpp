@@ -1,0 +1,347 @@
+// Internal: roll-ups — "results per member-month, and rolled up per member,
+// team, unit, and county". Runs last, over the finished entitlements and
+// findings, and only reads them: each entitlement is added to its member's,
+// its team's, its paying unit's and the county's rows, by item and for all
+// items; each finding is counted against its subject and its responsible unit
+// (see `rollup` in result.hpp for what each row counts). Included by
+// engine_impl.hpp.
+//
+// Cost: one pass over the entitlements and one over the findings, with no
+// allocation per row; ids are resolved through the county index, and the
+// previous row's subjects are reused, since entitlements come grouped by member.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "rulebook/detail/engine_context.hpp"
+#include "rulebook/model.hpp"
+#include "rulebook/money.hpp"
+#include "rulebook/policy.hpp"
+#include "rulebook/result.hpp"
+
+namespace rulebook::detail {
+
+/// Compares two ids. Ids are short (`M006`, `living`): a byte loop the compiler
+/// inlines beats a call to memcmp, and this stage compares a few per entitlement.
+[[nodiscard]] inline bool same_id(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+/// The sums of one roll-up row while they are gathered.
+struct rollup_sums {
+  money owed;
+  money paid;
+  money shortfall;
+  std::size_t entitlements = 0;
+  std::size_t recorded = 0;
+  std::size_t violations = 0;
+  std::size_t advisories = 0;
+
+  [[nodiscard]] bool used() const noexcept { return entitlements > 0 || violations > 0 || advisories > 0; }
+};
+
+/// The row as results hold it: paid only when some payment was recorded,
+/// amounts rounded when the policy rounds only totals.
+[[nodiscard]] inline rollup finish_rollup(subject_kind kind, const std::string& id, std::string item,
+                                          const rollup_sums& x, const money_settings& m) {
+  rollup r;
+  r.subject = kind;
+  r.id = id;
+  r.item = std::move(item);
+  r.owed = x.owed;
+  r.shortfall = x.shortfall;
+  if (m.round_at == money_settings::stage::total) {
+    r.owed = r.owed.round(m.scale, m.mode);
+    r.shortfall = r.shortfall.round(m.scale, m.mode);
+  }
+  if (x.recorded > 0) r.paid = x.paid;
+  r.entitlements = x.entitlements;
+  r.unrecorded = x.entitlements - x.recorded;
+  r.violations = x.violations;
+  r.advisories = x.advisories;
+  return r;
+}
+
+/// The subjects of one kind (members, teams or units): the county's, by index,
+/// then any id the county does not list, and a table of sums per subject and
+/// item (slot 0 holds all items, slot i + 1 the i-th item).
+class rollup_table {
+ public:
+  rollup_table(std::size_t known, std::size_t items) : items_(items), known_(known), sums_(known * (items + 1)) {}
+
+  /// The slot of subject `known_index` (from the county index) or, when the
+  /// county does not list it, of `id`, added on first sight.
+  [[nodiscard]] std::size_t subject(std::optional<std::size_t> known_index, std::string_view id) {
+    if (known_index) return *known_index;
+    const auto it = unknown_.find(id);
+    if (it != unknown_.end()) return it->second;
+    const std::size_t slot = known_ + unknown_.size();
+    unknown_.emplace(std::string(id), slot);
+    sums_.resize(sums_.size() + items_ + 1);
+    return slot;
+  }
+
+  [[nodiscard]] rollup_sums& at(std::size_t subject, std::size_t item_slot) {
+    return sums_[subject * (items_ + 1) + item_slot];
+  }
+
+  /// Appends the rows of every subject with something in it: the county's
+  /// subjects in order (`id_of(i)` names the i-th), then the others by id.
+  template <class IdOf>
+  void emit(subject_kind kind, IdOf id_of, const std::vector<std::string>& item_names, const money_settings& m,
+            std::vector<rollup>& out) const {
+    for (std::size_t s = 0; s < known_; ++s) emit_subject(kind, id_of(s), s, item_names, m, out);
+    for (const auto& [id, slot] : unknown_) emit_subject(kind, id, slot, item_names, m, out);
+  }
+
+ private:
+  void emit_subject(subject_kind kind, const std::string& id, std::size_t s, const std::vector<std::string>& item_names,
+                    const money_settings& m, std::vector<rollup>& out) const {
+    const rollup_sums* row = &sums_[s * (items_ + 1)];
+    if (!row[0].used()) return;
+    for (std::size_t i = 0; i <= items_; ++i) {
+      if (!row[i].used()) continue;
+      out.push_back(finish_rollup(kind, id, i == 0 ? std::string() : item_names[i - 1], row[i], m));
+    }
+  }
+
+  std::size_t items_;
+  std::size_t known_;
+  std::vector<rollup_sums> sums_;
+  std::map<std::string, std::size_t, std::less<>> unknown_;  // by id, so they come out in id order
+};
+
+/// Resolves an id to its table slot, remembering the last id asked: entitlements
+/// come grouped by member, so most rows repeat the previous row's subjects.
+template <class Find>
+class cached_subject {
+ public:
+  cached_subject(rollup_table& table, Find find) : table_(table), find_(find) {}
+
+  [[nodiscard]] std::size_t operator()(const std::string& id) {
+    if (!has_last_ || !same_id(id, last_id_)) {
+      last_ = table_.subject(find_(id), id);
+      last_id_ = id;
+      has_last_ = true;
+    }
+    return last_;
+  }
+
+ private:
+  rollup_table& table_;
+  Find find_;
+  std::string last_id_;
+  std::size_t last_ = 0;
+  bool has_last_ = false;
+};
+
+/// Counts one finding in a row.
+inline void add_finding(rollup_sums& x, const finding& f) {
+  if (f.severity == finding_severity::violation) ++x.violations;
+  else ++x.advisories;
+}
+
+/// The entitlements one payment is compared with: a rule's amounts for one
+/// subject and one payment period (the calendar month of a member-month rule,
+/// the year of a member-year or team-year rule). A month split where a value
+/// changes or the member moves team is several entitlements, and the month's
+/// payment is recorded with its last one (as the allowance stage compares it).
+struct payment_group {
+  std::size_t rule = 0;
+  long period = 0;
+  money owed;
+  money paid;
+  const entitlement* payer = nullptr;  // the entitlement the payment is recorded with (the last, if several)
+};
+
+/// An allowance rule as the roll-ups look it up.
+struct allowance_slot {
+  std::string_view id;
+  std::size_t rule = 0;       // index in the policy's rules
+  std::size_t item_slot = 0;  // 1-based slot of its item in the roll-up tables
+  bool monthly = false;       // per member_month: a payment per month, else per year
+};
+
+/// Fills `res.rollups` from `res.entitlements` and `res.findings`: see `rollup`.
+/// Relies on the order `results` documents for entitlements — grouped by
+/// subject — to find each payment's group among its subject's entitlements.
+inline void evaluate_rollups(const eval_context& ctx, results& res) {
+  const county& c = ctx.data;
+  const county_index& index = ctx.index;
+  const std::vector<rule>& rules = ctx.rules.rules;
+
+  // Items in the order of the totals (rule order), then any other an entitlement names, by name.
+  std::vector<std::string> items;
+  for (const item_total& t : res.totals) items.push_back(t.item);
+  {
+    const auto listed = [](const std::vector<std::string>& list, const std::string& item) {
+      return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return same_id(x, item); });
+    };
+    std::vector<std::string> others;
+    for (const entitlement& e : res.entitlements)
+      if (!listed(items, e.item) && !listed(others, e.item)) others.push_back(e.item);
+    std::sort(others.begin(), others.end());
+    items.insert(items.end(), others.begin(), others.end());
+  }
+  std::unordered_map<std::string_view, std::size_t> item_slot;  // item → slot (1-based: 0 is all items)
+  for (std::size_t i = 0; i < items.size(); ++i) item_slot.emplace(items[i], i + 1);
+  // The allowance rules, with the slot of the item each pays; a finding of an
+  // allowance rule is about that item.
+  std::vector<allowance_slot> allowances;
+  std::unordered_map<std::string_view, std::size_t> rule_item;
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    if (const auto* a = std::get_if<allowance_rule>(&rules[i].body))
+      if (const auto it = item_slot.find(a->item); it != item_slot.end()) {
+        allowances.push_back({rules[i].id, i, it->second, a->per == allowance_basis::member_month});
+        rule_item.emplace(rules[i].id, it->second);
+      }
+  // Entitlements of one subject and slice come in rule order: try the rule after
+  // the last one found first, then the others (a handful at most). An
+  // entitlement's item is its rule's.
+  std::size_t hint = 0;
+  const auto allowance_of = [&](const entitlement& e) -> const allowance_slot* {
+    for (std::size_t k = 0; k < allowances.size(); ++k) {
+      const allowance_slot& a = allowances[(hint + k) % allowances.size()];
+      if (same_id(a.id, e.rule)) {
+        hint = (hint + k + 1) % allowances.size();
+        return &a;
+      }
+    }
+    return nullptr;
+  };
+
+  rollup_table members(c.members.size(), items.size());
+  rollup_table teams(c.teams.size(), items.size());
+  rollup_table units(c.units.size(), items.size());
+  std::vector<rollup_sums> county_items(items.size() + 1);
+
+  const auto find_member = [&](std::string_view id) { return index.member(id); };
+  const auto find_team = [&](std::string_view id) { return index.team(id); };
+  const auto find_unit = [&](std::string_view id) { return index.unit(id); };
+  cached_subject member_of(members, find_member);
+  cached_subject team_of(teams, find_team);
+  cached_subject unit_of(units, find_unit);
+
+  // Adds `f(row)` to each row `e` counts in: its member's (`member`, the slot of
+  // the run's member, if it is one), team's, unit's and the county's, each for all
+  // items and for its item.
+  const auto each_row = [&](const entitlement& e, std::optional<std::size_t> member, std::size_t item, auto&& f) {
+    const std::array<std::size_t, 2> slots{0, item};
+    for (const std::size_t s : slots) f(county_items[s]);
+    if (member) {
+      for (const std::size_t s : slots) f(members.at(*member, s));
+    }
+    if (!e.team.empty()) {
+      const std::size_t t = team_of(e.team);
+      for (const std::size_t s : slots) f(teams.at(t, s));
+    }
+    if (!e.unit.empty()) {
+      const std::size_t u = unit_of(e.unit);
+      for (const std::size_t s : slots) f(units.at(u, s));
+    }
+  };
+
+  // One subject's entitlements at a time: their payment groups, then their rows.
+  std::vector<payment_group> groups;
+  struct run_entry {
+    const entitlement* e;
+    std::size_t group;
+    std::size_t item;
+  };
+  std::vector<run_entry> run;
+  const auto flush = [&] {
+    if (run.empty()) return;
+    // A run is one subject's: a member's slot is looked up once.
+    const entitlement& first = *run.front().e;
+    const std::optional<std::size_t> member =
+        first.subject == subject_kind::member ? std::optional(member_of(first.subject_id)) : std::nullopt;
+    for (const auto& [e, g, item] : run) {
+      const payment_group& group = groups[g];
+      const bool payer = group.payer == e;
+      each_row(*e, member, item, [&](rollup_sums& x) {
+        x.owed += e->amount;
+        ++x.entitlements;
+        if (group.payer == nullptr) return;
+        ++x.recorded;
+        if (!payer) return;
+        x.paid += group.paid;
+        if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
+      });
+    }
+    run.clear();
+    groups.clear();
+  };
+  const entitlement* run_subject = nullptr;
+  std::optional<date> last_day;  // the last slice's first day, with its year and month
+  boost::gregorian::date::ymd_type last_ymd(2000, 1, 1);
+  for (const entitlement& e : res.entitlements) {
+    if (run_subject != nullptr && (e.subject != run_subject->subject || !same_id(e.subject_id, run_subject->subject_id)))
+      flush();
+    run_subject = &e;
+    const allowance_slot* a = allowance_of(e);
+    const std::size_t rule = a != nullptr ? a->rule : rules.size();
+    const std::size_t item = a != nullptr ? a->item_slot : item_slot.at(e.item);
+    long period = static_cast<long>(e.slice.first.day_number());  // a rule the policy lacks: its own group
+    if (a != nullptr) {
+      if (!last_day || e.slice.first != *last_day) {
+        last_day = e.slice.first;
+        last_ymd = e.slice.first.year_month_day();
+      }
+      period = a->monthly ? last_ymd.year * 12L + last_ymd.month - 1 : static_cast<long>(last_ymd.year);
+    }
+    // The group is most often the last one or one close to it (slices come by date, then rule).
+    auto g = std::find_if(groups.rbegin(), groups.rend(),
+                          [&](const payment_group& x) { return x.rule == rule && x.period == period; });
+    if (g == groups.rend()) {
+      groups.push_back({rule, period, money{}, money{}, nullptr});
+      g = groups.rbegin();
+    }
+    g->owed += e.amount;
+    if (e.paid) {
+      g->paid += *e.paid;
+      g->payer = &e;
+    }
+    run.push_back({&e, static_cast<std::size_t>(groups.rend() - g) - 1, item});
+  }
+  flush();
+
+  for (const finding& f : res.findings) {
+    const auto it = rule_item.find(f.rule);
+    const std::size_t item = it == rule_item.end() ? 0 : it->second;
+    const auto count = [&](rollup_sums* row) {
+      add_finding(row[0], f);
+      if (item != 0) add_finding(row[item], f);
+    };
+    count(county_items.data());
+    if (f.subject == subject_kind::member) count(&members.at(member_of(f.subject_id), 0));
+    if (f.subject == subject_kind::team) count(&teams.at(team_of(f.subject_id), 0));
+    if (!f.responsible_unit.empty()) count(&units.at(unit_of(f.responsible_unit), 0));
+  }
+
+  const money_settings& m = ctx.rules.money;
+  std::vector<rollup>& out = res.rollups;
+  out.clear();
+  members.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items, m, out);
+  teams.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items, m, out);
+  units.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items, m, out);
+  // The county's row is there even when nothing was owed or found.
+  out.push_back(finish_rollup(subject_kind::county, c.id, std::string(), county_items[0], m));
+  for (std::size_t i = 1; i <= items.size(); ++i)
+    if (county_items[i].used())
+      out.push_back(finish_rollup(subject_kind::county, c.id, items[i - 1], county_items[i], m));
+}
+
+}  // namespace rulebook::detail
