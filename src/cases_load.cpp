@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/limits.hpp"
 #include "detail/load_context.hpp"
 #include "detail/load_yaml.hpp"
 #include "detail/messages.hpp"
@@ -363,7 +364,8 @@ case_load_result load_cases(std::span<const std::filesystem::path> paths) {
       files.push_back(given);
     }
     for (const std::filesystem::path& f : files)
-      if (std::optional<std::string> text = detail::read_text_file(f, sink))
+      if (std::optional<std::string> text = detail::read_text_file(
+              f, sink, detail::max_yaml_data_file_bytes, "a case file holds one case; put a large county in a data file of its own"))
         detail::load_one(detail::display_name(f), std::move(*text), sink, cache, result.cases);
   }
   result.diagnostics = std::move(sink.diagnostics());

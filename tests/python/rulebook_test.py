@@ -135,7 +135,7 @@ class SampleCounty(unittest.TestCase):
     def test_json_is_the_schema_of_the_cli(self):
         report = json.loads(self.results.to_json())
         self.assertEqual(list(report), ["policy", "period", "money_scale", "entitlements", "findings", "quotas",
-                                        "ledger", "totals"])
+                                        "ledger", "totals", "rollups"])
         self.assertEqual(len(report["entitlements"]), len(self.results.entitlements))
         self.assertEqual({t["item"]: Decimal(t["owed"]) for t in report["totals"]},
                          {t.item: t.owed for t in self.results.totals})
