@@ -4,6 +4,7 @@
 #   bash cmake/dev.sh test      install what is missing, build with -Werror, run every test
 #   bash cmake/dev.sh sanitize  build and run every test under ASan + UBSan
 #   bash cmake/dev.sh consumer  install to a temporary prefix, build and run a find_package consumer
+#   bash cmake/dev.sh bench-smoke  build as `test` does, run every benchmark once at its small sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -31,6 +32,23 @@ case "${1:-}" in
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir build-sanitize --output-on-failure -j "$jobs"
     ;;
+  bench-smoke)
+    # A smoke test, not a measurement: each benchmark binary runs briefly, its
+    # sizes of four digits or more (1 M members, …) filtered out; a benchmark
+    # that reports an error (a total that differs, results that differ between
+    # thread counts) fails the run.
+    configure_and_build build-test -DRULEBOOK_WERROR=ON
+    for bench in build-test/bench/*_bench; do
+      echo "== $bench"
+      output=$("$bench" --benchmark_min_time=0.01 '--benchmark_filter=-/[0-9]{4,}(/|$)' 2>&1) || {
+        echo "$output"; echo "bench-smoke: $bench failed" >&2; exit 1; }
+      echo "$output"
+      if grep -q 'ERROR OCCURRED' <<<"$output"; then
+        echo "bench-smoke: $bench reported an error" >&2
+        exit 1
+      fi
+    done
+    ;;
   consumer)
     prefix=$(mktemp -d)
     trap 'rm -rf "$prefix"' EXIT
@@ -42,7 +60,7 @@ case "${1:-}" in
     "$prefix/consumer-build/consumer" rules/qiyang-2019.yaml examples/qiyang/county.yaml
     ;;
   *)
-    sed -n '2,7p' "$0" >&2
+    sed -n '2,8p' "$0" >&2
     exit 2
     ;;
 esac
