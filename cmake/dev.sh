@@ -6,6 +6,7 @@
 #   bash cmake/dev.sh consumer  install to a temporary prefix, build and run a find_package consumer,
 #                               call the installed C interface and Python module
 #   bash cmake/dev.sh fuzz      build the libFuzzer targets (clang), run each for FUZZ_SECONDS (60), one per core
+#   bash cmake/dev.sh bench-smoke  build as `test` does, run every benchmark once at its small sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -32,6 +33,23 @@ case "${1:-}" in
       -DRULEBOOK_SANITIZE=ON -DRULEBOOK_BUILD_BENCH=OFF
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir build-sanitize --output-on-failure -j "$jobs"
+    ;;
+  bench-smoke)
+    # A smoke test, not a measurement: each benchmark binary runs briefly, its
+    # sizes of four digits or more (1 M members, …) filtered out; a benchmark
+    # that reports an error (a total that differs, results that differ between
+    # thread counts) fails the run.
+    configure_and_build build-test -DRULEBOOK_WERROR=ON
+    for bench in build-test/bench/*_bench; do
+      echo "== $bench"
+      output=$("$bench" --benchmark_min_time=0.01 '--benchmark_filter=-/[0-9]{4,}(/|$)' 2>&1) || {
+        echo "$output"; echo "bench-smoke: $bench failed" >&2; exit 1; }
+      echo "$output"
+      if grep -q 'ERROR OCCURRED' <<<"$output"; then
+        echo "bench-smoke: $bench reported an error" >&2
+        exit 1
+      fi
+    done
     ;;
   consumer)
     prefix=$(mktemp -d)

@@ -28,4 +28,8 @@ int run_test(std::span<const std::string_view> args, std::ostream& out, std::ost
 /// [--max-cost-increase PCT]`: compares two policies over the same data.
 int run_diff(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
+/// `rulebook gen --teams N --members-per-team K --out DIR [--year Y] [--seed S]
+/// [--quiet]`: writes a synthetic county as CSV tables and says what it planted.
+int run_gen(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
+
 }  // namespace rulebook::cli

@@ -46,6 +46,13 @@ commands:
                               and the cost of the change
       --format table|json|csv   table for a terminal (default)
       --max-cost-increase PCT   exit 1 when the total owed rises by more than PCT %
+  gen --teams N --members-per-team K --out DIR [--year Y] [--seed S]
+                              write a synthetic county of N teams of K places for
+                              year Y (default 2019) as CSV tables in DIR: realistic
+                              figures, failures planted at known rates
+                              (docs/generate.md), the same bytes for the same seed
+                              (default 1) on any machine
+      --quiet                   print nothing but errors
   help                        show this text
   version                     print the version
 
@@ -68,6 +75,7 @@ int main(int argc, char** argv) {
   if (command == "eval") return rulebook::cli::run_eval(rest, std::cout, std::cerr);
   if (command == "test") return rulebook::cli::run_test(rest, std::cout, std::cerr);
   if (command == "diff") return rulebook::cli::run_diff(rest, std::cout, std::cerr);
+  if (command == "gen") return rulebook::cli::run_gen(rest, std::cout, std::cerr);
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;
     return 0;
