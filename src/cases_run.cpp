@@ -822,7 +822,9 @@ class case_runner {
   }
 
   void walk_explanation(const rule& r, const std::string& text) {
-    for (const auto& [key, e] : expressions_of(r)) {
+    for (const auto& named : expressions_of(r)) {  // not a structured binding: clang 14 cannot capture one
+      const auto& key = named.first;
+      const auto& e = named.second;
       const decisions d(e->text());
       if (d.list.empty()) continue;
       const std::string header = key == "when" ? "when: " + e->text() + " → " : key + ": " + e->text();
@@ -837,7 +839,9 @@ class case_runner {
   /// their decisions are those of the values in force on the period's last day.
   void figure_branches(const rule& r) {
     const date on = std::min(c_.evaluated.range.last, p_.governs.last);
-    for (const auto& [key, e] : expressions_of(r)) {
+    for (const auto& named : expressions_of(r)) {  // not a structured binding: clang 14 cannot capture one
+      const auto& key = named.first;
+      const auto& e = named.second;
       const decisions d(e->text());
       if (d.list.empty()) continue;
       std::vector<value> slots(p_.names.size(), value::of(decimal{}));

@@ -268,8 +268,10 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
     const entitlement& first = *run.front().e;
     const std::optional<std::size_t> member =
         first.subject == subject_kind::member ? std::optional(member_of(first.subject_id)) : std::nullopt;
-    for (const auto& [e, g, item] : run) {
-      const payment_group& group = groups[g];
+    for (const run_entry& entry : run) {  // not a structured binding: clang 14 cannot capture one in a lambda
+      const entitlement* const e = entry.e;
+      const std::size_t item = entry.item;
+      const payment_group& group = groups[entry.group];
       const bool payer = group.payer == e;
       each_row(*e, member, item, [&](rollup_sums& x) {
         x.owed += e->amount;
