@@ -75,7 +75,7 @@ case "${1:-}" in
     # timeout or out-of-memory, leaving the input in build-fuzz/artifacts.
     configure_and_build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DRULEBOOK_FUZZ=ON -DRULEBOOK_WERROR=ON \
       -DRULEBOOK_BUILD_TESTS=OFF -DRULEBOOK_BUILD_BENCH=OFF -DRULEBOOK_BUILD_EXAMPLES=OFF \
-      -DRULEBOOK_BUILD_CLI=OFF -DRULEBOOK_INSTALL=OFF
+      -DRULEBOOK_BUILD_CLI=OFF -DRULEBOOK_INSTALL=OFF -DRULEBOOK_BUILD_C_API=OFF -DRULEBOOK_BUILD_PYTHON=OFF
     bash fuzz/seeds.sh build-fuzz/seeds
     mkdir -p build-fuzz/artifacts build-fuzz/logs
     fuzz_one() {  # target: runs it, its log in build-fuzz/logs
