@@ -108,6 +108,9 @@ class batch_kernel {
       if (roles[in.slot] == slot_role::scalar) scalar_slots_.push_back(in.slot);
       slot_types_.push_back({in.slot, in.type});
     }
+    // Whether each slot is read from the scalars, decided here, not per instruction per chunk.
+    slot_is_scalar_.assign(roles.size(), 0);
+    for (const std::size_t slot : scalar_slots_) slot_is_scalar_[slot] = 1;
     // Which instructions compute the same value on every row: in straight-line
     // code, those reading only constants, scalar slots and such registers.
     uniform_.assign(p.code.size(), false);
@@ -151,9 +154,7 @@ class batch_kernel {
         case operand_source::reg: return s.reg(o.index);
         case operand_source::constant: return constants_.data() + o.index * batch_rows;
         case operand_source::slot:
-          return std::find(scalar_slots_.begin(), scalar_slots_.end(), o.index) != scalar_slots_.end()
-                     ? s.scalar(o.index)
-                     : in.columns[o.index];
+          return slot_is_scalar_[o.index] ? s.scalar(o.index) : in.columns[o.index];
         default: return nullptr;
       }
     };
@@ -360,6 +361,7 @@ class batch_kernel {
   bool has_jumps_ = false;
   std::vector<std::int64_t> constants_;       // [constant × batch_rows]
   std::vector<std::size_t> scalar_slots_;     // the scalar slots the program reads
+  std::vector<std::uint8_t> slot_is_scalar_;  // per slot of the scope: 1 when it is one of them
   std::vector<std::pair<std::size_t, value_type>> slot_types_;
   std::vector<bool> uniform_;                 // per instruction
   std::map<std::string_view, std::int64_t> coded_;  // text constants → their codes
