@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <map>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +63,27 @@ struct csv_file {
   std::string text;  // a header row, then one row per result, each ending in "\n"
 };
 
-/// Renders each result kind as a CSV file with a header row.
-[[nodiscard]] std::vector<csv_file> csv_files(const results& r, int money_scale);
+/// Renders each result kind as a CSV file with a header row; entitlements.csv
+/// only `with_entitlements` (else it is written by an `entitlement_csv_writer`).
+[[nodiscard]] std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements = true);
+
+/// Writes entitlements.csv as entitlements come (from `evaluate`'s sink): the
+/// header at once, then each block's rows, through a buffer of a few MB, so
+/// that no county's amounts need be held whole. The same rows as `csv_files`.
+/// Throws std::runtime_error when `out` fails.
+class entitlement_csv_writer {
+ public:
+  entitlement_csv_writer(std::ostream& out, int money_scale);
+  void write(std::span<const entitlement> block);
+  /// Writes what is buffered; call once after the last block.
+  void flush();
+
+ private:
+  static constexpr std::size_t flush_at = std::size_t{4} << 20;
+  std::ostream& out_;
+  int scale_;
+  std::string buffer_;
+};
 
 // ---- terminal table ------------------------------------------------------------------------
 

@@ -2,6 +2,9 @@
 // money as decimal strings. Rows end in "\n", as rulebook's own CSV input does.
 #include <algorithm>
 #include <cstddef>
+#include <ostream>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,7 +13,7 @@
 
 namespace rulebook::report {
 
-std::string csv_field(std::string_view s) {
+void append_csv_field(std::string& out, std::string_view s) {
   // A spreadsheet runs a cell that starts with =, +, -, @ (or a tab or CR
   // before one) as a formula: text a county typed, such as a name "=HYPERLINK(…)",
   // is written after a ' so that it opens as the text it is (OWASP, "CSV
@@ -27,31 +30,54 @@ std::string csv_field(std::string_view s) {
                        !plain_number(s);
   const bool quote = formula || s.find_first_of(",\"\r\n") != std::string_view::npos ||
                      (!s.empty() && (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t'));
-  if (!quote) return std::string(s);
-  std::string out = formula ? "\"'" : "\"";
+  if (!quote) {
+    out += s;
+    return;
+  }
+  out += formula ? "\"'" : "\"";
   for (const char c : s) {
     if (c == '"') out += '"';
     out += c;
   }
   out += '"';
+}
+
+std::string csv_field(std::string_view s) {
+  std::string out;
+  append_csv_field(out, s);
   return out;
 }
 
 namespace {
 
+void append_csv_row(std::string& out, std::span<const std::string_view> fields) {
+  bool first = true;
+  for (const std::string_view f : fields) {
+    if (!first) out += ',';
+    first = false;
+    append_csv_field(out, f);
+  }
+  out += '\n';
+}
+
+void append_csv_row(std::string& out, std::initializer_list<std::string_view> fields) {
+  append_csv_row(out, std::span(fields.begin(), fields.size()));
+}
+
+constexpr std::string_view entitlement_header[] = {"rule", "item", "subject", "subject_id", "team",
+                                                   "unit", "from", "to", "amount", "paid"};
+
+void append_entitlement_row(std::string& out, const entitlement& e, int money_scale) {
+  const auto text = [&](const money& m) { return money_text(m, money_scale); };
+  append_csv_row(out, {e.rule, e.item, subject_name(e.subject), e.subject_id, e.team, e.unit, to_string(e.slice.first),
+                       to_string(e.slice.last), text(e.amount), e.paid ? text(*e.paid) : std::string()});
+}
+
 class csv_writer {
  public:
   explicit csv_writer(std::initializer_list<std::string_view> header) { row(header); }
 
-  void row(std::initializer_list<std::string_view> fields) {
-    bool first = true;
-    for (const std::string_view f : fields) {
-      if (!first) text_ += ',';
-      first = false;
-      text_ += csv_field(f);
-    }
-    text_ += '\n';
-  }
+  void row(std::initializer_list<std::string_view> fields) { append_csv_row(text_, fields); }
 
   [[nodiscard]] std::string take() { return std::move(text_); }
 
@@ -63,16 +89,16 @@ std::string_view yes_no(bool b) { return b ? "true" : "false"; }
 
 }  // namespace
 
-std::vector<csv_file> csv_files(const results& r, int money_scale) {
+std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements) {
   const auto text = [&](const money& m) { return money_text(m, money_scale); };
   std::vector<csv_file> files;
 
-  csv_writer entitlements({"rule", "item", "subject", "subject_id", "team", "unit", "from", "to", "amount", "paid"});
-  for (const entitlement& e : r.entitlements) {
-    entitlements.row({e.rule, e.item, subject_name(e.subject), e.subject_id, e.team, e.unit, to_string(e.slice.first),
-                      to_string(e.slice.last), text(e.amount), e.paid ? text(*e.paid) : std::string()});
+  if (with_entitlements) {
+    std::string rows;
+    append_csv_row(rows, entitlement_header);
+    for (const entitlement& e : r.entitlements) append_entitlement_row(rows, e, money_scale);
+    files.push_back({"entitlements.csv", std::move(rows)});
   }
-  files.push_back({"entitlements.csv", entitlements.take()});
 
   // `finding` numbers the findings from 0, as penalties.csv and the JSON's charges refer to them.
   csv_writer findings({"finding", "rule", "kind", "subject", "subject_id", "responsible_unit", "severity", "from",
@@ -126,6 +152,23 @@ std::vector<csv_file> csv_files(const results& r, int money_scale) {
   }
   files.push_back({"rollups.csv", rollups.take()});
   return files;
+}
+
+entitlement_csv_writer::entitlement_csv_writer(std::ostream& out, int money_scale) : out_(out), scale_(money_scale) {
+  append_csv_row(buffer_, entitlement_header);
+}
+
+void entitlement_csv_writer::write(std::span<const entitlement> block) {
+  for (const entitlement& e : block) {
+    append_entitlement_row(buffer_, e, scale_);
+    if (buffer_.size() >= flush_at) flush();
+  }
+}
+
+void entitlement_csv_writer::flush() {
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+  if (!out_) throw std::runtime_error("cannot write entitlements.csv");
 }
 
 }  // namespace rulebook::report

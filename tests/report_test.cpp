@@ -5,7 +5,10 @@
 
 #include <cstddef>
 #include <optional>
+#include <ios>
+#include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -320,6 +323,33 @@ TEST(report_csv, writes_one_file_per_result_kind_with_a_header) {
             "county,qiyang,living,2500.00,2000.00,500.00,1,0,1,0\n"
             "county,qiyang,transport,463.20,463.20,0.00,1,0,0,0\n"
             "county,qiyang,work_funds,2878.50,,0.00,1,1,0,0\n");
+}
+
+TEST(report_csv, entitlements_written_block_by_block_are_the_same_file) {
+  const rulebook::results r = sample();
+  std::ostringstream out;
+  rulebook::report::entitlement_csv_writer writer(out, 2);
+  writer.write(std::span(r.entitlements).first(2));
+  writer.write(std::span(r.entitlements).subspan(2));
+  writer.flush();
+  EXPECT_EQ(out.str(),
+            "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"
+            "transport,transport,member,M006,T01,U07,2019-04-01,2019-04-30,463.20,463.20\n"
+            "living,living,member,M014,T03,U06,2019-01-01,2019-01-31,2500.00,2000.00\n"
+            "work_funds,work_funds,team,T03,T03,U06,2019-01-01,2019-12-31,2878.50,\n");
+  // The other files are the same without entitlements.csv.
+  const auto files = rulebook::report::csv_files(r, 2, false);
+  ASSERT_EQ(files.size(), 5u);
+  EXPECT_EQ(files[0].name, "findings.csv");
+}
+
+TEST(report_csv, a_stream_that_fails_is_an_error_not_a_short_file) {
+  const rulebook::results r = sample();
+  std::ostringstream out;
+  out.setstate(std::ios::badbit);
+  rulebook::report::entitlement_csv_writer writer(out, 2);
+  writer.write(r.entitlements);
+  EXPECT_THROW(writer.flush(), std::runtime_error);
 }
 
 TEST(report_table, lines_up_chinese_names_by_display_width) {
