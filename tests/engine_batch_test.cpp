@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -504,4 +506,107 @@ TEST(threads, the_error_is_the_one_a_single_thread_raises) {
       EXPECT_EQ(e.what(), single);
     }
   }
+}
+
+// ---- blocks of members, and entitlements handed to a sink --------------------------------
+
+namespace {
+
+/// Keeps what a sink is handed, block by block.
+struct collecting_sink : rb::entitlement_sink {
+  std::vector<rb::entitlement> got;
+  std::size_t blocks = 0;
+  void accept(std::span<const rb::entitlement> block) override {
+    EXPECT_FALSE(block.empty());
+    got.insert(got.end(), block.begin(), block.end());
+    ++blocks;
+  }
+};
+
+/// `evaluate` with the county cut into blocks of `members` members, the
+/// entitlements gathered from the blocks.
+rb::results in_blocks(const rb::program& prog, const rb::county& c, const rb::period& p, std::size_t members,
+                      unsigned threads = 1) {
+  std::vector<rb::entitlement> all;
+  rb::results r = rd::evaluate_each(prog, c, p, {.threads = threads}, [&](std::vector<rb::entitlement>& block) {
+    all.insert(all.end(), block.begin(), block.end());
+  }, members);
+  r.entitlements = std::move(all);
+  return r;
+}
+
+/// The results or the error's text.
+template <class F>
+std::string outcome(F f, rb::results& out) {
+  try {
+    out = f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST(blocks, results_do_not_depend_on_how_many_members_a_block_holds) {
+  const rb::program mixed = rb::testing::policy_from("rulebook-engine-batch", "mixed-blocks",
+                                                     std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  const rb::county c = generated(11, 500);
+  const rb::results whole = rb::evaluate(mixed, c, rb::period::of_year(2019));
+  ASSERT_GT(whole.entitlements.size(), 10000u);
+  ASSERT_FALSE(whole.findings.empty());
+  for (const std::size_t members : {std::size_t{1}, std::size_t{7}, std::size_t{300}}) {
+    SCOPED_TRACE(members);
+    EXPECT_TRUE(in_blocks(mixed, c, rb::period::of_year(2019), members) == whole);
+    EXPECT_TRUE(in_blocks(mixed, c, rb::period::of_year(2019), members, 3) == whole);
+  }
+  // Member-year amounts (Zhenan's) go among their members' months, in every block.
+  const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
+  for (const char* file : {"rules/zhenan-2018.yaml", "rules/qiyang-2019.yaml", "rules/liuba-2020.yaml"}) {
+    SCOPED_TRACE(file);
+    const rb::program prog = rb::compile(rb::load_policy_or_throw(source(file)));
+    for (const rb::period& p : {rb::period::of_year(2019), rb::period::of_year(2020)}) {
+      rb::results want, got;
+      const std::string want_error = outcome([&] { return rb::evaluate(prog, sample, p); }, want);
+      const std::string got_error = outcome([&] { return in_blocks(prog, sample, p, 3); }, got);
+      EXPECT_EQ(want_error, got_error);
+      EXPECT_TRUE(want == got);
+    }
+  }
+}
+
+TEST(entitlement_sink, is_handed_every_entitlement_in_order_and_the_results_keep_none) {
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
+  const rb::results whole = rb::evaluate(qiyang, sample, rb::period::of_year(2019));
+  collecting_sink sink;
+  rb::results streamed = rb::evaluate(qiyang, sample, rb::period::of_year(2019), {}, sink);
+  EXPECT_TRUE(streamed.entitlements.empty());
+  EXPECT_EQ(sink.got, whole.entitlements);
+  // The living allowance owed over 2019, from examples/qiyang/README.md's hand-worked figures.
+  rb::money living;
+  for (const rb::entitlement& e : sink.got)
+    if (e.item == "living") living += e.amount;
+  EXPECT_EQ(living, yuan("954600.00"));
+  // Everything else is as `evaluate` keeps it: findings, quota, ledger, totals, roll-ups.
+  streamed.entitlements = whole.entitlements;
+  EXPECT_TRUE(streamed == whole);
+}
+
+TEST(entitlement_sink, an_exception_it_throws_stops_the_evaluation) {
+  struct failing_sink : rb::entitlement_sink {
+    void accept(std::span<const rb::entitlement>) override { throw std::runtime_error("disk full"); }
+  } sink;
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
+  EXPECT_THROW(
+      {
+        try {
+          (void)rb::evaluate(qiyang, sample, rb::period::of_year(2019), {}, sink);
+        } catch (const std::runtime_error& e) {
+          EXPECT_STREQ(e.what(), "disk full");
+          throw;
+        }
+      },
+      std::runtime_error);
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 
 #include "rulebook/model.hpp"
@@ -60,6 +61,28 @@ struct evaluate_options {
 /// Evaluates every rule of `prog` over `c` for `p`.
 [[nodiscard]] results evaluate(const program& prog, const county& c, const period& p,
                                const evaluate_options& options = {});
+
+/// Receives entitlements as `evaluate` makes them, instead of their being kept:
+/// a block at a time, in the order `results::entitlements` keeps them, on the
+/// thread that called `evaluate`. A block holds the entitlements of one or more
+/// whole subjects (a few hundred thousand at most).
+///
+///   struct to_file : rulebook::entitlement_sink {
+///     void accept(std::span<const rulebook::entitlement> block) override { for (auto& e : block) write(e); }
+///   };
+class entitlement_sink {
+ public:
+  virtual ~entitlement_sink() = default;
+  virtual void accept(std::span<const entitlement> block) = 0;
+};
+
+/// Evaluates as above, but hands every entitlement to `sink` and keeps none:
+/// the results hold the findings, quotas, ledger, totals and roll-ups, and no
+/// entitlement. What evaluation holds then grows with the county's members, not
+/// with its member-months — for counties too large to keep every amount.
+/// An exception from `sink` stops the evaluation and propagates.
+[[nodiscard]] results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options,
+                               entitlement_sink& sink);
 
 /// Says how an amount was reached: the rule, each parameter value used with the
 /// date it took effect and its source, the inputs, the arithmetic step by step,

@@ -499,16 +499,26 @@ class allowance_evaluator {
             rule_of.push_back(rules[k]);
           }
         }
-        // The month record's payment is for the whole month: it goes, once, with
-        // the rule's last slice of the month (a member who moved team has two).
-        for (std::size_t k = 0; k < rules.size(); ++k) {
-          if (last_[k] == no_slot) continue;
-          entitlement& e = out[last_[k]];
-          e.paid = paid_for(rec, e.item);
-          const money due = as_paid(ctx_.rules.money, owed_[k]);
-          if (e.paid && *e.paid < due) payments.push_back({last_[k], rules[k], due, {month_first_served, e.slice.last}});
-        }
+        settle_month(ctx_.rules.money, rec, rules, owed_, last_, month_first_served, out, payments);
       }
+    }
+  }
+
+  /// Records a member's payments of one month: the month record's payment is
+  /// for the whole month, so it goes, once, with each rule's last slice of the
+  /// month (a member who moved team has two), and an item paid short of what
+  /// the month's slices owe together, as paying rounds it, is noted in
+  /// `payments`. `owed[k]` and `last[k]` (the index in `out` of its last
+  /// entitlement, or no_slot) are per rule `rules[k]` (indices in the plan).
+  static void settle_month(const money_settings& m, const month_record* rec, std::span<const std::size_t> rules,
+                           std::span<const money> owed, std::span<const std::size_t> last, date first_served,
+                           std::vector<entitlement>& out, std::vector<payment_check>& payments) {
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+      if (last[k] == no_slot) continue;
+      entitlement& e = out[last[k]];
+      e.paid = paid_for(rec, e.item);
+      const money due = as_paid(m, owed[k]);
+      if (e.paid && *e.paid < due) payments.push_back({last[k], rules[k], due, {first_served, e.slice.last}});
     }
   }
 
@@ -524,13 +534,19 @@ class allowance_evaluator {
 
   [[nodiscard]] const month_table& months() const noexcept { return months_; }
 
-  /// Every member-year rule of `rules`, for every member and year of the period.
+  /// Every member-year rule of `rules`, for the members [first, last) (every
+  /// member by default) and every year of the period.
   void member_years(std::span<const std::size_t> rules, std::vector<entitlement>& out,
-                    const allowance_row* only = nullptr, allowance_trace* trace = nullptr) {
+                    const allowance_row* only = nullptr, allowance_trace* trace = nullptr, std::size_t first = 0,
+                    std::size_t last = no_slot) {
     if (rules.empty()) return;
     const county& c = ctx_.data;
     const auto& in = plan_.inputs;
-    for (std::size_t m = only ? only->member : 0; m < (only ? only->member + 1 : c.members.size()); ++m) {
+    if (only) {
+      first = only->member;
+      last = only->member + 1;
+    }
+    for (std::size_t m = first; m < std::min(last, c.members.size()); ++m) {
       const member& who = c.members[m];
       const auto stretches = ctx_.index.service_of(m);
       if (stretches.empty()) continue;

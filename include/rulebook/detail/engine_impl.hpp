@@ -3,7 +3,11 @@
 // which charge the findings of every earlier stage. Included by engine.hpp.
 #pragma once
 
+#include <cstddef>
+#include <iterator>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "rulebook/detail/engine_allowance.hpp"
 #include "rulebook/detail/engine_member_months.hpp"
@@ -22,18 +26,48 @@ inline program::program(policy p)
 
 inline program compile(policy p) { return program(std::move(p)); }
 
-inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options) {
-  const detail::county_index index(c);
-  const detail::eval_context context{prog, prog.rules(), c, p, index, detail::thread_count(options.threads)};
+namespace detail {
+
+/// Every stage, in order, with the entitlements handed to `consume` (see
+/// `evaluate_allowances`, which takes `block_members`) as the roll-ups take them in.
+template <class Consume>
+results evaluate_each(const program& prog, const county& c, const period& p, const evaluate_options& options,
+                      Consume&& consume, std::size_t block_members = members_per_block) {
+  const county_index index(c);
+  const eval_context context{prog, prog.rules(), c, p, index, thread_count(options.threads)};
   results r;
   r.policy = prog.rules().id;
   r.evaluated = p;
-  detail::evaluate_allowances(context, r);  // entitlements; findings for items paid short
-  detail::evaluate_checks(context, r);      // minimum, kit, obligation, team_size, term, attendance
-  detail::evaluate_quotas(context, r);
-  detail::evaluate_penalties(context, r);   // charges findings of every rule above
-  detail::evaluate_rollups(context, r);     // per member, team, unit and county
+  rollup_builder rollups(context, prog.allowances().rules.empty() ? std::vector<std::string>() : prog.allowances().items);
+  evaluate_allowances(context, r, [&](std::vector<entitlement>& block) {  // entitlements; findings for items paid short
+    rollups.add(block);
+    consume(block);
+  }, block_members);
+  evaluate_checks(context, r);      // minimum, kit, obligation, team_size, term, attendance
+  evaluate_quotas(context, r);
+  evaluate_penalties(context, r);   // charges findings of every rule above
+  rollups.finish(r.findings, r.rollups);  // per member, team, unit and county
   return r;
+}
+
+}  // namespace detail
+
+inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options) {
+  std::vector<entitlement> kept;
+  results r = detail::evaluate_each(prog, c, p, options, [&](std::vector<entitlement>& block) {
+    if (kept.empty()) {
+      kept = std::move(block);
+    } else {
+      kept.insert(kept.end(), std::make_move_iterator(block.begin()), std::make_move_iterator(block.end()));
+    }
+  });
+  r.entitlements = std::move(kept);
+  return r;
+}
+
+inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options,
+                        entitlement_sink& sink) {
+  return detail::evaluate_each(prog, c, p, options, [&](std::vector<entitlement>& block) { sink.accept(block); });
 }
 
 }  // namespace rulebook

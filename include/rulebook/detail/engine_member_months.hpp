@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "rulebook/detail/engine_allowance.hpp"
@@ -36,9 +37,11 @@ namespace rulebook::detail {
 
 inline constexpr std::uint32_t no_row = 0xffffffffu;
 
-/// The member-months of a period as columns, month by month, each member's rows
-/// of a month in the order of its stretches of service (one row per team served
-/// in that month).
+/// The member-months of a period for the members [first_member, last_member) as
+/// columns, month by month, each member's rows of a month in the order of its
+/// stretches of service (one row per team served in that month). Evaluation
+/// makes one batch per block of members, so that what it holds stays the same
+/// size however large the county.
 struct member_month_batch {
   struct block {
     year_month month;
@@ -53,31 +56,46 @@ struct member_month_batch {
   std::vector<const month_record*> record;
   std::vector<std::vector<std::int64_t>> columns;  // per slot read, raw; empty for the rest
   std::size_t month_count = 0;
-  std::vector<std::uint32_t> first_row;  // [member × month_count + k]: its first row, or no_row
-  std::vector<std::uint32_t> row_count;  // [member × month_count + k]
+  std::size_t first_member = 0, last_member = 0;
+  std::vector<std::uint32_t> first_row;  // [(member − first_member) × month_count + k]: its first row, or no_row
+  std::vector<std::uint32_t> row_count;  // [(member − first_member) × month_count + k]
 
   [[nodiscard]] std::size_t size() const noexcept { return member.size(); }
+  /// Where member `m`'s rows of the k-th month start (no_row when it has none), and how many.
+  [[nodiscard]] std::uint32_t first_row_of(std::size_t m, std::size_t k) const noexcept {
+    return first_row[(m - first_member) * month_count + k];
+  }
+  [[nodiscard]] std::uint32_t rows_of(std::size_t m, std::size_t k) const noexcept {
+    return row_count[(m - first_member) * month_count + k];
+  }
 
-  member_month_batch(const eval_context& ctx, const allowance_plan& plan, const month_table& months) {
+  /// Every member's member-months.
+  member_month_batch(const eval_context& ctx, const allowance_plan& plan, const month_table& months)
+      : member_month_batch(ctx, plan, months, 0, ctx.data.members.size()) {}
+
+  member_month_batch(const eval_context& ctx, const allowance_plan& plan, const month_table& months,
+                     std::size_t first, std::size_t last)
+      : first_member(first), last_member(last) {
     const county& c = ctx.data;
     for (const year_month ym : ctx.evaluated.months())
       if (const auto range = overlap({ym.first_day(), ym.last_day()}, ctx.evaluated.range))
         blocks.push_back({ym, *range, 0, 0});
     month_count = blocks.size();
-    first_row.assign(c.members.size() * month_count, no_row);
-    row_count.assign(c.members.size() * month_count, 0);
+    first_row.assign((last - first) * month_count, no_row);
+    row_count.assign((last - first) * month_count, 0);
     for (std::size_t k = 0; k < blocks.size(); ++k) {
       block& b = blocks[k];
       b.begin = member.size();
-      for (std::size_t m = 0; m < c.members.size(); ++m) {
+      for (std::size_t m = first; m < last; ++m) {
         const int days = ctx.index.days_served(m, b.range);
         if (days == 0) continue;
         const month_record* rec = months.at(m, b.month);
+        const std::size_t at = (m - first) * month_count + k;
         for (const served_stretch& s : ctx.index.service_of(m)) {
           const std::optional<date_range> part = overlap(s.range, b.range);
           if (!part) continue;
-          if (first_row[m * month_count + k] == no_row) first_row[m * month_count + k] = static_cast<std::uint32_t>(member.size());
-          ++row_count[m * month_count + k];
+          if (first_row[at] == no_row) first_row[at] = static_cast<std::uint32_t>(member.size());
+          ++row_count[at];
           member.push_back(static_cast<std::uint32_t>(m));
           team.push_back(static_cast<std::uint32_t>(s.team));
           slice.push_back(*part);
@@ -347,9 +365,9 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   for (std::size_t m = first_member; m < last_member; ++m) {
     const member& who = c.members[m];
     for (std::size_t k = 0; k < batch.month_count; ++k) {
-      const std::uint32_t first = batch.first_row[m * batch.month_count + k];
+      const std::uint32_t first = batch.first_row_of(m, k);
       if (first == no_row) continue;
-      const std::uint32_t count = batch.row_count[m * batch.month_count + k];
+      const std::uint32_t count = batch.rows_of(m, k);
       std::fill(owed.begin(), owed.end(), money{});
       std::fill(last.begin(), last.end(), no_slot);
       for (std::uint32_t i = first; i < first + count; ++i) {
@@ -366,105 +384,156 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
           made.rule_of.push_back(plan.member_month[r]);
         }
       }
-      // The month record's payment is for the whole month: it goes, once, with
-      // the rule's last slice of the month (a member who moved team has two).
-      const month_record* rec = batch.record[first];
-      for (std::size_t r = 0; r < rules; ++r) {
-        if (last[r] == no_slot) continue;
-        entitlement& e = out[last[r]];
-        e.paid = paid_for(rec, e.item);
-        const money due = as_paid(ctx.rules.money, owed[r]);
-        if (e.paid && *e.paid < due)
-          made.payments.push_back({last[r], plan.member_month[r], due, {batch.slice[first].first, e.slice.last}});
-      }
+      allowance_evaluator::settle_month(ctx.rules.money, batch.record[first], plan.member_month, owed, last,
+                                        batch.slice[first].first, out, made.payments);
     }
   }
 }
 
-/// Every member's member-month entitlements, on `threads` threads (members cut
-/// into ranges, each range's entitlements made apart, then joined in order),
-/// appended to `out` and recorded in `run` as the row-at-a-time path records them.
+/// The member-month entitlements of the batch's members, on `threads` threads
+/// (the members cut into ranges, each range's entitlements made apart, then
+/// joined in order), appended to `out`.
 inline void member_month_entitlements(const eval_context& ctx, const allowance_plan& plan, const member_month_batch& batch,
-                                      const std::vector<rule_column>& cols, unsigned threads, allowance_evaluator& run,
-                                      std::vector<entitlement>& out) {
-  const std::size_t members = ctx.data.members.size();
+                                      const std::vector<rule_column>& cols, unsigned threads, made_entitlements& out) {
+  const std::size_t first = batch.first_member, members = batch.last_member - batch.first_member;
   const std::size_t parts = threads <= 1 ? 1 : std::min<std::size_t>(members, std::size_t{threads} * 8);
-  std::vector<made_entitlements> made(std::max<std::size_t>(parts, 1));
+  if (parts <= 1) {
+    member_month_entitlements(ctx, plan, batch, cols, batch.first_member, batch.last_member, out);
+    return;
+  }
+  std::vector<made_entitlements> made(parts);
   parallel_for(threads, parts, [&](std::size_t part, unsigned) {
-    member_month_entitlements(ctx, plan, batch, cols, members * part / parts, members * (part + 1) / parts, made[part]);
+    member_month_entitlements(ctx, plan, batch, cols, first + members * part / parts, first + members * (part + 1) / parts,
+                              made[part]);
   });
   for (made_entitlements& m : made) {
-    const std::size_t offset = out.size();
-    out.insert(out.end(), std::make_move_iterator(m.list.begin()), std::make_move_iterator(m.list.end()));
-    run.subjects.insert(run.subjects.end(), m.subjects.begin(), m.subjects.end());
-    run.rule_of.insert(run.rule_of.end(), m.rule_of.begin(), m.rule_of.end());
+    const std::size_t offset = out.list.size();
+    out.list.insert(out.list.end(), std::make_move_iterator(m.list.begin()), std::make_move_iterator(m.list.end()));
+    out.subjects.insert(out.subjects.end(), m.subjects.begin(), m.subjects.end());
+    out.rule_of.insert(out.rule_of.end(), m.rule_of.begin(), m.rule_of.end());
     for (allowance_evaluator::payment_check& p : m.payments) {
       p.entitlement += offset;
-      run.payments.push_back(p);
+      out.payments.push_back(p);
     }
   }
 }
 
-/// Appends the entitlements of every allowance rule, the findings for items paid
-/// short, and the totals by item.
-inline void evaluate_allowances(const eval_context& ctx, results& r) {
+/// Members evaluated together: each block's member-months are batched, run and
+/// made into entitlements, then handed on and dropped, so that the allowance
+/// stage holds a block's rows at a time, not the county's (16 384 members are
+/// about 200 000 member-months, a few tens of MB).
+inline constexpr std::size_t members_per_block = 16384;
+
+/// Runs every allowance rule: hands the entitlements to `consume` (called as
+/// `consume(std::vector<entitlement>& block)`, on the calling thread; it may
+/// move from the block) a block of members at a time, then the teams', in the
+/// order `results` keeps them — by subject (members, then teams, in county
+/// order), then slice, then rule; a subject's entitlements are never split
+/// between blocks. Appends the findings for items paid short and the totals by
+/// item to `r`. `block_members` is the block's size (tests make it small).
+template <class Consume>
+void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
+                         std::size_t block_members = members_per_block) {
   const allowance_plan& plan = ctx.prog.allowances();
   if (plan.rules.empty()) return;
   allowance_evaluator run(ctx, plan);
 
-  std::vector<entitlement> made;
-  made.reserve(ctx.data.members.size() * ctx.evaluated.months().size() * plan.member_month.size() +
-               ctx.data.teams.size() * plan.team_year.size());
-  if (!plan.member_month.empty()) {
-    const member_month_batch batch(ctx, plan, run.months());
-    const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run, ctx.threads);
-    member_month_entitlements(ctx, plan, batch, cols, ctx.threads, run, made);
-  }
-  run.member_years(plan.member_year, made);
-  const std::size_t teams_from = made.size();
-  run.team_years(plan.team_year, made);
-
   std::vector<item_total> totals(plan.items.size());
   for (std::size_t i = 0; i < plan.items.size(); ++i) totals[i].item = plan.items[i];
-  for (std::size_t i = 0; i < made.size(); ++i) {
-    item_total& t = totals[plan.rules[run.rule_of[i]].item_index];
-    t.owed += made[i].amount;
-    if (made[i].paid) t.paid += *made[i].paid;
+  // Findings for items paid short, each with its rule, in the order rows were visited.
+  std::vector<std::pair<std::size_t, finding>> short_paid;
+  const auto hand_on = [&](made_entitlements& made) {
+    for (std::size_t i = 0; i < made.list.size(); ++i) {
+      item_total& t = totals[plan.rules[made.rule_of[i]].item_index];
+      t.owed += made.list[i].amount;
+      if (made.list[i].paid) t.paid += *made.list[i].paid;
+    }
+    for (const allowance_evaluator::payment_check& check : made.payments) {
+      const entitlement& e = made.list[check.entitlement];
+      const planned_allowance& a = plan.rules[check.rule];
+      short_paid.emplace_back(check.rule, short_payment(*a.source, *a.body, e, check.slice, check.owed,
+                                                        e.paid.value_or(money{}), ctx.rules.money.scale));
+    }
+    if (!made.list.empty()) consume(made.list);
+  };
+  // What the row-at-a-time evaluator made, taken from it.
+  const auto taken = [&](std::vector<entitlement>&& list) {
+    made_entitlements made{std::move(list), std::move(run.subjects), std::move(run.rule_of), std::move(run.payments)};
+    run.subjects.clear();
+    run.rule_of.clear();
+    run.payments.clear();
+    return made;
+  };
+
+  const std::size_t members = ctx.data.members.size();
+  block_members = std::max<std::size_t>(block_members, 1);
+  for (std::size_t first = 0; first < members; first += block_members) {
+    const std::size_t last = std::min(members, first + block_members);
+    made_entitlements made;
+    if (!plan.member_month.empty()) {
+      const member_month_batch batch(ctx, plan, run.months(), first, last);
+      const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run, ctx.threads);
+      member_month_entitlements(ctx, plan, batch, cols, ctx.threads, made);
+    }
+    if (!plan.member_year.empty()) {
+      // By member, then slice, then rule: the members' years go among their months.
+      std::vector<entitlement> year_list;
+      run.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
+      made_entitlements years = taken(std::move(year_list));
+      const std::size_t from = made.list.size();
+      made.list.insert(made.list.end(), std::make_move_iterator(years.list.begin()), std::make_move_iterator(years.list.end()));
+      made.subjects.insert(made.subjects.end(), years.subjects.begin(), years.subjects.end());
+      made.rule_of.insert(made.rule_of.end(), years.rule_of.begin(), years.rule_of.end());
+      for (allowance_evaluator::payment_check p : years.payments) {
+        p.entitlement += from;
+        made.payments.push_back(p);
+      }
+      const auto key = [&](std::size_t i) {
+        return std::tuple(made.subjects[i], made.list[i].slice.first, plan.rules[made.rule_of[i]].rule_index);
+      };
+      std::vector<std::size_t> order(made.list.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+      made_entitlements sorted;
+      std::vector<std::size_t> position(order.size());
+      for (const std::size_t i : order) {
+        position[i] = sorted.list.size();
+        sorted.list.push_back(std::move(made.list[i]));
+        sorted.subjects.push_back(made.subjects[i]);
+        sorted.rule_of.push_back(made.rule_of[i]);
+      }
+      sorted.payments = std::move(made.payments);
+      for (allowance_evaluator::payment_check& p : sorted.payments) p.entitlement = position[p.entitlement];
+      made = std::move(sorted);
+    }
+    hand_on(made);
   }
+
+  std::vector<entitlement> team_list;
+  run.team_years(plan.team_year, team_list);
+  made_entitlements teams = taken(std::move(team_list));
+  hand_on(teams);
+
   // Kept unrounded, the amounts are rounded once in their totals.
   if (ctx.rules.money.round_at != money_settings::stage::item)
     for (item_total& t : totals) t.owed = as_paid(ctx.rules.money, t.owed);
-
   // Findings: by rule order, then subject and slice (the order rows were visited in).
-  std::stable_sort(run.payments.begin(), run.payments.end(),
-                   [](const auto& x, const auto& y) { return x.rule < y.rule; });
-  for (const auto& check : run.payments) {
-    const entitlement& e = made[check.entitlement];
-    const planned_allowance& a = plan.rules[check.rule];
-    r.findings.push_back(short_payment(*a.source, *a.body, e, check.slice, check.owed, e.paid.value_or(money{}),
-                                       ctx.rules.money.scale));
-  }
-
-  // Entitlements by subject (members, then teams, in county order), then slice,
-  // then rule: member-years are merged into their member's months.
-  if (!plan.member_year.empty()) {
-    const auto key = [&](std::size_t i) {
-      return std::tuple(i >= teams_from, run.subjects[i], made[i].slice.first, plan.rules[run.rule_of[i]].rule_index);
-    };
-    std::vector<std::size_t> order(made.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
-    std::vector<entitlement> sorted;
-    sorted.reserve(made.size());
-    for (const std::size_t i : order) sorted.push_back(std::move(made[i]));
-    made = std::move(sorted);
-  }
-  if (r.entitlements.empty()) {
-    r.entitlements = std::move(made);
-  } else {
-    r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
-  }
+  std::stable_sort(short_paid.begin(), short_paid.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (auto& [rule, f] : short_paid) r.findings.push_back(std::move(f));
   for (item_total& t : totals) r.totals.push_back(std::move(t));
+}
+
+/// `evaluate_allowances`, keeping every entitlement in `r.entitlements`.
+inline void evaluate_allowances(const eval_context& ctx, results& r) {
+  evaluate_allowances(ctx, r, [&](std::vector<entitlement>& block) {
+    if (r.entitlements.empty()) {
+      r.entitlements = std::move(block);
+    } else {
+      r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(block.begin()),
+                            std::make_move_iterator(block.end()));
+    }
+  });
 }
 
 }  // namespace rulebook::detail

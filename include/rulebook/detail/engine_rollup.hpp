@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -126,14 +127,14 @@ class rollup_table {
 
 /// Resolves an id to its table slot, remembering the last id asked: entitlements
 /// come grouped by member, so most rows repeat the previous row's subjects.
-template <class Find>
 class cached_subject {
  public:
-  cached_subject(rollup_table& table, Find find) : table_(table), find_(find) {}
+  using finder = std::optional<std::size_t> (county_index::*)(std::string_view) const;
+  cached_subject(rollup_table& table, const county_index& index, finder find) : table_(table), index_(index), find_(find) {}
 
   [[nodiscard]] std::size_t operator()(const std::string& id) {
     if (!has_last_ || !same_id(id, last_id_)) {
-      last_ = table_.subject(find_(id), id);
+      last_ = table_.subject((index_.*find_)(id), id);
       last_id_ = id;
       has_last_ = true;
     }
@@ -142,7 +143,8 @@ class cached_subject {
 
  private:
   rollup_table& table_;
-  Find find_;
+  const county_index& index_;
+  finder find_;
   std::string last_id_;
   std::size_t last_ = 0;
   bool has_last_ = false;
@@ -175,105 +177,158 @@ struct allowance_slot {
   bool monthly = false;       // per member_month: a payment per month, else per year
 };
 
-/// Fills `res.rollups` from `res.entitlements` and `res.findings`: see `rollup`.
-/// Relies on the order `results` documents for entitlements — grouped by
-/// subject — to find each payment's group among its subject's entitlements.
-inline void evaluate_rollups(const eval_context& ctx, results& res) {
-  const county& c = ctx.data;
-  const county_index& index = ctx.index;
-  const std::vector<rule>& rules = ctx.rules.rules;
-
-  // Items in the order of the totals (rule order), then any other an entitlement names, by name.
-  std::vector<std::string> items;
-  for (const item_total& t : res.totals) items.push_back(t.item);
-  {
-    const auto listed = [](const std::vector<std::string>& list, const std::string& item) {
-      return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return same_id(x, item); });
-    };
-    std::vector<std::string> others;
-    for (const entitlement& e : res.entitlements)
-      if (!listed(items, e.item) && !listed(others, e.item)) others.push_back(e.item);
-    std::sort(others.begin(), others.end());
-    items.insert(items.end(), others.begin(), others.end());
+/// Gathers the roll-ups (see `rollup`) as entitlements are made, a block at a
+/// time, then counts the findings and writes the rows. Relies on the order
+/// `results` documents for entitlements — grouped by subject, a subject's all
+/// in one block — to find each payment's group among its subject's
+/// entitlements. Holds sums per subject, never the entitlements. Neither
+/// copyable nor movable (it keeps views of its own item names).
+class rollup_builder {
+ public:
+  /// `items`: the items a subject's rows list, in that order.
+  rollup_builder(const eval_context& ctx, std::vector<std::string> items)
+      : ctx_(ctx),
+        items_(std::move(items)),
+        members_(ctx.data.members.size(), items_.size()),
+        teams_(ctx.data.teams.size(), items_.size()),
+        units_(ctx.data.units.size(), items_.size()),
+        county_items_(items_.size() + 1),
+        member_of_(members_, ctx.index, &county_index::member),
+        team_of_(teams_, ctx.index, &county_index::team),
+        unit_of_(units_, ctx.index, &county_index::unit) {
+    for (std::size_t i = 0; i < items_.size(); ++i) item_slot_.emplace(items_[i], i + 1);
+    // The allowance rules, with the slot of the item each pays; a finding of an
+    // allowance rule is about that item.
+    const std::vector<rule>& rules = ctx.rules.rules;
+    for (std::size_t i = 0; i < rules.size(); ++i)
+      if (const auto* a = std::get_if<allowance_rule>(&rules[i].body))
+        if (const auto it = item_slot_.find(a->item); it != item_slot_.end()) {
+          allowances_.push_back({rules[i].id, i, it->second, a->per == allowance_basis::member_month});
+          rule_item_.emplace(rules[i].id, it->second);
+        }
   }
-  std::unordered_map<std::string_view, std::size_t> item_slot;  // item → slot (1-based: 0 is all items)
-  for (std::size_t i = 0; i < items.size(); ++i) item_slot.emplace(items[i], i + 1);
-  // The allowance rules, with the slot of the item each pays; a finding of an
-  // allowance rule is about that item.
-  std::vector<allowance_slot> allowances;
-  std::unordered_map<std::string_view, std::size_t> rule_item;
-  for (std::size_t i = 0; i < rules.size(); ++i)
-    if (const auto* a = std::get_if<allowance_rule>(&rules[i].body))
-      if (const auto it = item_slot.find(a->item); it != item_slot.end()) {
-        allowances.push_back({rules[i].id, i, it->second, a->per == allowance_basis::member_month});
-        rule_item.emplace(rules[i].id, it->second);
+  rollup_builder(const rollup_builder&) = delete;
+  rollup_builder& operator=(const rollup_builder&) = delete;
+
+  /// Adds a block of entitlements, in the order `results` keeps them.
+  void add(std::span<const entitlement> block) {
+    const std::size_t rule_count = ctx_.rules.rules.size();
+    const entitlement* run_subject = nullptr;
+    std::optional<date> last_day;  // the last slice's first day, with its year and month
+    boost::gregorian::date::ymd_type last_ymd(2000, 1, 1);
+    for (const entitlement& e : block) {
+      if (run_subject != nullptr && (e.subject != run_subject->subject || !same_id(e.subject_id, run_subject->subject_id)))
+        flush();
+      run_subject = &e;
+      const allowance_slot* a = allowance_of(e);
+      const std::size_t rule = a != nullptr ? a->rule : rule_count;
+      const std::size_t item = a != nullptr ? a->item_slot : item_slot_.at(e.item);
+      long period = static_cast<long>(e.slice.first.day_number());  // a rule the policy lacks: its own group
+      if (a != nullptr) {
+        if (!last_day || e.slice.first != *last_day) {
+          last_day = e.slice.first;
+          last_ymd = e.slice.first.year_month_day();
+        }
+        period = a->monthly ? last_ymd.year * 12L + last_ymd.month - 1 : static_cast<long>(last_ymd.year);
       }
-  // Entitlements of one subject and slice come in rule order: try the rule after
-  // the last one found first, then the others (a handful at most). An
-  // entitlement's item is its rule's.
-  std::size_t hint = 0;
-  const auto allowance_of = [&](const entitlement& e) -> const allowance_slot* {
-    for (std::size_t k = 0; k < allowances.size(); ++k) {
-      const allowance_slot& a = allowances[(hint + k) % allowances.size()];
-      if (same_id(a.id, e.rule)) {
-        hint = (hint + k + 1) % allowances.size();
-        return &a;
+      // The group is most often the last one or one close to it (slices come by date, then rule).
+      auto g = std::find_if(groups_.rbegin(), groups_.rend(),
+                            [&](const payment_group& x) { return x.rule == rule && x.period == period; });
+      if (g == groups_.rend()) {
+        groups_.push_back({rule, period, money{}, money{}, nullptr});
+        g = groups_.rbegin();
       }
+      g->owed += e.amount;
+      if (e.paid) {
+        g->paid += *e.paid;
+        g->payer = &e;
+      }
+      run_.push_back({&e, static_cast<std::size_t>(groups_.rend() - g) - 1, item});
     }
-    return nullptr;
-  };
+    flush();
+  }
 
-  rollup_table members(c.members.size(), items.size());
-  rollup_table teams(c.teams.size(), items.size());
-  rollup_table units(c.units.size(), items.size());
-  std::vector<rollup_sums> county_items(items.size() + 1);
-
-  const auto find_member = [&](std::string_view id) { return index.member(id); };
-  const auto find_team = [&](std::string_view id) { return index.team(id); };
-  const auto find_unit = [&](std::string_view id) { return index.unit(id); };
-  cached_subject member_of(members, find_member);
-  cached_subject team_of(teams, find_team);
-  cached_subject unit_of(units, find_unit);
-
-  // Adds `f(row)` to each row `e` counts in: its member's (`member`, the slot of
-  // the run's member, if it is one), team's, unit's and the county's, each for all
-  // items and for its item.
-  const auto each_row = [&](const entitlement& e, std::optional<std::size_t> member, std::size_t item, auto&& f) {
-    const std::array<std::size_t, 2> slots{0, item};
-    for (const std::size_t s : slots) f(county_items[s]);
-    if (member) {
-      for (const std::size_t s : slots) f(members.at(*member, s));
+  /// Counts `findings` and appends the rows to `out`: members, then teams, then
+  /// units, then the county.
+  void finish(const std::vector<finding>& findings, std::vector<rollup>& out) {
+    for (const finding& f : findings) {
+      const auto it = rule_item_.find(f.rule);
+      const std::size_t item = it == rule_item_.end() ? 0 : it->second;
+      const auto count = [&](rollup_sums* row) {
+        add_finding(row[0], f);
+        if (item != 0) add_finding(row[item], f);
+      };
+      count(county_items_.data());
+      if (f.subject == subject_kind::member) count(&members_.at(member_of_(f.subject_id), 0));
+      if (f.subject == subject_kind::team) count(&teams_.at(team_of_(f.subject_id), 0));
+      if (!f.responsible_unit.empty()) count(&units_.at(unit_of_(f.responsible_unit), 0));
     }
-    if (!e.team.empty()) {
-      const std::size_t t = team_of(e.team);
-      for (const std::size_t s : slots) f(teams.at(t, s));
-    }
-    if (!e.unit.empty()) {
-      const std::size_t u = unit_of(e.unit);
-      for (const std::size_t s : slots) f(units.at(u, s));
-    }
-  };
 
-  // One subject's entitlements at a time: their payment groups, then their rows.
-  std::vector<payment_group> groups;
+    const county& c = ctx_.data;
+    const money_settings& m = ctx_.rules.money;
+    members_.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items_, m, out);
+    teams_.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items_, m, out);
+    units_.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items_, m, out);
+    // The county's row is there even when nothing was owed or found.
+    out.push_back(finish_rollup(subject_kind::county, c.id, std::string(), county_items_[0], m));
+    for (std::size_t i = 1; i <= items_.size(); ++i)
+      if (county_items_[i].used())
+        out.push_back(finish_rollup(subject_kind::county, c.id, items_[i - 1], county_items_[i], m));
+  }
+
+ private:
   struct run_entry {
     const entitlement* e;
     std::size_t group;
     std::size_t item;
   };
-  std::vector<run_entry> run;
-  const auto flush = [&] {
-    if (run.empty()) return;
+
+  /// Entitlements of one subject and slice come in rule order: try the rule
+  /// after the last one found first, then the others (a handful at most). An
+  /// entitlement's item is its rule's.
+  const allowance_slot* allowance_of(const entitlement& e) {
+    for (std::size_t k = 0; k < allowances_.size(); ++k) {
+      const allowance_slot& a = allowances_[(hint_ + k) % allowances_.size()];
+      if (same_id(a.id, e.rule)) {
+        hint_ = (hint_ + k + 1) % allowances_.size();
+        return &a;
+      }
+    }
+    return nullptr;
+  }
+
+  /// Adds `f(row)` to each row `e` counts in: its member's (`member`, the slot
+  /// of the run's member, if it is one), team's, unit's and the county's, each
+  /// for all items and for its item.
+  template <class F>
+  void each_row(const entitlement& e, std::optional<std::size_t> member, std::size_t item, F&& f) {
+    const std::array<std::size_t, 2> slots{0, item};
+    for (const std::size_t s : slots) f(county_items_[s]);
+    if (member) {
+      for (const std::size_t s : slots) f(members_.at(*member, s));
+    }
+    if (!e.team.empty()) {
+      const std::size_t t = team_of_(e.team);
+      for (const std::size_t s : slots) f(teams_.at(t, s));
+    }
+    if (!e.unit.empty()) {
+      const std::size_t u = unit_of_(e.unit);
+      for (const std::size_t s : slots) f(units_.at(u, s));
+    }
+  }
+
+  /// Adds one subject's entitlements, their payment groups gathered, to their rows.
+  void flush() {
+    if (run_.empty()) return;
     // A run is one subject's: a member's slot is looked up once.
-    const entitlement& first = *run.front().e;
+    const entitlement& first = *run_.front().e;
     const std::optional<std::size_t> member =
-        first.subject == subject_kind::member ? std::optional(member_of(first.subject_id)) : std::nullopt;
-    for (const run_entry& entry : run) {  // not a structured binding: clang 14 cannot capture one in a lambda
+        first.subject == subject_kind::member ? std::optional(member_of_(first.subject_id)) : std::nullopt;
+    for (const run_entry& entry : run_) {
       const entitlement* const e = entry.e;
-      const std::size_t item = entry.item;
-      const payment_group& group = groups[entry.group];
+      const payment_group& group = groups_[entry.group];
       const bool payer = group.payer == e;
-      each_row(*e, member, item, [&](rollup_sums& x) {
+      each_row(*e, member, entry.item, [&](rollup_sums& x) {
         x.owed += e->amount;
         ++x.entitlements;
         if (group.payer == nullptr) return;
@@ -283,67 +338,41 @@ inline void evaluate_rollups(const eval_context& ctx, results& res) {
         if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
       });
     }
-    run.clear();
-    groups.clear();
+    run_.clear();
+    groups_.clear();
+  }
+
+  const eval_context& ctx_;
+  std::vector<std::string> items_;
+  std::unordered_map<std::string_view, std::size_t> item_slot_;  // item → slot (1-based: 0 is all items)
+  std::vector<allowance_slot> allowances_;
+  std::unordered_map<std::string_view, std::size_t> rule_item_;
+  std::size_t hint_ = 0;
+  rollup_table members_, teams_, units_;
+  std::vector<rollup_sums> county_items_;
+  cached_subject member_of_, team_of_, unit_of_;
+  std::vector<payment_group> groups_;  // the current subject's
+  std::vector<run_entry> run_;
+};
+
+/// Fills `res.rollups` from `res.entitlements` and `res.findings` at once: the
+/// items of `res.totals`, then any other an entitlement names, by name.
+inline void evaluate_rollups(const eval_context& ctx, results& res) {
+  std::vector<std::string> items;
+  for (const item_total& t : res.totals) items.push_back(t.item);
+  const auto listed = [](const std::vector<std::string>& list, const std::string& item) {
+    return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return same_id(x, item); });
   };
-  const entitlement* run_subject = nullptr;
-  std::optional<date> last_day;  // the last slice's first day, with its year and month
-  boost::gregorian::date::ymd_type last_ymd(2000, 1, 1);
-  for (const entitlement& e : res.entitlements) {
-    if (run_subject != nullptr && (e.subject != run_subject->subject || !same_id(e.subject_id, run_subject->subject_id)))
-      flush();
-    run_subject = &e;
-    const allowance_slot* a = allowance_of(e);
-    const std::size_t rule = a != nullptr ? a->rule : rules.size();
-    const std::size_t item = a != nullptr ? a->item_slot : item_slot.at(e.item);
-    long period = static_cast<long>(e.slice.first.day_number());  // a rule the policy lacks: its own group
-    if (a != nullptr) {
-      if (!last_day || e.slice.first != *last_day) {
-        last_day = e.slice.first;
-        last_ymd = e.slice.first.year_month_day();
-      }
-      period = a->monthly ? last_ymd.year * 12L + last_ymd.month - 1 : static_cast<long>(last_ymd.year);
-    }
-    // The group is most often the last one or one close to it (slices come by date, then rule).
-    auto g = std::find_if(groups.rbegin(), groups.rend(),
-                          [&](const payment_group& x) { return x.rule == rule && x.period == period; });
-    if (g == groups.rend()) {
-      groups.push_back({rule, period, money{}, money{}, nullptr});
-      g = groups.rbegin();
-    }
-    g->owed += e.amount;
-    if (e.paid) {
-      g->paid += *e.paid;
-      g->payer = &e;
-    }
-    run.push_back({&e, static_cast<std::size_t>(groups.rend() - g) - 1, item});
-  }
-  flush();
+  std::vector<std::string> others;
+  for (const entitlement& e : res.entitlements)
+    if (!listed(items, e.item) && !listed(others, e.item)) others.push_back(e.item);
+  std::sort(others.begin(), others.end());
+  items.insert(items.end(), others.begin(), others.end());
 
-  for (const finding& f : res.findings) {
-    const auto it = rule_item.find(f.rule);
-    const std::size_t item = it == rule_item.end() ? 0 : it->second;
-    const auto count = [&](rollup_sums* row) {
-      add_finding(row[0], f);
-      if (item != 0) add_finding(row[item], f);
-    };
-    count(county_items.data());
-    if (f.subject == subject_kind::member) count(&members.at(member_of(f.subject_id), 0));
-    if (f.subject == subject_kind::team) count(&teams.at(team_of(f.subject_id), 0));
-    if (!f.responsible_unit.empty()) count(&units.at(unit_of(f.responsible_unit), 0));
-  }
-
-  const money_settings& m = ctx.rules.money;
-  std::vector<rollup>& out = res.rollups;
-  out.clear();
-  members.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items, m, out);
-  teams.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items, m, out);
-  units.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items, m, out);
-  // The county's row is there even when nothing was owed or found.
-  out.push_back(finish_rollup(subject_kind::county, c.id, std::string(), county_items[0], m));
-  for (std::size_t i = 1; i <= items.size(); ++i)
-    if (county_items[i].used())
-      out.push_back(finish_rollup(subject_kind::county, c.id, items[i - 1], county_items[i], m));
+  rollup_builder rollups(ctx, std::move(items));
+  rollups.add(res.entitlements);
+  res.rollups.clear();
+  rollups.finish(res.findings, res.rollups);
 }
 
 }  // namespace rulebook::detail
