@@ -53,15 +53,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
 }  // namespace detail
 
 inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options) {
-  std::vector<entitlement> kept;
-  results r = detail::evaluate_each(prog, c, p, options, [&](std::vector<entitlement>& block) {
-    if (kept.empty()) {
-      kept = std::move(block);
-    } else {
-      kept.insert(kept.end(), std::make_move_iterator(block.begin()), std::make_move_iterator(block.end()));
-    }
-  });
-  r.entitlements = std::move(kept);
+  detail::kept_blocks kept;
+  results r = detail::evaluate_each(prog, c, p, options, [&](std::vector<entitlement>& block) { kept.add(block); });
+  r.entitlements = kept.join();
   return r;
 }
 

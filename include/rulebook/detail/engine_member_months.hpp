@@ -390,32 +390,35 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   }
 }
 
-/// The member-month entitlements of the batch's members, on `threads` threads
-/// (the members cut into ranges, each range's entitlements made apart, then
-/// joined in order), appended to `out`.
-inline void member_month_entitlements(const eval_context& ctx, const allowance_plan& plan, const member_month_batch& batch,
-                                      const std::vector<rule_column>& cols, unsigned threads, made_entitlements& out) {
-  const std::size_t first = batch.first_member, members = batch.last_member - batch.first_member;
-  const std::size_t parts = threads <= 1 ? 1 : std::min<std::size_t>(members, std::size_t{threads} * 8);
-  if (parts <= 1) {
-    member_month_entitlements(ctx, plan, batch, cols, batch.first_member, batch.last_member, out);
+/// Appends `from` to `to`, its payments pointing at their entitlements' new places.
+inline void append(made_entitlements& to, made_entitlements&& from) {
+  const std::size_t offset = to.list.size();
+  if (offset == 0) {
+    to = std::move(from);
     return;
   }
+  to.list.insert(to.list.end(), std::make_move_iterator(from.list.begin()), std::make_move_iterator(from.list.end()));
+  to.subjects.insert(to.subjects.end(), from.subjects.begin(), from.subjects.end());
+  to.rule_of.insert(to.rule_of.end(), from.rule_of.begin(), from.rule_of.end());
+  for (allowance_evaluator::payment_check p : from.payments) {
+    p.entitlement += offset;
+    to.payments.push_back(p);
+  }
+}
+
+/// The member-month entitlements of the batch's members, on `threads` threads:
+/// the members cut into ranges, each range's entitlements made apart, in order.
+inline std::vector<made_entitlements> member_month_entitlements(const eval_context& ctx, const allowance_plan& plan,
+                                                                const member_month_batch& batch,
+                                                                const std::vector<rule_column>& cols, unsigned threads) {
+  const std::size_t first = batch.first_member, members = batch.last_member - batch.first_member;
+  const std::size_t parts = threads <= 1 ? 1 : std::max<std::size_t>(1, std::min<std::size_t>(members, std::size_t{threads} * 8));
   std::vector<made_entitlements> made(parts);
   parallel_for(threads, parts, [&](std::size_t part, unsigned) {
     member_month_entitlements(ctx, plan, batch, cols, first + members * part / parts, first + members * (part + 1) / parts,
                               made[part]);
   });
-  for (made_entitlements& m : made) {
-    const std::size_t offset = out.list.size();
-    out.list.insert(out.list.end(), std::make_move_iterator(m.list.begin()), std::make_move_iterator(m.list.end()));
-    out.subjects.insert(out.subjects.end(), m.subjects.begin(), m.subjects.end());
-    out.rule_of.insert(out.rule_of.end(), m.rule_of.begin(), m.rule_of.end());
-    for (allowance_evaluator::payment_check& p : m.payments) {
-      p.entitlement += offset;
-      out.payments.push_back(p);
-    }
-  }
+  return made;
 }
 
 /// Members evaluated together: each block's member-months are batched, run and
@@ -469,44 +472,39 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   block_members = std::max<std::size_t>(block_members, 1);
   for (std::size_t first = 0; first < members; first += block_members) {
     const std::size_t last = std::min(members, first + block_members);
-    made_entitlements made;
+    std::vector<made_entitlements> parts;
     if (!plan.member_month.empty()) {
       const member_month_batch batch(ctx, plan, run.months(), first, last);
       const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run, ctx.threads);
-      member_month_entitlements(ctx, plan, batch, cols, ctx.threads, made);
+      parts = member_month_entitlements(ctx, plan, batch, cols, ctx.threads);
     }
-    if (!plan.member_year.empty()) {
-      // By member, then slice, then rule: the members' years go among their months.
-      std::vector<entitlement> year_list;
-      run.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
-      made_entitlements years = taken(std::move(year_list));
-      const std::size_t from = made.list.size();
-      made.list.insert(made.list.end(), std::make_move_iterator(years.list.begin()), std::make_move_iterator(years.list.end()));
-      made.subjects.insert(made.subjects.end(), years.subjects.begin(), years.subjects.end());
-      made.rule_of.insert(made.rule_of.end(), years.rule_of.begin(), years.rule_of.end());
-      for (allowance_evaluator::payment_check p : years.payments) {
-        p.entitlement += from;
-        made.payments.push_back(p);
-      }
-      const auto key = [&](std::size_t i) {
-        return std::tuple(made.subjects[i], made.list[i].slice.first, plan.rules[made.rule_of[i]].rule_index);
-      };
-      std::vector<std::size_t> order(made.list.size());
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
-      made_entitlements sorted;
-      std::vector<std::size_t> position(order.size());
-      for (const std::size_t i : order) {
-        position[i] = sorted.list.size();
-        sorted.list.push_back(std::move(made.list[i]));
-        sorted.subjects.push_back(made.subjects[i]);
-        sorted.rule_of.push_back(made.rule_of[i]);
-      }
-      sorted.payments = std::move(made.payments);
-      for (allowance_evaluator::payment_check& p : sorted.payments) p.entitlement = position[p.entitlement];
-      made = std::move(sorted);
+    if (plan.member_year.empty()) {
+      for (made_entitlements& part : parts) hand_on(part);
+      continue;
     }
-    hand_on(made);
+    // By member, then slice, then rule: the members' years go among their months.
+    made_entitlements made;
+    for (made_entitlements& part : parts) append(made, std::move(part));
+    std::vector<entitlement> year_list;
+    run.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
+    append(made, taken(std::move(year_list)));
+    const auto key = [&](std::size_t i) {
+      return std::tuple(made.subjects[i], made.list[i].slice.first, plan.rules[made.rule_of[i]].rule_index);
+    };
+    std::vector<std::size_t> order(made.list.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+    made_entitlements sorted;
+    std::vector<std::size_t> position(order.size());
+    for (const std::size_t i : order) {
+      position[i] = sorted.list.size();
+      sorted.list.push_back(std::move(made.list[i]));
+      sorted.subjects.push_back(made.subjects[i]);
+      sorted.rule_of.push_back(made.rule_of[i]);
+    }
+    sorted.payments = std::move(made.payments);
+    for (allowance_evaluator::payment_check& p : sorted.payments) p.entitlement = position[p.entitlement];
+    hand_on(sorted);
   }
 
   std::vector<entitlement> team_list;
@@ -524,16 +522,33 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   for (item_total& t : totals) r.totals.push_back(std::move(t));
 }
 
+/// Blocks of entitlements kept as they come, then joined once: each entitlement moves once.
+class kept_blocks {
+ public:
+  void add(std::vector<entitlement>& block) { blocks_.push_back(std::move(block)); }
+  [[nodiscard]] std::vector<entitlement> join() {
+    if (blocks_.size() == 1) return std::move(blocks_.front());
+    std::size_t total = 0;
+    for (const auto& b : blocks_) total += b.size();
+    std::vector<entitlement> all;
+    all.reserve(total);
+    for (auto& b : blocks_) {
+      all.insert(all.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+      std::vector<entitlement>().swap(b);  // freed as it goes
+    }
+    return all;
+  }
+
+ private:
+  std::vector<std::vector<entitlement>> blocks_;
+};
+
 /// `evaluate_allowances`, keeping every entitlement in `r.entitlements`.
 inline void evaluate_allowances(const eval_context& ctx, results& r) {
-  evaluate_allowances(ctx, r, [&](std::vector<entitlement>& block) {
-    if (r.entitlements.empty()) {
-      r.entitlements = std::move(block);
-    } else {
-      r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(block.begin()),
-                            std::make_move_iterator(block.end()));
-    }
-  });
+  kept_blocks kept;
+  evaluate_allowances(ctx, r, [&](std::vector<entitlement>& block) { kept.add(block); });
+  std::vector<entitlement> made = kept.join();
+  r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
 }
 
 }  // namespace rulebook::detail
