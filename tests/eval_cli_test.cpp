@@ -4,6 +4,7 @@
 
 #include "run_cli.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -161,6 +162,37 @@ TEST_F(cli_eval, csv_writes_one_file_per_result_kind) {
   // Living over the county: 435 member-months, P10's 10480 short in 24 of them.
   EXPECT_TRUE(contains(read(out / "rollups.csv"), "\ncounty,qiyang,living,954600.00,944120.00,10480.00,435,0,24,0\n"))
       << read(out / "rollups.csv");
+}
+
+TEST_F(cli_eval, csv_entitlements_are_written_as_they_are_made_with_every_row) {
+  const temp_folder dir("csv-stream");
+  const auto out = dir.path / "results";
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --format csv --out '" + out.string() +
+                     "' --explain M006@2019-04");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string rows = read(out / "entitlements.csv");
+  // The sample's 1,312 entitlements (examples/qiyang/README.md), a line each after the header.
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1313);
+  // M006, 2019-04, in T01 (38.6 km): 4 payable trips × 2 × 38.6 × 1.5 = 463.20, paid in full.
+  EXPECT_TRUE(contains(rows, "\ntransport,transport,member,M006,T01,")) << rows.substr(0, 400);
+  EXPECT_TRUE(contains(rows, ",2019-04-01,2019-04-30,463.20,463.20\n"));
+  // --explain still explains, from the amounts it kept while the rest went to the file.
+  const auto at = r.out.find("explain M006 in 2019-04");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  EXPECT_TRUE(contains(r.out.substr(at), "463.2")) << r.out.substr(at);
+}
+
+TEST_F(cli_eval, csv_leaves_no_folder_when_the_evaluation_fails) {
+  // Liuba's rates start in 2020: evaluating 2019 fails at the first member-month.
+  const temp_folder dir("csv-fail");
+  const auto out = dir.path / "results";
+  const auto r = run("eval rules/liuba-2020.yaml examples/qiyang/county.yaml --period 2019 --format csv --out '" +
+                     out.string() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_TRUE(contains(r.out, "has no value in force")) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()), 0)
+      << "a temporary folder was left behind";
 }
 
 TEST_F(cli_eval, out_replaces_a_file_only_when_the_run_succeeds) {

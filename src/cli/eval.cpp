@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -172,92 +173,170 @@ bool write_file_atomically(const fs::path& path, std::string_view text, std::ost
   return true;
 }
 
-/// Writes the CSV files into the folder `out` as one set: either every file is
-/// replaced or written, or, on any error, the folder is left as it was.
+/// A set of files written into a temporary folder, then moved into the folder
+/// `out` as one set: either every file is replaced or written, or, on any
+/// error, the folder is left as it was.
 ///
-/// The files are first written into a temporary folder beside `out`. When
-/// `out` does not exist yet, that folder is renamed to `out`: the set appears
-/// at once. When it does, each file is moved in by a rename over the old one,
-/// which is kept (as a hard link) until every file is in place, so that a
-/// rename that fails puts back the files already replaced. Other files in
-/// `out` are left alone.
-bool write_folder_atomically(fs::path out, const std::vector<report::csv_file>& files, std::ostream& err) {
-  if (out.filename().empty() && out.has_parent_path()) out = out.parent_path();  // "results/" names "results"
-  const auto fail = [&](const std::string& why) {
-    err << "rulebook eval: --out " << out.string() << ": " << why << '\n';
-    return false;
-  };
-  std::error_code ec;
-  const fs::file_status status = fs::status(out, ec);
-  const bool exists = status.type() != fs::file_type::not_found;
-  if (exists && !fs::is_directory(status)) return fail("not a folder");
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (!exists) {
-    fs::create_directories(parent, ec);
-    if (ec) return fail("cannot make the folder: " + ec.message());
-  }
-
-  // Stage every file; nothing in `out` changes until all of them are written.
-  const fs::path stage = exists ? out / temporary_name("rulebook") : temporary_sibling(out);
-  const auto discard_stage = [&] {
-    std::error_code ignored;
-    fs::remove_all(stage, ignored);
-  };
-  if (!fs::create_directory(stage, ec) || ec) return fail("cannot make a temporary folder: " + ec.message());
-  for (const report::csv_file& f : files) {
-    if (!write_new_file(stage / f.name, f.text)) {
-      discard_stage();
-      return fail("cannot write " + f.name);
+/// The files are first written into a temporary folder beside `out` (inside it,
+/// when it exists). When `out` does not exist yet, that folder is renamed to
+/// `out`: the set appears at once. When it does, each file is moved in by a
+/// rename over the old one, which is kept (as a hard link) until every file is
+/// in place, so that a rename that fails puts back the files already replaced.
+/// Other files in `out` are left alone. The temporary folder goes when this does.
+class staged_folder {
+ public:
+  /// Makes the temporary folder; nothing, said on `err`, when it cannot.
+  static std::unique_ptr<staged_folder> open(fs::path out, std::ostream& err) {
+    if (out.filename().empty() && out.has_parent_path()) out = out.parent_path();  // "results/" names "results"
+    std::unique_ptr<staged_folder> s(new staged_folder(out, err));
+    std::error_code ec;
+    const fs::file_status status = fs::status(out, ec);
+    s->exists_ = status.type() != fs::file_type::not_found;
+    if (s->exists_ && !fs::is_directory(status)) return s->fail("not a folder"), nullptr;
+    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    if (!s->exists_) {
+      fs::create_directories(parent, ec);
+      if (ec) return s->fail("cannot make the folder: " + ec.message()), nullptr;
     }
+    // Nothing in `out` changes until every file is written.
+    const fs::path stage = s->exists_ ? out / temporary_name("rulebook") : temporary_sibling(out);
+    if (!fs::create_directory(stage, ec) || ec) return s->fail("cannot make a temporary folder: " + ec.message()), nullptr;
+    s->stage_ = stage;
+    return s;
   }
+  staged_folder(const staged_folder&) = delete;
+  staged_folder& operator=(const staged_folder&) = delete;
+  ~staged_folder() { discard(); }
 
-  if (!exists) {
-    fs::rename(stage, out, ec);
-    if (!ec) return true;
-    if (!fs::is_directory(out)) {  // else `out` was made meanwhile: move the files in one by one
-      discard_stage();
-      return fail(ec.message());
-    }
+  /// Where the file `name` is to be written (then `add`ed).
+  [[nodiscard]] fs::path path_of(const std::string& name) const { return stage_ / name; }
+  /// Counts in the file `name`, written at `path_of(name)`.
+  void add(const std::string& name) { names_.push_back(name); }
+  /// Writes a file of the set; false, said on `err`, when it cannot.
+  bool write(const report::csv_file& f) {
+    if (!write_new_file(path_of(f.name), f.text)) return fail("cannot write " + f.name);
+    add(f.name);
+    return true;
   }
+  /// Says that `name` could not be written.
+  bool failed_to_write(const std::string& name) { return fail("cannot write " + name); }
 
-  // Keep each file being replaced, as a hard link (or a copy) in the stage.
-  struct replacement {
-    fs::path from, to, kept;
-    bool had_old = false, done = false;
-  };
-  std::vector<replacement> moves;
-  for (const report::csv_file& f : files) {
-    replacement m{stage / f.name, out / f.name, stage / (f.name + ".old"), false, false};
-    std::error_code link_ec;
-    if (fs::is_regular_file(m.to, link_ec)) {
-      fs::create_hard_link(m.to, m.kept, link_ec);
-      if (link_ec) fs::copy_file(m.to, m.kept, link_ec);
-      if (link_ec) {
-        discard_stage();
-        return fail("cannot keep " + f.name + " to put it back on failure: " + link_ec.message());
+  /// Moves the set into `out`; false, said on `err`, with `out` as it was.
+  bool commit() {
+    std::error_code ec;
+    if (!exists_) {
+      fs::rename(stage_, out_, ec);
+      if (!ec) {
+        stage_.clear();
+        return true;
       }
-      m.had_old = true;
+      if (!fs::is_directory(out_)) return fail(ec.message());  // else `out` was made meanwhile: move the files in one by one
     }
-    moves.push_back(std::move(m));
+
+    // Keep each file being replaced, as a hard link (or a copy) in the stage.
+    struct replacement {
+      fs::path from, to, kept;
+      bool had_old = false, done = false;
+    };
+    std::vector<replacement> moves;
+    for (const std::string& name : names_) {
+      replacement m{stage_ / name, out_ / name, stage_ / (name + ".old"), false, false};
+      std::error_code link_ec;
+      if (fs::is_regular_file(m.to, link_ec)) {
+        fs::create_hard_link(m.to, m.kept, link_ec);
+        if (link_ec) fs::copy_file(m.to, m.kept, link_ec);
+        if (link_ec) return fail("cannot keep " + name + " to put it back on failure: " + link_ec.message());
+        m.had_old = true;
+      }
+      moves.push_back(std::move(m));
+    }
+    for (replacement& m : moves) {
+      fs::rename(m.from, m.to, ec);
+      if (!ec) {
+        m.done = true;
+        continue;
+      }
+      const std::string why = "cannot write " + m.to.filename().string() + ": " + ec.message();
+      for (const replacement& back : moves) {  // put back what was replaced or added
+        if (!back.done) continue;
+        std::error_code ignored;
+        if (back.had_old) fs::rename(back.kept, back.to, ignored);
+        else fs::remove(back.to, ignored);
+      }
+      return fail(why + "; the folder is as it was");
+    }
+    return true;
   }
-  for (replacement& m : moves) {
-    fs::rename(m.from, m.to, ec);
-    if (!ec) {
-      m.done = true;
-      continue;
-    }
-    const std::string why = "cannot write " + m.to.filename().string() + ": " + ec.message();
-    for (const replacement& back : moves) {  // put back what was replaced or added
-      if (!back.done) continue;
-      std::error_code ignored;
-      if (back.had_old) fs::rename(back.kept, back.to, ignored);
-      else fs::remove(back.to, ignored);
-    }
-    discard_stage();
-    return fail(why + "; the folder is as it was");
+
+ private:
+  staged_folder(fs::path out, std::ostream& err) : out_(std::move(out)), err_(err) {}
+
+  bool fail(const std::string& why) {
+    err_ << "rulebook eval: --out " << out_.string() << ": " << why << '\n';
+    return false;
   }
-  discard_stage();
-  return true;
+  void discard() {
+    if (stage_.empty()) return;
+    std::error_code ignored;
+    fs::remove_all(stage_, ignored);
+  }
+
+  fs::path out_;
+  std::ostream& err_;
+  bool exists_ = false;
+  fs::path stage_;
+  std::vector<std::string> names_;
+};
+
+/// `--format csv`: evaluates with each block of entitlements written to
+/// entitlements.csv as it is made — a county's amounts are never all held —
+/// then writes the other files, and moves the set into `--out` (`staged_folder`).
+/// `r` keeps, of the entitlements, only those `--explain` asks about. Returns
+/// the exit code: 0, or 2 when evaluating or writing failed (said on `err`).
+int evaluate_to_csv(const eval_options& o, const program& prog, const county& c, results& r, std::ostream& err) {
+  const std::unique_ptr<staged_folder> stage = staged_folder::open(*o.out, err);
+  if (!stage) return 2;
+  const std::string entitlements_csv = "entitlements.csv";
+  std::ofstream file(stage->path_of(entitlements_csv), std::ios::binary | std::ios::trunc);
+  if (!file) return stage->failed_to_write(entitlements_csv), 2;
+
+  struct to_file : entitlement_sink {
+    report::entitlement_csv_writer writer;
+    const std::vector<explain_request>& explain;
+    std::vector<entitlement> kept;  // the entitlements of the members to explain
+    bool write_failed = false;
+    to_file(std::ostream& out, int scale, const std::vector<explain_request>& e) : writer(out, scale), explain(e) {}
+    void accept(std::span<const entitlement> block) override {
+      try {
+        writer.write(block);
+      } catch (const std::exception&) {
+        write_failed = true;
+        throw;
+      }
+      if (explain.empty()) return;
+      for (const entitlement& e : block)
+        if (e.subject == subject_kind::member &&
+            std::any_of(explain.begin(), explain.end(), [&](const explain_request& x) { return x.member == e.subject_id; }))
+          kept.push_back(e);
+    }
+  } sink(file, prog.rules().money.scale, o.explain);
+
+  try {
+    r = evaluate(prog, c, o.evaluated, {.threads = o.threads}, sink);
+    sink.writer.flush();
+  } catch (const std::exception& e) {
+    if (sink.write_failed) return stage->failed_to_write(entitlements_csv), 2;
+    err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
+        << '\n';
+    return 2;
+  }
+  file.close();
+  if (!file) return stage->failed_to_write(entitlements_csv), 2;
+  stage->add(entitlements_csv);
+  for (const report::csv_file& f : report::csv_files(r, prog.rules().money.scale, false))
+    if (!stage->write(f)) return 2;
+  r.entitlements = std::move(sink.kept);
+  return stage->commit() ? 0 : 2;
 }
 
 /// Prints how each amount and finding of the requested member (and month) was reached.
@@ -311,12 +390,16 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   const int scale = pol.money.scale;
   const program prog = compile(pol);
   results r;
-  try {
-    r = evaluate(prog, c, o.evaluated, {.threads = o.threads});
-  } catch (const std::exception& e) {
-    err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
-        << '\n';
-    return 2;
+  if (o.format == output_format::csv) {
+    if (const int code = evaluate_to_csv(o, prog, c, r, err); code != 0) return code;
+  } else {
+    try {
+      r = evaluate(prog, c, o.evaluated, {.threads = o.threads});
+    } catch (const std::exception& e) {
+      err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
+          << '\n';
+      return 2;
+    }
   }
 
   // JSON on standard output must stay pure JSON: explanations then go to standard error.
@@ -338,8 +421,7 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
       }
       break;
     }
-    case output_format::csv:
-      if (!write_folder_atomically(*o.out, report::csv_files(r, scale), err)) return 2;
+    case output_format::csv:  // written as it was evaluated
       break;
   }
   if (!o.explain.empty()) print_explanations(o, prog, c, r, explain_out);
