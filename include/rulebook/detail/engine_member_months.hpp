@@ -362,6 +362,13 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   std::vector<money> owed(rules);
   std::vector<std::size_t> last(rules);
   std::vector<entitlement>& out = made.list;
+  // At most one entitlement per rule and row: reserved once, so that none is moved as the list grows.
+  std::size_t rows = 0;
+  for (std::size_t m = first_member; m < last_member; ++m)
+    for (std::size_t k = 0; k < batch.month_count; ++k) rows += batch.rows_of(m, k);
+  out.reserve(out.size() + rows * rules);
+  made.subjects.reserve(made.subjects.size() + rows * rules);
+  made.rule_of.reserve(made.rule_of.size() + rows * rules);
   for (std::size_t m = first_member; m < last_member; ++m) {
     const member& who = c.members[m];
     for (std::size_t k = 0; k < batch.month_count; ++k) {
@@ -423,9 +430,11 @@ inline std::vector<made_entitlements> member_month_entitlements(const eval_conte
 
 /// Members evaluated together: each block's member-months are batched, run and
 /// made into entitlements, then handed on and dropped, so that the allowance
-/// stage holds a block's rows at a time, not the county's (16 384 members are
-/// about 200 000 member-months, a few tens of MB).
-inline constexpr std::size_t members_per_block = 16384;
+/// stage holds a block's rows at a time, not the county's: 4,096 members are
+/// about 50,000 member-months, whose columns and entitlements take some 30 MB,
+/// small enough to be reused from the allocator's free lists rather than
+/// mapped afresh for each block.
+inline constexpr std::size_t members_per_block = 4096;
 
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
 /// `consume(std::vector<entitlement>& block)`, on the calling thread; it may
