@@ -250,8 +250,40 @@ struct table_info {
 
 // ---- what the whole load shares ----------------------------------------------------------
 
-/// Where an id is, in its table, for "did you mean" and for child rows.
-using id_index = std::unordered_map<std::string, std::size_t>;
+/// Where each team or member is, by id, for child rows to find their parent.
+/// A child table usually lists the rows of one parent together, parents in
+/// the order of their own table: so the parent found last, then the one after
+/// it, are tried before the hash table, which for a big county is a cache
+/// miss a row.
+class id_index {
+ public:
+  /// Adds the entity at `index` (the next one); of entities with one id, the
+  /// first is the one found.
+  void add(const std::string& id, std::size_t index) { first_.push_back(ids_.try_emplace(id, index).second); }
+
+  void reserve(std::size_t n) {
+    ids_.reserve(n);
+    first_.reserve(n);
+  }
+
+  /// The index of the first entity of `entities` with `id`.
+  template <class T>
+  [[nodiscard]] std::optional<std::size_t> find(const std::string& id, const std::vector<T>& entities) {
+    for (const std::size_t guess : {last_, last_ + 1})
+      if (guess < first_.size() && first_[guess] && entities[guess].id == id) return last_ = guess;
+    const auto it = ids_.find(id);
+    if (it == ids_.end()) return std::nullopt;
+    return last_ = it->second;
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
+  [[nodiscard]] const std::unordered_map<std::string, std::size_t>& ids() const noexcept { return ids_; }
+
+ private:
+  std::unordered_map<std::string, std::size_t> ids_;
+  std::vector<bool> first_;  // whether entity i is the first with its id
+  std::size_t last_ = 0;     // the entity found last
+};
 
 struct load_state {
   county result;
@@ -849,12 +881,14 @@ void read_table(const table_spec& spec, const std::filesystem::path& folder, con
 /// its index, or nothing. An unknown parent is reported at the cell; a parent
 /// whose row, or whole table, could not be read fails the row quietly, its
 /// problem being reported already.
+template <class T>
 std::optional<std::size_t> find_parent(row& r, std::string_view parent_column, std::string_view noun,
-                                       const id_index& index, const std::unordered_set<std::string>& unread,
-                                       bool parents_read, std::string_view parent_file) {
+                                       id_index& index, const std::vector<T>& parents,
+                                       const std::unordered_set<std::string>& unread, bool parents_read,
+                                       std::string_view parent_file) {
   const std::optional<std::string> id = r.reference(parent_column, need::required, noun);
   if (!id) return std::nullopt;
-  if (const auto it = index.find(*id); it != index.end()) return it->second;
+  if (const std::optional<std::size_t> found = index.find(*id, parents)) return found;
   if (!parents_read || unread.contains(*id)) {
     r.set_failed();
     return std::nullopt;
@@ -866,7 +900,7 @@ std::optional<std::size_t> find_parent(row& r, std::string_view parent_column, s
   if (index.size() <= most_ids_for_a_hint) {
     std::vector<std::string_view> ids;
     ids.reserve(index.size());
-    for (const auto& entry : index) ids.push_back(entry.first);
+    for (const auto& entry : index.ids()) ids.push_back(entry.first);
     std::sort(ids.begin(), ids.end());  // a stable hint whatever the hash order
     near = closest_match(*id, ids);
   }
@@ -907,13 +941,13 @@ void read_team_row(row& r, load_state& s) {
   t.sponsor_units = r.references("sponsor_units", need::optional, "unit");
   take(r.distance("distance_km", need::required), t.distance_km);
   // A duplicate id is validate's to report; child rows join the first team.
-  s.team_index.try_emplace(t.id, s.result.teams.size());
+  s.team_index.add(t.id, s.result.teams.size());
   s.rows.teams.push_back(r.ref());
   s.result.teams.push_back(std::move(t));
 }
 
 void read_kit_row(row& r, load_state& s) {
-  const auto t = find_parent(r, "team", "team", s.team_index, s.unread_teams, s.teams_read, teams_table.file);
+  const auto t = find_parent(r, "team", "team", s.team_index, s.result.teams, s.unread_teams, s.teams_read, teams_table.file);
   kit_holding k;
   take(r.reference("item", need::required, "kit item"), k.item);
   take(r.day("since", need::required), k.since);
@@ -924,7 +958,7 @@ void read_kit_row(row& r, load_state& s) {
 }
 
 void read_funds_row(row& r, load_state& s) {
-  const auto t = find_parent(r, "team", "team", s.team_index, s.unread_teams, s.teams_read, teams_table.file);
+  const auto t = find_parent(r, "team", "team", s.team_index, s.result.teams, s.unread_teams, s.teams_read, teams_table.file);
   funds_receipt f;
   take(r.day("date", need::required), f.on);
   take(r.amount("amount", need::required), f.amount);
@@ -941,7 +975,7 @@ void read_member_row(row& r, load_state& s) {
   take(r.name<member_role>("role", need::required, "role"), m.role);
   take(r.reference("unit", need::required, "unit"), m.unit);
   s.member_teams.push_back(r.reference("team", need::optional, "team"));
-  s.member_index.try_emplace(m.id, s.result.members.size());  // as for teams
+  s.member_index.add(m.id, s.result.members.size());  // as for teams
   s.rows.members.push_back(r.ref());
   s.result.members.push_back(std::move(m));
   s.service_rows.push_back(0);
@@ -949,7 +983,7 @@ void read_member_row(row& r, load_state& s) {
 }
 
 void read_service_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   if (m) ++s.service_rows[*m];
   service_interval interval;
@@ -995,7 +1029,7 @@ void check_every_member_serves(load_state& s) {
 }
 
 void read_insurance_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   insurance_policy p;
   take(r.amount("cover", need::required), p.cover);
@@ -1008,7 +1042,7 @@ void read_insurance_row(row& r, load_state& s) {
 }
 
 void read_health_check_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   health_check h;
   take(r.day("date", need::required), h.on);
@@ -1019,7 +1053,7 @@ void read_health_check_row(row& r, load_state& s) {
 }
 
 void read_assessment_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   assessment a;
   take(r.year("year", need::required), a.year);
