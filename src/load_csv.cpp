@@ -362,14 +362,16 @@ class table {
   }
 
   /// The number of rows the table probably has, judged from the `rows` rows
-  /// that start at byte `first` and end where the current row starts, with a
-  /// few percent to spare: a reader reserves room for them all at once, as a
-  /// vector grown by doubling would hold twice the rows at its last step.
+  /// that start at byte `first` and end where the current row starts, with an
+  /// eighth to spare: a reader reserves room for them all at once, as a vector
+  /// grown by doubling would hold twice the rows at its last step. Room to
+  /// spare costs address space, not memory: pages never written are never
+  /// mapped.
   [[nodiscard]] std::size_t expected_rows(std::uint64_t first, std::size_t rows) const noexcept {
     const std::uint64_t read = reader_->offset() - first;
     if (rows == 0 || read == 0 || bytes_ <= first) return 0;
     const std::uint64_t all = (bytes_ - first) * rows / read;
-    return static_cast<std::size_t>(all + all / 25 + 16);
+    return static_cast<std::size_t>(all + all / 8 + 16);
   }
 
   /// Advances to the next row holding as many fields as the header; rows that

@@ -75,9 +75,16 @@ class id_index {
   std::optional<std::size_t> add(std::string_view id, std::size_t index) {
     if (id.empty()) return std::nullopt;
     const auto [it, inserted] = first_.try_emplace(id, index);
+    if (index >= is_first_.size()) is_first_.resize(index + 1, false);
+    is_first_[index] = inserted;
     if (!inserted) return it->second;
     ids_.push_back(id);
     return std::nullopt;
+  }
+
+  /// Whether entity `index` is the first with its id, which `find` gives.
+  [[nodiscard]] bool is_first(std::size_t index) const {
+    return index < is_first_.size() && is_first_[index];
   }
 
   /// The index of the first entity with `id`.
@@ -106,6 +113,7 @@ class id_index {
   std::string noun_;
   std::unordered_map<std::string_view, std::size_t> first_;
   std::vector<std::string_view> ids_;  // in order, for hints
+  std::vector<bool> is_first_;
 };
 
 /// Runs every check over one county, appending to the sink.
@@ -261,7 +269,8 @@ class checker {
   /// The member each month record names, as an index into the county's
   /// members; an id no member has gets a number from `members.size()` up, one
   /// per distinct id, so that its records still group together. A member's
-  /// records usually follow one another, so the last id found is tried first.
+  /// records usually follow one another, members in their table's order, so
+  /// the member after the last one found is tried before the hash table.
   [[nodiscard]] std::vector<std::uint32_t> month_members() const {
     std::vector<std::uint32_t> out(c_.months.size());
     std::unordered_map<std::string_view, std::uint32_t> unknown;
@@ -270,7 +279,10 @@ class checker {
     for (std::size_t i = 0; i < c_.months.size(); ++i) {
       const std::string_view id = c_.months[i].member;
       if (id != last_id) {
-        if (const std::optional<std::size_t> m = members_.find(id))
+        const std::size_t next = last_id ? last + std::size_t{1} : 0;
+        if (next < c_.members.size() && c_.members[next].id == id && members_.is_first(next))
+          last = static_cast<std::uint32_t>(next);
+        else if (const std::optional<std::size_t> m = members_.find(id))
           last = static_cast<std::uint32_t>(*m);
         else
           last = unknown.try_emplace(id, static_cast<std::uint32_t>(c_.members.size() + unknown.size())).first->second;
