@@ -174,12 +174,71 @@ struct row_ref {
   std::uint8_t table = 0;    // its number in all_tables
 };
 
+/// The rows of one kind of child (kit items, service intervals, …) in file
+/// order, each with the index of its parent: one list for the table rather
+/// than one per team or member, which would cost an allocation per parent.
+/// A parent's children are sorted out the first time a check asks for one.
+class child_rows {
+ public:
+  void add(std::size_t parent, row_ref ref) {
+    rows_.push_back({static_cast<std::uint32_t>(parent), ref});
+    index_valid_ = false;
+  }
+
+  /// Leaves out every row of `parent` added so far (a member whose service
+  /// is left out as a whole).
+  void drop(std::size_t parent) {
+    if (dropped_.size() <= parent) dropped_.resize(parent + 1, false);
+    dropped_[parent] = true;
+    index_valid_ = false;
+  }
+
+  /// The row of the `k`th child of `parent` kept, or nothing.
+  [[nodiscard]] std::optional<row_ref> find(std::size_t parent, std::size_t k) const {
+    if (!index_valid_) build_index();
+    if (parent + 1 >= starts_.size()) return std::nullopt;
+    const std::size_t at = starts_[parent] + k;
+    if (at >= starts_[parent + 1]) return std::nullopt;
+    return rows_[order_[at]].ref;
+  }
+
+ private:
+  struct entry {
+    std::uint32_t parent;
+    row_ref ref;
+  };
+
+  [[nodiscard]] bool kept(const entry& e) const { return e.parent >= dropped_.size() || !dropped_[e.parent]; }
+
+  /// Groups the rows by parent, in file order within a parent (a counting sort).
+  void build_index() const {
+    std::size_t parents = 0;
+    for (const entry& e : rows_) parents = std::max<std::size_t>(parents, e.parent + std::size_t{1});
+    starts_.assign(parents + 1, 0);
+    for (const entry& e : rows_)
+      if (kept(e)) ++starts_[e.parent + 1];
+    for (std::size_t p = 0; p < parents; ++p) starts_[p + 1] += starts_[p];
+    order_.assign(starts_.back(), 0);
+    std::vector<std::uint32_t> next(starts_.begin(), starts_.end() - 1);
+    for (std::size_t i = 0; i < rows_.size(); ++i)
+      if (kept(rows_[i])) order_[next[rows_[i].parent]++] = static_cast<std::uint32_t>(i);
+    index_valid_ = true;
+  }
+
+  std::vector<entry> rows_;
+  std::vector<bool> dropped_;
+  // The index: the rows of parent p are rows_[order_[starts_[p] .. starts_[p + 1])].
+  mutable std::vector<std::uint32_t> starts_;
+  mutable std::vector<std::uint32_t> order_;
+  mutable bool index_valid_ = false;
+};
+
 /// The row of every entity kept, by its place in the county.
 struct row_registry {
   std::optional<row_ref> county;
   std::vector<row_ref> units, teams, members, months, visits, meetings, condolences;
-  // Child rows, by the index of their parent.
-  std::vector<std::vector<row_ref>> kit, funds_received, service, insurance, health_checks, assessments;
+  // Child rows, with the index of their parent.
+  child_rows kit, funds_received, service, insurance, health_checks, assessments;
 };
 
 /// A table as its header found it, for reading its rows again.
@@ -191,8 +250,40 @@ struct table_info {
 
 // ---- what the whole load shares ----------------------------------------------------------
 
-/// Where an id is, in its table, for "did you mean" and for child rows.
-using id_index = std::unordered_map<std::string, std::size_t>;
+/// Where each team or member is, by id, for child rows to find their parent.
+/// A child table usually lists the rows of one parent together, parents in
+/// the order of their own table: so the parent found last, then the one after
+/// it, are tried before the hash table, which for a big county is a cache
+/// miss a row.
+class id_index {
+ public:
+  /// Adds the entity at `index` (the next one); of entities with one id, the
+  /// first is the one found.
+  void add(const std::string& id, std::size_t index) { first_.push_back(ids_.try_emplace(id, index).second); }
+
+  void reserve(std::size_t n) {
+    ids_.reserve(n);
+    first_.reserve(n);
+  }
+
+  /// The index of the first entity of `entities` with `id`.
+  template <class T>
+  [[nodiscard]] std::optional<std::size_t> find(const std::string& id, const std::vector<T>& entities) {
+    for (const std::size_t guess : {last_, last_ + 1})
+      if (guess < first_.size() && first_[guess] && entities[guess].id == id) return last_ = guess;
+    const auto it = ids_.find(id);
+    if (it == ids_.end()) return std::nullopt;
+    return last_ = it->second;
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
+  [[nodiscard]] const std::unordered_map<std::string, std::size_t>& ids() const noexcept { return ids_; }
+
+ private:
+  std::unordered_map<std::string, std::size_t> ids_;
+  std::vector<bool> first_;  // whether entity i is the first with its id
+  std::size_t last_ = 0;     // the entity found last
+};
 
 struct load_state {
   county result;
@@ -231,7 +322,7 @@ struct load_state {
 class table {
  public:
   table(const table_spec& spec, const std::filesystem::path& folder, load_state& state)
-      : spec_(spec), path_(folder / spec.file), name_(display_name(path_)), state_(state) {}
+      : spec_(spec), number_(table_number(spec)), path_(folder / spec.file), name_(display_name(path_)), state_(state) {}
 
   [[nodiscard]] const table_spec& spec() const noexcept { return spec_; }
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
@@ -242,7 +333,8 @@ class table {
   /// (reported). The caller has checked that the file exists.
   bool open() {
     std::error_code size_ec;
-    if (const std::uintmax_t size = std::filesystem::file_size(path_, size_ec); !size_ec && size > max_csv_table_bytes) {
+    const std::uintmax_t size = std::filesystem::file_size(path_, size_ec);
+    if (!size_ec && size > max_csv_table_bytes) {
       state_.sink.error("too-large", {name_, 0, 0, {}},
                         "the table is " + std::to_string(size) + " bytes; at most " + size_text(max_csv_table_bytes) +
                             " is read from one table",
@@ -257,6 +349,7 @@ class table {
       state_.complete = false;
       return false;
     }
+    bytes_ = size_ec ? 0 : size;
     reader_ = std::make_unique<csv_reader>(in_);
     if (!read_header()) return false;
     state_.tables[table_number(spec_)] = {path_, name_, header_};
@@ -265,7 +358,20 @@ class table {
 
   /// Where the current row starts, to read it again.
   [[nodiscard]] row_ref current_row() const noexcept {
-    return {reader_->offset(), reader_->line(), table_number(spec_)};
+    return {reader_->offset(), reader_->line(), number_};
+  }
+
+  /// The number of rows the table probably has, judged from the `rows` rows
+  /// that start at byte `first` and end where the current row starts, with an
+  /// eighth to spare: a reader reserves room for them all at once, as a vector
+  /// grown by doubling would hold twice the rows at its last step. Room to
+  /// spare costs address space, not memory: pages never written are never
+  /// mapped.
+  [[nodiscard]] std::size_t expected_rows(std::uint64_t first, std::size_t rows) const noexcept {
+    const std::uint64_t read = reader_->offset() - first;
+    if (rows == 0 || read == 0 || bytes_ <= first) return 0;
+    const std::uint64_t all = (bytes_ - first) * rows / read;
+    return static_cast<std::size_t>(all + all / 8 + 16);
   }
 
   /// Advances to the next row holding as many fields as the header; rows that
@@ -462,6 +568,8 @@ class table {
   }
 
   const table_spec& spec_;
+  std::uint8_t number_;  // in all_tables
+  std::uintmax_t bytes_ = 0;  // the file's size, 0 when unknown
   std::filesystem::path path_;
   std::string name_;
   load_state& state_;
@@ -576,6 +684,11 @@ class row {
     auto found = cell(column, n);
     if (!found) return std::nullopt;
     return parse_amount(*found);
+  }
+
+  /// True when the cell at `index` is not empty.
+  [[nodiscard]] bool has_value_at(int index) const {
+    return !table_.reader().fields()[static_cast<std::size_t>(index)].empty();
   }
 
   /// An amount in the cell at `index` (a `paid_ITEM` column).
@@ -737,17 +850,30 @@ void take(std::optional<T>&& from, T& to) {
 
 // ---- reading the tables ----------------------------------------------------------------------
 
+/// A table's reader that reserves no room ahead.
+constexpr auto no_reservation = [](std::size_t) {};
+
+/// Rows read before the number of a table's rows is judged from their length.
+constexpr std::size_t rows_for_estimate = 1000;
+
 /// Reads the rows of one table with `read(row&)`; an absent table reads as
-/// empty (its absence, when required, was reported with the folder).
-template <class Read>
+/// empty (its absence, when required, was reported with the folder). Once the
+/// first rows are read, `expect(n)` is told how many rows the table probably
+/// has, so that the vectors of a big table are allocated once.
+template <class Read, class Expect = decltype(no_reservation)>
 void read_table(const table_spec& spec, const std::filesystem::path& folder, const std::set<std::string>& present,
-                load_state& state, Read read) {
+                load_state& state, Read read, Expect expect = no_reservation) {
   if (!present.contains(std::string(spec.file))) return;
   table t(spec, folder, state);
   if (!t.open()) return;
   if (&spec == &teams_table) state.teams_read = t.column_index("id") >= 0;
   if (&spec == &members_table) state.members_read = t.column_index("id") >= 0;
+  std::size_t rows = 0;
+  std::uint64_t first = 0;
   while (t.next_row()) {
+    if (rows == 0) first = t.current_row().offset;
+    if (rows == rows_for_estimate) expect(t.expected_rows(first, rows));
+    ++rows;
     row r(t);
     read(r);
   }
@@ -757,12 +883,14 @@ void read_table(const table_spec& spec, const std::filesystem::path& folder, con
 /// its index, or nothing. An unknown parent is reported at the cell; a parent
 /// whose row, or whole table, could not be read fails the row quietly, its
 /// problem being reported already.
+template <class T>
 std::optional<std::size_t> find_parent(row& r, std::string_view parent_column, std::string_view noun,
-                                       const id_index& index, const std::unordered_set<std::string>& unread,
-                                       bool parents_read, std::string_view parent_file) {
+                                       id_index& index, const std::vector<T>& parents,
+                                       const std::unordered_set<std::string>& unread, bool parents_read,
+                                       std::string_view parent_file) {
   const std::optional<std::string> id = r.reference(parent_column, need::required, noun);
   if (!id) return std::nullopt;
-  if (const auto it = index.find(*id); it != index.end()) return it->second;
+  if (const std::optional<std::size_t> found = index.find(*id, parents)) return found;
   if (!parents_read || unread.contains(*id)) {
     r.set_failed();
     return std::nullopt;
@@ -774,7 +902,7 @@ std::optional<std::size_t> find_parent(row& r, std::string_view parent_column, s
   if (index.size() <= most_ids_for_a_hint) {
     std::vector<std::string_view> ids;
     ids.reserve(index.size());
-    for (const auto& entry : index) ids.push_back(entry.first);
+    for (const auto& entry : index.ids()) ids.push_back(entry.first);
     std::sort(ids.begin(), ids.end());  // a stable hint whatever the hash order
     near = closest_match(*id, ids);
   }
@@ -815,32 +943,30 @@ void read_team_row(row& r, load_state& s) {
   t.sponsor_units = r.references("sponsor_units", need::optional, "unit");
   take(r.distance("distance_km", need::required), t.distance_km);
   // A duplicate id is validate's to report; child rows join the first team.
-  s.team_index.try_emplace(t.id, s.result.teams.size());
+  s.team_index.add(t.id, s.result.teams.size());
   s.rows.teams.push_back(r.ref());
-  s.rows.kit.emplace_back();
-  s.rows.funds_received.emplace_back();
   s.result.teams.push_back(std::move(t));
 }
 
 void read_kit_row(row& r, load_state& s) {
-  const auto t = find_parent(r, "team", "team", s.team_index, s.unread_teams, s.teams_read, teams_table.file);
+  const auto t = find_parent(r, "team", "team", s.team_index, s.result.teams, s.unread_teams, s.teams_read, teams_table.file);
   kit_holding k;
   take(r.reference("item", need::required, "kit item"), k.item);
   take(r.day("since", need::required), k.since);
   k.until = r.day("until", need::optional);
   if (!t || !r.ok()) return;
-  s.rows.kit[*t].push_back(r.ref());
+  s.rows.kit.add(*t, r.ref());
   s.result.teams[*t].kit.push_back(std::move(k));
 }
 
 void read_funds_row(row& r, load_state& s) {
-  const auto t = find_parent(r, "team", "team", s.team_index, s.unread_teams, s.teams_read, teams_table.file);
+  const auto t = find_parent(r, "team", "team", s.team_index, s.result.teams, s.unread_teams, s.teams_read, teams_table.file);
   funds_receipt f;
   take(r.day("date", need::required), f.on);
   take(r.amount("amount", need::required), f.amount);
   take(r.reference("from", need::optional, "unit"), f.from_unit);
   if (!t || !r.ok()) return;
-  s.rows.funds_received[*t].push_back(r.ref());
+  s.rows.funds_received.add(*t, r.ref());
   s.result.teams[*t].funds_received.push_back(std::move(f));
 }
 
@@ -851,17 +977,15 @@ void read_member_row(row& r, load_state& s) {
   take(r.name<member_role>("role", need::required, "role"), m.role);
   take(r.reference("unit", need::required, "unit"), m.unit);
   s.member_teams.push_back(r.reference("team", need::optional, "team"));
-  s.member_index.try_emplace(m.id, s.result.members.size());  // as for teams
+  s.member_index.add(m.id, s.result.members.size());  // as for teams
   s.rows.members.push_back(r.ref());
-  for (auto* children : {&s.rows.service, &s.rows.insurance, &s.rows.health_checks, &s.rows.assessments})
-    children->emplace_back();
   s.result.members.push_back(std::move(m));
   s.service_rows.push_back(0);
   s.service_broken.push_back(false);
 }
 
 void read_service_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   if (m) ++s.service_rows[*m];
   service_interval interval;
@@ -887,10 +1011,10 @@ void read_service_row(row& r, load_state& s) {
   if (!r.ok() || s.service_broken[*m]) {
     s.service_broken[*m] = true;
     s.result.members[*m].service.clear();
-    s.rows.service[*m].clear();
+    s.rows.service.drop(*m);
     return;
   }
-  s.rows.service[*m].push_back(r.ref());
+  s.rows.service.add(*m, r.ref());
   s.result.members[*m].service.push_back(std::move(interval));
 }
 
@@ -907,7 +1031,7 @@ void check_every_member_serves(load_state& s) {
 }
 
 void read_insurance_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   insurance_policy p;
   take(r.amount("cover", need::required), p.cover);
@@ -915,30 +1039,30 @@ void read_insurance_row(row& r, load_state& s) {
   take(r.day("to", need::required), p.to);
   take(r.text("insurer", need::optional), p.insurer);
   if (!m || !r.ok()) return;
-  s.rows.insurance[*m].push_back(r.ref());
+  s.rows.insurance.add(*m, r.ref());
   s.result.members[*m].insurance.push_back(std::move(p));
 }
 
 void read_health_check_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   health_check h;
   take(r.day("date", need::required), h.on);
   take(r.amount("cost", need::required), h.cost);
   if (!m || !r.ok()) return;
-  s.rows.health_checks[*m].push_back(r.ref());
+  s.rows.health_checks.add(*m, r.ref());
   s.result.members[*m].health_checks.push_back(std::move(h));
 }
 
 void read_assessment_row(row& r, load_state& s) {
-  const auto m = find_parent(r, "member", "member", s.member_index, s.unread_members, s.members_read,
+  const auto m = find_parent(r, "member", "member", s.member_index, s.result.members, s.unread_members, s.members_read,
                              members_table.file);
   assessment a;
   take(r.year("year", need::required), a.year);
   take(r.number("score", need::required), a.score);
   take(r.name<grade>("grade", need::required, "grade"), a.proposed);
   if (!m || !r.ok()) return;
-  s.rows.assessments[*m].push_back(r.ref());
+  s.rows.assessments.add(*m, r.ref());
   s.result.members[*m].assessments.push_back(std::move(a));
 }
 
@@ -949,7 +1073,11 @@ void read_month_row(row& r, load_state& s) {
   take(r.count("days_in_village", need::required), m.days_in_village);
   take(r.count("round_trips", need::required), m.round_trips);
   take(r.count("days_away_on_duty", need::optional), m.days_away_on_duty);
-  for (const auto& [item, index] : r.source().paid_columns())
+  // Room for the items recorded, allocated once: a county has millions of records.
+  const auto& paid_columns = r.source().paid_columns();
+  m.paid.reserve(static_cast<std::size_t>(std::count_if(paid_columns.begin(), paid_columns.end(),
+                                                        [&](const auto& column) { return r.has_value_at(column.second); })));
+  for (const auto& [item, index] : paid_columns)
     if (auto amount = r.amount_at(index)) m.paid.push_back({item, *amount});
   if (!r.ok()) return;
   s.rows.months.push_back(r.ref());
@@ -1101,14 +1229,13 @@ class position_finder {
       return rows[at];
     };
     if (!k.child.empty()) {
-      const std::vector<std::vector<row_ref>>* lists = k.child == "kit"              ? &r.kit
-                                                      : k.child == "funds_received" ? &r.funds_received
-                                                      : k.child == "service"        ? &r.service
-                                                      : k.child == "insurance"      ? &r.insurance
-                                                      : k.child == "health_checks"  ? &r.health_checks
-                                                                                    : &r.assessments;
-      if (i >= lists->size()) return std::nullopt;
-      return pick((*lists)[i], k.child_index);
+      const child_rows& rows = k.child == "kit"              ? r.kit
+                               : k.child == "funds_received" ? r.funds_received
+                               : k.child == "service"        ? r.service
+                               : k.child == "insurance"      ? r.insurance
+                               : k.child == "health_checks"  ? r.health_checks
+                                                             : r.assessments;
+      return rows.find(i, k.child_index);
     }
     if (k.section == "units") return pick(r.units, i);
     if (k.section == "teams") return pick(r.teams, i);
@@ -1287,14 +1414,28 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   read_table(teams_table, folder, *present, s, [&](row& r) { read_team_row(r, s); });
   read_table(kit_table, folder, *present, s, [&](row& r) { read_kit_row(r, s); });
   read_table(funds_table, folder, *present, s, [&](row& r) { read_funds_row(r, s); });
-  read_table(members_table, folder, *present, s, [&](row& r) { read_member_row(r, s); });
+  read_table(
+      members_table, folder, *present, s, [&](row& r) { read_member_row(r, s); },
+      [&](std::size_t n) {
+        s.result.members.reserve(n);
+        s.rows.members.reserve(n);
+        s.member_teams.reserve(n);
+        s.service_rows.reserve(n);
+        s.service_broken.reserve(n);
+        s.member_index.reserve(n);
+      });
   const bool service_readable = s.complete;
   read_table(service_table, folder, *present, s, [&](row& r) { read_service_row(r, s); });
   if (service_readable && s.complete) check_every_member_serves(s);
   read_table(insurance_table, folder, *present, s, [&](row& r) { read_insurance_row(r, s); });
   read_table(health_checks_table, folder, *present, s, [&](row& r) { read_health_check_row(r, s); });
   read_table(assessments_table, folder, *present, s, [&](row& r) { read_assessment_row(r, s); });
-  read_table(months_table, folder, *present, s, [&](row& r) { read_month_row(r, s); });
+  read_table(
+      months_table, folder, *present, s, [&](row& r) { read_month_row(r, s); },
+      [&](std::size_t n) {
+        s.result.months.reserve(n);
+        s.rows.months.reserve(n);
+      });
   read_table(visits_table, folder, *present, s, [&](row& r) { read_visit_row(r, s); });
   read_table(meetings_table, folder, *present, s, [&](row& r) { read_meeting_row(r, s); });
   read_table(condolences_table, folder, *present, s, [&](row& r) { read_condolence_row(r, s); });

@@ -7,9 +7,9 @@
 // service with a broken interval), so every check here skips what is absent
 // instead of reporting it twice: an empty reference, a member with no service.
 #include <algorithm>
-#include <array>
+#include <bit>
+#include <cstdint>
 #include <cstddef>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,9 +75,16 @@ class id_index {
   std::optional<std::size_t> add(std::string_view id, std::size_t index) {
     if (id.empty()) return std::nullopt;
     const auto [it, inserted] = first_.try_emplace(id, index);
+    if (index >= is_first_.size()) is_first_.resize(index + 1, false);
+    is_first_[index] = inserted;
     if (!inserted) return it->second;
     ids_.push_back(id);
     return std::nullopt;
+  }
+
+  /// Whether entity `index` is the first with its id, which `find` gives.
+  [[nodiscard]] bool is_first(std::size_t index) const {
+    return index < is_first_.size() && is_first_[index];
   }
 
   /// The index of the first entity with `id`.
@@ -106,6 +113,7 @@ class id_index {
   std::string noun_;
   std::unordered_map<std::string_view, std::size_t> first_;
   std::vector<std::string_view> ids_;  // in order, for hints
+  std::vector<bool> is_first_;
 };
 
 /// Runs every check over one county, appending to the sink.
@@ -145,56 +153,64 @@ class checker {
     }
   }
 
-  /// Reports `id` (recorded at `key`) unless an entity of `ids` has it. `role`
-  /// says what the reference is for ("as the lead unit of team 'T01'"). An
-  /// empty id is an optional reference left out, or one reported when read.
-  void resolve(const id_index& ids, std::string_view id, const std::string& key, const std::string& role) {
+  /// Reports `id` (recorded at the key `key()` gives) unless an entity of
+  /// `ids` has it. `role()` says what the reference is for ("as the lead unit
+  /// of team 'T01'"). An empty id is an optional reference left out, or one
+  /// reported when read. The key and the role are worked out only for a
+  /// message: a county has millions of references and few wrong ones.
+  template <class Key, class Role>
+  void resolve(const id_index& ids, std::string_view id, Key key, Role role) {
     if (id.empty() || ids.find(id)) return;
-    error("unknown-reference", key, "unknown " + ids.noun() + " " + in_quotes(id) + " " + role, ids.hint_for(id));
+    error("unknown-reference", key(), "unknown " + ids.noun() + " " + in_quotes(id) + " " + role(), ids.hint_for(id));
   }
 
   // ---- teams ----
 
   void check_team(std::size_t i) {
     const team& t = c_.teams[i];
-    const std::string key = indexed("teams", i);
-    const std::string of = "team " + in_quotes(t.id);
-    resolve(units_, t.lead_unit, key + ".lead_unit", "as the lead unit of " + of);
+    const auto key = [i] { return indexed("teams", i); };
+    const auto of = [&t] { return "team " + in_quotes(t.id); };
+    resolve(units_, t.lead_unit, [&] { return key() + ".lead_unit"; }, [&] { return "as the lead unit of " + of(); });
     for (std::size_t k = 0; k < t.sponsor_units.size(); ++k)
-      resolve(units_, t.sponsor_units[k], key + "." + indexed("sponsor_units", k), "among the sponsor units of " + of);
+      resolve(
+          units_, t.sponsor_units[k], [&] { return key() + "." + indexed("sponsor_units", k); },
+          [&] { return "among the sponsor units of " + of(); });
     for (std::size_t j = 0; j < t.kit.size(); ++j) {
       const kit_holding& k = t.kit[j];
       if (!k.until || !usable(k.since) || !usable(*k.until) || k.since <= *k.until) continue;
-      error("bad-interval", key + "." + indexed("kit", j) + ".until",
-            "kit item " + in_quotes(k.item) + " of " + of + " ends before it is on hand: since " + to_string(k.since) +
+      error("bad-interval", key() + "." + indexed("kit", j) + ".until",
+            "kit item " + in_quotes(k.item) + " of " + of() + " ends before it is on hand: since " + to_string(k.since) +
                 ", until " + to_string(*k.until));
     }
     for (std::size_t j = 0; j < t.funds_received.size(); ++j)
-      resolve(units_, t.funds_received[j].from_unit, key + "." + indexed("funds_received", j) + ".from",
-              "as the payer of funds received by " + of);
+      resolve(
+          units_, t.funds_received[j].from_unit, [&] { return key() + "." + indexed("funds_received", j) + ".from"; },
+          [&] { return "as the payer of funds received by " + of(); });
   }
 
   // ---- members ----
 
   void check_member(std::size_t i) {
     const member& m = c_.members[i];
-    const std::string key = indexed("members", i);
-    const std::string of = "member " + in_quotes(m.id);
-    resolve(units_, m.unit, key + ".unit", "as the dispatching unit of " + of);
+    const auto key = [i] { return indexed("members", i); };
+    const auto of = [&m] { return "member " + in_quotes(m.id); };
+    resolve(units_, m.unit, [&] { return key() + ".unit"; }, [&] { return "as the dispatching unit of " + of(); });
     for (std::size_t j = 0; j < m.service.size(); ++j) {
       const service_interval& s = m.service[j];
-      const std::string at = key + "." + indexed("service", j);
-      resolve(teams_, s.team, at + ".team", "in a service interval of " + of);
+      const auto at = [&] { return key() + "." + indexed("service", j); };
+      resolve(teams_, s.team, [&] { return at() + ".team"; }, [&] { return "in a service interval of " + of(); });
       if (s.to && usable(s.from) && usable(*s.to) && *s.to < s.from)
-        error("bad-interval", at + ".to",
-              "service interval of " + of + " ends before it starts: from " + to_string(s.from) + " to " + to_string(*s.to));
+        error("bad-interval", at() + ".to",
+              "service interval of " + of() + " ends before it starts: from " + to_string(s.from) + " to " +
+                  to_string(*s.to));
     }
-    check_service_overlap(m, key);
+    if (m.service.size() > 1) check_service_overlap(m, key());
     for (std::size_t j = 0; j < m.insurance.size(); ++j) {
       const insurance_policy& p = m.insurance[j];
       if (!usable(p.from) || !usable(p.to) || p.from <= p.to) continue;
-      error("bad-interval", key + "." + indexed("insurance", j) + ".to",
-            "insurance policy of " + of + " ends before it starts: from " + to_string(p.from) + " to " + to_string(p.to));
+      error("bad-interval", key() + "." + indexed("insurance", j) + ".to",
+            "insurance policy of " + of() + " ends before it starts: from " + to_string(p.from) + " to " +
+                to_string(p.to));
     }
   }
 
@@ -225,76 +241,161 @@ class checker {
   // ---- month records ----
 
   void check_months() {
-    std::map<std::tuple<std::string_view, int, int>, std::size_t> first_record;
+    const std::vector<std::uint32_t> member_of = month_members();
+    const std::vector<std::pair<std::size_t, std::size_t>> repeats = repeated_records(member_of);
+    auto repeat = repeats.begin();
     for (std::size_t i = 0; i < c_.months.size(); ++i) {
       const month_record& r = c_.months[i];
-      const std::string key = indexed("months", i);
-      resolve(members_, r.member, key + ".member", "in a month record");
+      const bool known = member_of[i] < c_.members.size();
+      if (!known)
+        resolve(
+            members_, r.member, [i] { return indexed("months", i) + ".member"; },
+            [] { return std::string("in a month record"); });
       if (!usable(r.month)) continue;
 
-      const auto [it, inserted] = first_record.try_emplace({r.member, r.month.year, r.month.month}, i);
-      if (!inserted)
-        error("duplicate-record", key,
+      if (repeat != repeats.end() && repeat->first == i) {
+        error("duplicate-record", indexed("months", i),
               "second month record for member " + in_quotes(r.member) + " in " + r.month.to_string(),
-              "the first is at " + describe(where_.find(indexed("months", it->second))) +
+              "the first is at " + describe(where_.find(indexed("months", repeat->second))) +
                   "; a member has at most one record a month");
+        ++repeat;
+      }
 
-      const bool within_month = check_days_in_month(r, key);
-      if (const std::optional<std::size_t> m = members_.find(r.member))
-        check_days_served(r, c_.members[*m], key, within_month);
+      const bool within_month = check_days_in_month(r, i);
+      if (known) check_days_served(r, c_.members[member_of[i]], i, within_month);
     }
+  }
+
+  /// The member each month record names, as an index into the county's
+  /// members; an id no member has gets a number from `members.size()` up, one
+  /// per distinct id, so that its records still group together. A member's
+  /// records usually follow one another, members in their table's order, so
+  /// the member after the last one found is tried before the hash table.
+  [[nodiscard]] std::vector<std::uint32_t> month_members() const {
+    std::vector<std::uint32_t> out(c_.months.size());
+    std::unordered_map<std::string_view, std::uint32_t> unknown;
+    std::optional<std::string_view> last_id;
+    std::uint32_t last = 0;
+    for (std::size_t i = 0; i < c_.months.size(); ++i) {
+      const std::string_view id = c_.months[i].member;
+      if (id != last_id) {
+        const std::size_t next = last_id ? last + std::size_t{1} : 0;
+        if (next < c_.members.size() && c_.members[next].id == id && members_.is_first(next))
+          last = static_cast<std::uint32_t>(next);
+        else if (const std::optional<std::size_t> m = members_.find(id))
+          last = static_cast<std::uint32_t>(*m);
+        else
+          last = unknown.try_emplace(id, static_cast<std::uint32_t>(c_.members.size() + unknown.size())).first->second;
+        last_id = id;
+      }
+      out[i] = last;
+    }
+    return out;
+  }
+
+  /// "At most one record a member and month": each record (with a usable
+  /// month) that repeats an earlier one's member and month, paired with the
+  /// first such record, ordered by the repeat. Records are grouped by member
+  /// with a counting sort, then each member's few are compared, which costs a
+  /// few bytes a record where a map of (member, month) cost a node each.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> repeated_records(
+      const std::vector<std::uint32_t>& member_of) const {
+    std::size_t groups = 0;
+    for (const std::uint32_t m : member_of) groups = std::max<std::size_t>(groups, m + std::size_t{1});
+    std::vector<std::uint32_t> start(groups + 1, 0);
+    for (std::size_t i = 0; i < c_.months.size(); ++i)
+      if (usable(c_.months[i].month)) ++start[member_of[i] + 1];
+    for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+    std::vector<std::uint32_t> order(start.back());
+    {
+      std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+      for (std::size_t i = 0; i < c_.months.size(); ++i)
+        if (usable(c_.months[i].month)) order[next[member_of[i]]++] = static_cast<std::uint32_t>(i);
+    }
+
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    std::vector<std::pair<int, std::uint32_t>> group;  // (month number, record), one member's
+    for (std::size_t g = 0; g < groups; ++g) {
+      if (start[g + 1] - start[g] < 2) continue;
+      group.clear();
+      bool ascending = true;  // as an export usually lists them: then no month repeats
+      for (std::uint32_t k = start[g]; k < start[g + 1]; ++k) {
+        const year_month m = c_.months[order[k]].month;
+        const int number = m.year * 12 + m.month - 1;
+        if (!group.empty() && number <= group.back().first) ascending = false;
+        group.emplace_back(number, order[k]);
+      }
+      if (ascending) continue;
+      std::sort(group.begin(), group.end());  // by month, then file order
+      for (std::size_t k = 1, first = 0; k < group.size(); ++k) {
+        if (group[k].first != group[first].first)
+          first = k;
+        else
+          out.emplace_back(group[k].second, group[first].second);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
   }
 
   /// `days_in_village` fits the month, and so do days in the village and days
   /// away on duty together. Returns whether `days_in_village` fits.
-  bool check_days_in_month(const month_record& r, const std::string& key) {
+  bool check_days_in_month(const month_record& r, std::size_t i) {
     const int days = r.month.days();
-    const std::string month = r.month.to_string();
     if (r.days_in_village > days) {
-      error("days-exceed-month", key + ".days_in_village",
-            "days_in_village is " + std::to_string(r.days_in_village) + " but " + month + " has " +
+      error("days-exceed-month", indexed("months", i) + ".days_in_village",
+            "days_in_village is " + std::to_string(r.days_in_village) + " but " + r.month.to_string() + " has " +
                 std::to_string(days) + " days");
       return false;
     }
     const int together = r.days_in_village + r.days_away_on_duty;
     if (together > days)
-      error("days-exceed-month", key + ".days_away_on_duty",
+      error("days-exceed-month", indexed("months", i) + ".days_away_on_duty",
             "days_in_village + days_away_on_duty is " + std::to_string(r.days_in_village) + " + " +
-                std::to_string(r.days_away_on_duty) + " = " + std::to_string(together) + " but " + month + " has " +
-                std::to_string(days) + " days");
+                std::to_string(r.days_away_on_duty) + " = " + std::to_string(together) + " but " +
+                r.month.to_string() + " has " + std::to_string(days) + " days");
     return true;
   }
 
   /// A record is for a month the member served, and counts no more days in
   /// the village than the member served in it.
-  void check_days_served(const month_record& r, const member& m, const std::string& key, bool within_month) {
+  void check_days_served(const month_record& r, const member& m, std::size_t i, bool within_month) {
     if (m.service.empty()) return;  // no readable service: reported when read
     const date_range month{r.month.first_day(), r.month.last_day()};
-    std::array<bool, 31> served{};
-    std::vector<date_range> parts;
-    for (const service_interval& s : m.service) {
-      const std::optional<date_range> span = span_of(s);
-      if (!span) continue;
-      const std::optional<date_range> part = overlap(*span, month);
-      if (!part) continue;
-      parts.push_back(*part);
-      for (date d = part->first; d <= part->last; d += boost::gregorian::days(1))
-        served[static_cast<std::size_t>(d.day() - 1)] = true;
-    }
-    const auto days_served = static_cast<int>(std::count(served.begin(), served.end(), true));
+    // The days served, as bits 0 to 30 for days 1 to 31; intervals may
+    // overlap (reported on their own), and a day counts once.
+    std::uint32_t served = 0;
+    for (const service_interval& s : m.service)
+      if (const std::optional<date_range> part = served_part(s, month)) {
+        const int first = part->first.day();
+        const int last = part->last.day();
+        served |= (std::uint32_t{2} << (last - 1)) - (std::uint32_t{1} << (first - 1));
+      }
+    const int days_served = std::popcount(served);
     if (days_served == 0) {
       std::string intervals;
       for (const service_interval& s : m.service) intervals += (intervals.empty() ? "" : "; ") + describe(s);
-      error("not-in-service", key + ".month",
+      error("not-in-service", indexed("months", i) + ".month",
             "month record for " + r.month.to_string() + ", a month member " + in_quotes(m.id) + " did not serve",
             m.id + " served " + intervals);
       return;
     }
-    if (within_month && r.days_in_village > days_served)
-      error("days-exceed-service", key + ".days_in_village",
+    if (within_month && r.days_in_village > days_served) {
+      std::vector<date_range> parts;
+      for (const service_interval& s : m.service)
+        if (const std::optional<date_range> part = served_part(s, month)) parts.push_back(*part);
+      error("days-exceed-service", indexed("months", i) + ".days_in_village",
             "days_in_village is " + std::to_string(r.days_in_village) + " but " + m.id + " served " +
                 std::to_string(days_served) + " day" + (days_served == 1 ? "" : "s") + " of " + r.month.to_string() +
                 " (" + describe_parts(parts, month) + ")");
+    }
+  }
+
+  /// The days of `month` that service interval `s` covers, if any.
+  static std::optional<date_range> served_part(const service_interval& s, const date_range& month) {
+    const std::optional<date_range> span = span_of(s);
+    if (!span) return std::nullopt;
+    return overlap(*span, month);
   }
 
   /// The served parts of a month in words: "from 2019-07-16",
@@ -319,28 +420,31 @@ class checker {
 
   void check_visit(std::size_t i) {
     const visit& v = c_.visits[i];
-    const std::string key = indexed("visits", i);
-    resolve(teams_, v.team, key + ".team", "in a visit");
+    const auto key = [i] { return indexed("visits", i); };
+    resolve(teams_, v.team, [&] { return key() + ".team"; }, [] { return std::string("in a visit"); });
     if (v.unit.empty() && v.visitor != visitor_role::town_leader) {
-      error("missing-key", key, "missing key 'unit' in a visit by " + std::string(to_string(v.visitor)),
+      error("missing-key", key(), "missing key 'unit' in a visit by " + std::string(to_string(v.visitor)),
             "the visiting unit is required unless the visitor is town_leader");
       return;
     }
-    resolve(units_, v.unit, key + ".unit", "in a visit");
+    resolve(units_, v.unit, [&] { return key() + ".unit"; }, [] { return std::string("in a visit"); });
   }
 
   void check_meeting(std::size_t i) {
     const meeting& m = c_.meetings[i];
-    const std::string key = indexed("meetings", i);
     for (std::size_t k = 0; k < m.attendees.size(); ++k)
-      resolve(members_, m.attendees[k], key + "." + indexed("attendees", k), "among the attendees of a meeting");
+      resolve(
+          members_, m.attendees[k], [&] { return indexed("meetings", i) + "." + indexed("attendees", k); },
+          [] { return std::string("among the attendees of a meeting"); });
   }
 
   void check_condolence(std::size_t i) {
     const condolence& c = c_.condolences[i];
-    const std::string key = indexed("condolences", i);
-    resolve(members_, c.member, key + ".member", "in a condolence payment");
-    resolve(units_, c.paid_by, key + ".paid_by", "as the payer of a condolence payment");
+    const auto key = [i] { return indexed("condolences", i); };
+    resolve(members_, c.member, [&] { return key() + ".member"; }, [] { return std::string("in a condolence payment"); });
+    resolve(
+        units_, c.paid_by, [&] { return key() + ".paid_by"; },
+        [] { return std::string("as the payer of a condolence payment"); });
   }
 
   const county& c_;

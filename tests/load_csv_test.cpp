@@ -3,9 +3,12 @@
 // row and column a county clerk can find in a spreadsheet, all in one run.
 #include "rulebook/load.hpp"
 
+#include "rulebook/generate.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -251,6 +254,141 @@ TEST(csv_county_example, qiyang_reads_the_same_from_csv_tables_as_from_yaml) {
   ASSERT_TRUE(yaml) << all_text(yaml);
   EXPECT_EQ(dump(*csv.value), dump(*yaml.value));
   EXPECT_EQ(csv.value->members.size(), 37u);
+}
+
+namespace {
+
+/// The cells of a CSV table without quoted fields (as `rulebook gen` writes
+/// them): its header and rows, split at commas. A deliberately naive reader,
+/// so that it cannot share a mistake with the loader's.
+std::vector<std::vector<std::string>> split_table(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_EQ(line.find('"'), std::string::npos) << file;
+    std::vector<std::string>& cells = rows.emplace_back();
+    std::size_t start = 0;
+    for (std::size_t cut; (cut = line.find(',', start)) != std::string::npos; start = cut + 1)
+      cells.push_back(line.substr(start, cut - start));
+    cells.push_back(line.substr(start));
+  }
+  return rows;
+}
+
+std::string quoted(const std::string& text) { return std::string("\"").append(text).append("\""); }
+
+/// A JSON value of the county document, built field by field.
+struct json_object {
+  std::vector<std::pair<std::string, std::string>> fields;  // name, JSON text
+  std::map<std::string, std::vector<std::string>> lists;    // child lists, each element JSON text
+
+  void text(const std::string& name, const std::string& value) {
+    if (!value.empty()) fields.emplace_back(name, quoted(value));
+  }
+  void ids(const std::string& name, const std::string& cell) {
+    if (cell.empty()) return;
+    std::string out = "[";
+    std::size_t start = 0;
+    for (std::size_t cut; (cut = cell.find(';', start)) != std::string::npos; start = cut + 1)
+      out.append(quoted(cell.substr(start, cut - start))).append(",");
+    fields.emplace_back(name, out.append(quoted(cell.substr(start))).append("]"));
+  }
+  [[nodiscard]] std::string str() const {
+    std::string out = "{";
+    for (const auto& [name, value] : fields) out.append(out.size() > 1 ? "," : "").append(quoted(name)).append(":").append(value);
+    for (const auto& [name, items] : lists) {
+      out.append(out.size() > 1 ? "," : "").append(quoted(name)).append(":[");
+      for (std::size_t i = 0; i < items.size(); ++i) out.append(i ? "," : "").append(items[i]);
+      out += "]";
+    }
+    return out + "}";
+  }
+};
+
+/// The JSON form (docs/data-format.md, "JSON") of a county written as CSV
+/// tables by `rulebook gen`: the same county, read by another reader.
+std::string csv_county_as_json(const fs::path& folder) {
+  const auto objects = [&](const std::string& file, const std::vector<std::string>& lists = {}) {
+    std::vector<std::pair<std::string, json_object>> out;  // (id or parent id, object)
+    if (!fs::exists(folder / file)) return out;
+    const auto rows = split_table(folder / file);
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+      json_object o;
+      std::string key;
+      for (std::size_t c = 0; c < rows[0].size(); ++c) {
+        const std::string& column = rows[0][c];
+        const std::string& cell = rows[r].at(c);
+        if (c == 0) key = cell;
+        if (std::find(lists.begin(), lists.end(), column) != lists.end()) {
+          o.ids(column, cell);
+        } else if (file == "months.csv" && column.starts_with("paid_")) {
+          if (!cell.empty()) o.lists["paid"].push_back(quoted(column.substr(5)).append(":").append(quoted(cell)));
+        } else if (!(c == 0 && (file == "kit.csv" || file == "funds.csv" || file == "service.csv" ||
+                                file == "insurance.csv" || file == "health_checks.csv" || file == "assessments.csv"))) {
+          o.text(column, cell);
+        }
+      }
+      out.emplace_back(key, std::move(o));
+    }
+    return out;
+  };
+  const auto attach = [](std::vector<std::pair<std::string, json_object>>& parents, const std::string& list,
+                         const std::vector<std::pair<std::string, json_object>>& children) {
+    std::map<std::string, std::size_t> at;
+    for (std::size_t i = 0; i < parents.size(); ++i) at.emplace(parents[i].first, i);
+    for (const auto& [parent, child] : children) parents[at.at(parent)].second.lists[list].push_back(child.str());
+  };
+  const auto section = [](const std::vector<std::pair<std::string, json_object>>& entities) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < entities.size(); ++i) {
+      std::string object = entities[i].second.str();
+      // A month record's paid items form an object, not a list.
+      if (const auto paid = object.find("\"paid\":["); paid != std::string::npos) {
+        object[paid + 7] = '{';
+        object[object.size() - 2] = '}';
+      }
+      out.append(i ? ",\n" : "\n").append(object);  // a line each, for readable diagnostics
+    }
+    return out + "]";
+  };
+  auto teams = objects("teams.csv", {"sponsor_units"});
+  attach(teams, "kit", objects("kit.csv"));
+  attach(teams, "funds_received", objects("funds.csv"));
+  auto members = objects("members.csv");
+  attach(members, "service", objects("service.csv"));
+  attach(members, "insurance", objects("insurance.csv"));
+  attach(members, "health_checks", objects("health_checks.csv"));
+  attach(members, "assessments", objects("assessments.csv"));
+  return "{\"county\":" + objects("county.csv").at(0).second.str() + ",\"units\":" + section(objects("units.csv")) +
+         ",\"teams\":" + section(teams) + ",\"members\":" + section(members) +
+         ",\"months\":" + section(objects("months.csv")) + ",\"visits\":" + section(objects("visits.csv")) +
+         ",\"meetings\":" + section(objects("meetings.csv", {"attendees"})) +
+         ",\"condolences\":" + section(objects("condolences.csv")) + "}";
+}
+
+}  // namespace
+
+// A generated county has every table, members who move team and leave, and
+// thousands of month records: read from its CSV tables it must be, field for
+// field, the county its JSON form gives.
+TEST(csv_county_generated, reads_the_same_as_its_json_form) {
+  const fs::path folder = fs::temp_directory_path() / ("rulebook-csv-generated-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  rb::generate_options o;
+  o.teams = 40;
+  o.members_per_team = 6;
+  o.seed = 7;
+  o.rates.moves = 200'000;
+  o.rates.leaves = 100'000;
+  rb::generate_county(o, folder);
+  const rb::county_load_result csv = rb::load_county(folder);
+  const rb::county_load_result json = rb::load_county_json(csv_county_as_json(folder), "generated.json");
+  fs::remove_all(folder);
+  ASSERT_TRUE(csv) << all_text(csv);
+  ASSERT_TRUE(json) << all_text(json);
+  EXPECT_GT(csv.value->months.size(), 2000u);
+  EXPECT_EQ(dump(*csv.value), dump(*json.value));
+  EXPECT_TRUE(*csv.value == *json.value);
 }
 
 TEST_F(csv_county, optional_tables_may_be_absent) {
