@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "cli/report_options.hpp"
 #include "report.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/engine.hpp"
@@ -29,10 +32,11 @@ namespace rulebook::cli {
 namespace {
 
 constexpr std::string_view eval_usage =
-    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH]\n"
-    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation]\n";
+    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv|html] [--out PATH]\n"
+    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation]\n"
+    "                     [--lang zh|en] [--generated-at TIME] [--quiet]\n";
 
-enum class output_format { table, json, csv };
+enum class output_format { table, json, csv, html };
 
 /// `--explain M006` or `--explain M006@2019-04`.
 struct explain_request {
@@ -48,6 +52,7 @@ struct eval_options {
   std::optional<std::filesystem::path> out;
   std::vector<explain_request> explain;
   bool fail_on_violation = false;
+  report_options reading;  // --lang, --generated-at, --quiet
 };
 
 /// Reads the arguments; on a mistake says what it was, with the usage, and returns nothing.
@@ -65,6 +70,10 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
       positional.push_back(a);
       continue;
     }
+    if (std::string why; parse_report_option(args, i, o.reading, why)) {
+      if (!why.empty()) return fail(why);
+      continue;
+    }
     const bool takes_value = a == "--period" || a == "--format" || a == "--out" || a == "--explain" || a == "--fail-on";
     if (!takes_value) return fail("unknown option '" + std::string(a) + "'");
     if (i + 1 >= args.size()) return fail("option " + std::string(a) + " needs a value");
@@ -75,7 +84,8 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
       if (v == "table") o.format = output_format::table;
       else if (v == "json") o.format = output_format::json;
       else if (v == "csv") o.format = output_format::csv;
-      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json or csv");
+      else if (v == "html") o.format = output_format::html;
+      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json, csv or html");
     } else if (a == "--out") {
       if (v.empty()) return fail("--out: empty path");
       o.out = std::filesystem::path(std::string(v));
@@ -172,10 +182,25 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   if (!parsed) return 2;
   const eval_options& o = *parsed;
 
+  const report::language lang = resolve_language(o.reading);
+  std::string generated_at;
+  if (o.format == output_format::html) {
+    std::string why;
+    const std::optional<std::string> at = resolve_generated_at(o.reading, why);
+    if (!at) {
+      err << "rulebook eval: " << why << '\n';
+      return 2;
+    }
+    generated_at = *at;
+  }
+  progress bar(err, &err == &std::cerr && progress::wanted(o.reading.quiet));
+
   // Load both inputs before giving up, so that one run shows every problem.
+  bar.start(std::string(report::text(lang, report::msg::progress_loading)) + " " + o.data_path);
   const policy_load_result rules = load_policy(o.policy_path);
-  if (!rules.diagnostics.empty()) err << format(rules.diagnostics);
   const county_load_result data = load_county(o.data_path);
+  bar.finish();
+  if (!rules.diagnostics.empty()) err << format(rules.diagnostics);
   if (!data.diagnostics.empty()) err << format(data.diagnostics);
   if (!rules || !data) return 2;
   const policy& pol = *rules.value;
@@ -192,7 +217,9 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   const program prog = compile(pol);
   results r;
   try {
+    bar.start(std::string(report::text(lang, report::msg::progress_evaluating)));
     r = evaluate(prog, c, o.evaluated);
+    bar.finish();
   } catch (const std::exception& e) {
     err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
         << '\n';
@@ -224,6 +251,31 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
       }
       for (const report::csv_file& f : report::csv_files(r, scale))
         if (!write_file_atomically(*o.out / f.name, f.text, err)) return 2;
+      break;
+    }
+    case output_format::html: {
+      std::ostringstream text;
+      try {
+        report::html_options h;
+        h.lang = lang;
+        h.generated_at = generated_at;
+        h.data_label = o.data_path;
+        h.version = RULEBOOK_VERSION;
+        h.progress = [&](std::size_t done, std::size_t) { bar.update(done); };
+        bar.start(std::string(report::text(lang, report::msg::progress_explaining)),
+                  std::min(r.entitlements.size(), h.max_explained));
+        report::write_html(text, prog, c, r, report::policy_content_hash(pol), h);
+        bar.finish();
+      } catch (const std::exception& e) {
+        bar.finish();
+        err << "rulebook eval: writing the HTML report failed: " << e.what() << '\n';
+        return 2;
+      }
+      if (o.out) {
+        if (!write_file_atomically(*o.out, text.view(), err)) return 2;
+      } else {
+        out << text.view();
+      }
       break;
     }
   }
