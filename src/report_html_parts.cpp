@@ -162,6 +162,10 @@ std::string lookup::team_village(std::string_view id) const {
 }
 
 std::string lookup::subject(language l, subject_kind k, std::string_view id) const {
+  // An obligation of a unit towards one team is reported for the pair "U08/T04".
+  if (const std::size_t slash = id.find('/'); k == subject_kind::unit && slash != std::string_view::npos)
+    return subject(l, subject_kind::unit, id.substr(0, slash)) + " / " +
+           subject(l, subject_kind::team, id.substr(slash + 1));
   std::string name;
   switch (k) {
     case subject_kind::member: name = member_name(id); break;

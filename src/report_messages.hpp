@@ -65,7 +65,7 @@ enum class language { zh, en };
   X(summary_paid, "实发合计", "Paid in all")                                                                       \
   X(summary_balance, "实发−应发", "Paid − owed")                                                                   \
   X(summary_findings, "问题", "Findings")                                                                          \
-  X(summary_findings_value, "{0} 项（违规 {1}，建议 {2}）", "{0} ({1} violations, {2} advisories)")                \
+  X(summary_findings_value, "{0} 项（违规 {1}，建议 {2}）", "{0} (violations {1}, advisories {2})")                \
   X(summary_units_penalised, "被扣分单位", "Units penalised")                                                      \
   X(yuan, "元", "yuan")                                                                                            \
   /* county totals */                                                                                             \
@@ -98,7 +98,7 @@ enum class language { zh, en };
   X(no_findings, "本期未发现问题。", "No findings in the period.")                                                 \
   X(unit_heading, "{0}（{1}）", "{0} ({1})")                                                                       \
   X(no_unit_heading, "县或乡镇（无后盾单位）", "County or town (no sponsor unit)")                                 \
-  X(findings_count, "{0} 项：违规 {1}，建议 {2}", "{0}: {1} violations, {2} advisories")                           \
+  X(findings_count, "{0} 项：违规 {1}，建议 {2}", "{0}: violations {1}, advisories {2}")                           \
   X(severity_violation, "违规", "violation")                                                                       \
   X(severity_advisory, "建议", "advisory")                                                                         \
   X(col_severity, "性质", "Severity")                                                                              \
@@ -121,7 +121,7 @@ enum class language { zh, en };
   X(finding_check_none, "{0} 在 {1} 未安排健康体检（规定不低于 {2} 元）",                                          \
     "{0} had no health check in {1} (at least {2} yuan required)")                                                 \
   X(finding_minimum_other, "{0}：应不低于 {1}，实际 {2}（{3}）", "{0}: at least {1} required, {2} found ({3})")    \
-  X(finding_kit_missing, "{0} 缺少{1}，共 {2} 天（{3}）", "{0} had no {1} on hand for {2} days ({3})")              \
+  X(finding_kit_missing, "{0} 缺少{1}，共 {2} 天（{3}）", "{0} was without {1} for {2} days ({3})")              \
   X(finding_visits_short, "{0}：{1} 在 {2} 受到看望 {3} 次，应至少 {4} 次",                                        \
     "{0}: {1} had {3} visits in {2}, at least {4} required")                                                       \
   X(finding_meetings_short, "{0}：{1} 在 {2} 参加会议 {3} 次，应至少 {4} 次",                                      \
@@ -145,7 +145,7 @@ enum class language { zh, en };
   X(col_points_charged, "扣分（封顶前）", "Points charged")                                                        \
   X(col_points, "扣分", "Points")                                                                                  \
   X(capped, "已封顶", "capped")                                                                                    \
-  X(charge_line, "{0} 分：{1}（规则 {2}）", "{0} points: {1} (rule {2})")                                          \
+  X(charge_line, "扣 {0} 分：{1}（规则 {2}）", "points {0}: {1} (rule {2})")                                          \
   /* quota */                                                                                                     \
   X(quota, "优秀等次名额", "The excellent-grade quota")                                                            \
   X(quota_line, "{0}：{1} 名队员 × {2} = {3} 个名额", "{0}: {1} members × {2} = {3} places")                       \
