@@ -3,8 +3,11 @@
 # As root it runs apt-get; otherwise it prints the exact command and stops.
 set -euo pipefail
 
+# chromium renders the HTML report in a test (headless, no network); the font
+# gives its screenshots Chinese glyphs; bsdutils has script(1), which gives the
+# progress-line test a terminal.
 packages=(g++ cmake make libboost-dev libboost-date-time-dev libyaml-cpp-dev
-          libgtest-dev libgmock-dev libbenchmark-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-microhei bsdutils)
 
 missing=()
 for p in "${packages[@]}"; do

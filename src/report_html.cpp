@@ -50,7 +50,7 @@ class html_report {
     h.policies = {&pol_};
     h.period_text = say(l_, msg::period_range,
                            {r_.evaluated.label(), to_string(r_.evaluated.first()), to_string(r_.evaluated.last())});
-    h.county_text = c_.name.empty() ? c_.id : c_.name + (c_.province.empty() ? "" : "（" + c_.province + "）");
+    h.county_text = c_.name.empty() ? c_.id : c_.province.empty() ? c_.name : say(l_, msg::unit_heading, {c_.name, c_.province});
     h.data_label = o_.data_label;
     html::begin_page(out_, l_, h);
     contents();

@@ -56,7 +56,7 @@ constexpr std::string_view palette[] = {"#2f6690", "#d1495b", "#edae49", "#00798
 constexpr std::string_view css = R"css(
 :root{--ink:#1d2733;--muted:#5c677d;--line:#d5dbe3;--bad:#b3261e;--warn:#a86b00;--good:#1b7f3b;--bg:#f6f8fa}
 *{box-sizing:border-box}
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei",system-ui,sans-serif;color:var(--ink);margin:0;line-height:1.45;font-size:14px}
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei","WenQuanYi Micro Hei",system-ui,sans-serif;color:var(--ink);margin:0;line-height:1.45;font-size:14px}
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 24px}
 header{padding-top:24px;border-bottom:3px solid var(--ink)}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
@@ -307,8 +307,15 @@ void begin_page(std::ostream& out, language l, const page_head& h) {
     out << " <code>" << esc(p->id) << "</code></p>\n";
   }
   out << "<dl class=\"meta\">\n";
+  // Two policies (a diff) of one jurisdiction, citing the same sources, show them once.
+  std::vector<std::string_view> shown;
+  const auto first_time = [&](std::string_view s) {
+    if (std::find(shown.begin(), shown.end(), s) != shown.end()) return false;
+    shown.push_back(s);
+    return true;
+  };
   for (const policy* p : h.policies) {
-    if (const std::string_view j = in(l, p->jurisdiction); !j.empty())
+    if (const std::string_view j = in(l, p->jurisdiction); !j.empty() && first_time(j))
       out << "<dt>" << text(l, msg::jurisdiction_label) << "</dt><dd>" << esc(j) << "</dd>\n";
   }
   out << "<dt>" << text(l, msg::period_label) << "</dt><dd class=\"period\">" << esc(h.period_text) << "</dd>\n";
@@ -316,14 +323,16 @@ void begin_page(std::ostream& out, language l, const page_head& h) {
     out << "<dt>" << text(l, msg::county_label) << "</dt><dd>" << esc(h.county_text) << "</dd>\n";
   if (!h.data_label.empty())
     out << "<dt>" << text(l, msg::data_label) << "</dt><dd><code>" << esc(h.data_label) << "</code></dd>\n";
-  for (const policy* p : h.policies) {
-    if (p->sources.empty()) continue;
-    out << "<dt>" << text(l, msg::sources_label) << "</dt><dd><ul class=\"sources\">";
+  std::vector<std::string> sources;
+  for (const policy* p : h.policies)
     for (const policy_source& s : p->sources) {
-      const std::string line = s.published ? say(l, msg::source_published, {s.title, s.publisher, to_string(*s.published)})
-                                           : say(l, msg::source_unpublished, {s.title, s.publisher});
-      out << "<li>" << esc(line) << "</li>";
+      std::string line = s.published ? say(l, msg::source_published, {s.title, s.publisher, to_string(*s.published)})
+                                     : say(l, msg::source_unpublished, {s.title, s.publisher});
+      if (std::find(sources.begin(), sources.end(), line) == sources.end()) sources.push_back(std::move(line));
     }
+  if (!sources.empty()) {
+    out << "<dt>" << text(l, msg::sources_label) << "</dt><dd><ul class=\"sources\">";
+    for (const std::string& line : sources) out << "<li>" << esc(line) << "</li>";
     out << "</ul></dd>\n";
   }
   out << "</dl>\n</header>\n<main>\n";

@@ -34,6 +34,11 @@ std::string read(const std::filesystem::path& p) {
 
 std::filesystem::path build_dir() { return RULEBOOK_BINARY_DIR; }
 
+/// A name for this test's own files: CTest runs the tests of this file at the same time.
+std::string own(const std::string& what) {
+  return std::string("browser-") + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + what;
+}
+
 /// The chromium found when the build was configured, if it is still there.
 std::string chromium() {
   const std::string path = RULEBOOK_CHROMIUM;
@@ -60,7 +65,7 @@ int shell(const std::string& command) {
 /// Writes the sample county's report in `lang` to the build folder; its path.
 std::filesystem::path render(const std::string& lang, const std::string& data = "examples/qiyang/county.yaml",
                              const std::string& name = "") {
-  const std::filesystem::path file = build_dir() / ("report-" + (name.empty() ? lang : name) + ".html");
+  const std::filesystem::path file = build_dir() / own("report-" + (name.empty() ? lang : name) + ".html");
   const std::string command = std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && " + RULEBOOK_CLI +
                               " eval rules/qiyang-2019.yaml '" + data + "' --period 2019 --format html --lang " + lang +
                               " --generated-at 2020-01-07T09:30:00Z --quiet --out '" + file.string() + "'";
@@ -71,10 +76,10 @@ std::filesystem::path render(const std::string& lang, const std::string& data = 
 /// Chromium, headless, no network, a profile of its own, with `what` (--dump-dom or
 /// --screenshot=…) on `page`; what it printed on standard output.
 std::string browse(const std::filesystem::path& page, const std::string& what) {
-  const std::filesystem::path profile = build_dir() / "chromium-profile";
+  const std::filesystem::path profile = build_dir() / own("chromium-profile");
   std::filesystem::remove_all(profile);
   std::filesystem::create_directories(profile);
-  const std::filesystem::path out = build_dir() / "chromium.out";
+  const std::filesystem::path out = build_dir() / own("chromium.out");
   const std::string command =
       "timeout 180 '" + chromium() +
       "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking"
