@@ -175,3 +175,13 @@ TEST_F(cli_html, a_progress_line_on_a_terminal_unless_quiet) {
   EXPECT_TRUE(shown.ends_with("\r\033[K")) << shown;
   EXPECT_EQ(run_on_a_terminal(args + " --quiet", tmp), "");
 }
+
+TEST_F(cli_html, explanations_asked_for_go_to_standard_error_when_the_page_goes_to_standard_output) {
+  temp_folder tmp("explain");
+  const outcome r = run_apart("", std::string("eval ") + qiyang + " --format html --generated-at 2020-01-07 --explain M006@2019-04", tmp);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.ends_with("</html>\n"));  // the page is whole, nothing after it
+  // M006 in April (README): transport 4 × 2 × 38.6 × 1.5 = 463.20.
+  EXPECT_TRUE(contains(r.err, "explain M006 in 2019-04")) << r.err;
+  EXPECT_TRUE(contains(r.err, "transport for member M006, 2019-04-01..2019-04-30: 463.20")) << r.err;
+}

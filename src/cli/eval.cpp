@@ -221,13 +221,15 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
     r = evaluate(prog, c, o.evaluated);
     bar.finish();
   } catch (const std::exception& e) {
+    bar.finish();
     err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
         << '\n';
     return 2;
   }
 
-  // JSON on standard output must stay pure JSON: explanations then go to standard error.
-  std::ostream& explain_out = (o.format == output_format::json && !o.out) ? err : out;
+  // JSON or HTML on standard output must stay pure: explanations then go to standard error.
+  std::ostream& explain_out =
+      ((o.format == output_format::json || o.format == output_format::html) && !o.out) ? err : out;
   switch (o.format) {
     case output_format::table:
     case output_format::json: {
