@@ -32,6 +32,7 @@ constexpr msg anywhere[] = {
     msg::ex_in_force_since, msg::ex_in_force_from,   msg::ex_decimal_places,  msg::ex_days_served,
     msg::ex_days_served_plain, msg::ex_prorate_infix, msg::ex_source_infix,   msg::ex_at_each_item,
     msg::ex_county_choice,  msg::ex_level,           msg::ex_violation_tag,   msg::ex_advisory_tag,
+    msg::ex_for_member,     msg::ex_for_team,
 };
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {

@@ -233,6 +233,8 @@ enum class language { zh, en };
   X(ex_at_least, "不低于：", "at_least: ")                                                                         \
   X(ex_times, "次数：", "times: ")                                                                                 \
   X(ex_share, "比例：", "share: ")                                                                                 \
+  X(ex_for_member, "：队员 ", " for member ")                                                                     \
+  X(ex_for_team, "：工作队 ", " for team ")                                                                       \
   X(ex_days_served_plain, " 天在岗", " days served")                                                               \
   X(ex_days_in_period, " 天（期间天数）", " days in the period")                                                   \
   X(ex_decimal_places, " 位小数", " decimal place(s)")                                                             \

@@ -91,6 +91,7 @@ TEST(language, follows_the_first_locale_variable_set_as_posix_orders_them) {
 
 TEST(explanations, chinese_translates_the_fixed_phrases_and_keeps_names_and_arithmetic) {
   const std::string english =
+      "living for member M014, 2019-01-01..2019-01-31: 2500.00\n"
       "rule living — living allowance (生活补贴), rules/qiyang-2019.yaml:148\n"
       "source: 每个队员每天100元生活补贴\n"
       "responsible unit: U06\n"
@@ -101,6 +102,7 @@ TEST(explanations, chinese_translates_the_fixed_phrases_and_keeps_names_and_arit
       "rounding: 2500 → 2500.00 (half_up to 2 decimal place(s), at each item)\n"
       "paid: 2000.00\n";
   EXPECT_EQ(rulebook::report::translate_explanation(language::zh, english),
+            "living：队员 M014, 2019-01-01..2019-01-31: 2500.00\n"
             "规则 living — living allowance (生活补贴), rules/qiyang-2019.yaml:148\n"
             "依据：每个队员每天100元生活补贴\n"
             "负责单位：U06\n"
