@@ -102,10 +102,15 @@ class diff_report {
     out_ << "<section id=\"totals\"><h2>" << t(msg::county_totals) << "</h2>\n<table class=\"totals\"><thead><tr><th>"
          << t(msg::col_item) << "</th><th class=\"n\">" << t(msg::col_before) << "</th><th class=\"n\">"
          << t(msg::col_after) << "</th><th class=\"n\">" << t(msg::col_change) << "</th></tr></thead><tbody>\n";
-    for (const item_change& c : d_.totals)
-      out_ << "<tr><td>" << esc(na_.item_title(l_, c.item)) << " <code>" << esc(c.item) << "</code></td><td class=\"n\">"
-           << m(c.before) << "</td><td class=\"n\">" << m(c.after) << "</td><td class=\"n" << cls(c.change()) << "\">"
-           << sm(c.change()) << "</td></tr>\n";
+    for (const item_change& c : d_.totals) {
+      out_ << "<tr><td>";
+      // An item's change opens where it falls: team by team.
+      html::details(out_, esc(na_.item_title(l_, c.item)) + " <code>" + esc(c.item) + "</code>",
+                    breakdown([&](const entitlement& e) { return e.item == c.item; },
+                              [](const entitlement& e) { return std::pair(subject_kind::team, e.team); }));
+      out_ << "</td><td class=\"n\">" << m(c.before) << "</td><td class=\"n\">" << m(c.after) << "</td><td class=\"n"
+           << cls(c.change()) << "\">" << sm(c.change()) << "</td></tr>\n";
+    }
     out_ << "<tr class=\"sum\"><td>" << t(msg::all_items) << "</td><td class=\"n\">" << m(d_.owed_before)
          << "</td><td class=\"n county-owed\">" << m(d_.owed_after) << "</td><td class=\"n" << cls(d_.cost())
          << "\">" << sm(d_.cost()) << "</td></tr>\n</tbody></table>\n";
@@ -114,6 +119,23 @@ class diff_report {
                                      : (d_.cost().raw() == 0 ? "0 %" : std::string(t(msg::cost_from_nothing)));
     out_ << "<p class=\"cost\"><strong>" << esc(say(l_, msg::cost_of_change, {sm(d_.cost()), pct_text}))
          << "</strong></p></section>\n";
+  }
+
+  /// The amounts `take` selects, before and after, summed by what `key` says
+  /// they belong to (a team, a member), one line per key whose sum changed.
+  template <class Take, class Key>
+  std::string breakdown(const Take& take, const Key& key) const {
+    std::map<std::pair<subject_kind, std::string>, std::pair<money, money>> sums;
+    for (const entitlement& e : rb_.entitlements)
+      if (take(e)) sums[key(e)].first += e.amount;
+    for (const entitlement& e : ra_.entitlements)
+      if (take(e)) sums[key(e)].second += e.amount;
+    std::string s;
+    for (const auto& [k, v] : sums)
+      if (v.first != v.second)
+        s += na_.subject(l_, k.first, k.second) + "  " + m(v.first) + " → " + m(v.second) + "  (" +
+             sm(v.second - v.first) + ")\n";
+    return s;
   }
 
   /// A member's amounts month by month and item, before and after.
@@ -156,8 +178,15 @@ class diff_report {
                  sm(c.change());
       out_ << "<tr><td>";
       const std::string who = n.subject(l_, kind, s->id);
+      // A member opens their months; a team or a unit, the members (or the team's own amounts) it sums.
+      const auto member_of = [](const entitlement& e) {
+        return std::pair(e.subject == subject_kind::member ? subject_kind::member : subject_kind::team, e.subject_id);
+      };
       if (months) html::details(out_, esc(who), by_month(s->id));
-      else out_ << esc(who);
+      else if (kind == subject_kind::team)
+        html::details(out_, esc(who), breakdown([&](const entitlement& e) { return e.team == s->id; }, member_of));
+      else
+        html::details(out_, esc(who), breakdown([&](const entitlement& e) { return e.unit == s->id; }, member_of));
       out_ << "</td><td>" << esc(items) << "</td><td class=\"n\">" << m(s->before) << "</td><td class=\"n\">"
            << m(s->after) << "</td><td class=\"n" << cls(s->change()) << "\">" << sm(s->change()) << "</td></tr>\n";
     }

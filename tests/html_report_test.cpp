@@ -313,6 +313,9 @@ TEST(html_diff, shows_the_cost_who_gains_and_the_parameters_that_differ) {
     EXPECT_TRUE(has(page, l == language::zh ? "100 yuan/day（自 2019-01-01 起）" : "100 yuan/day (from 2019-01-01)"));
     EXPECT_TRUE(has(page, l == language::zh ? "120 yuan/day（自 2019-07-01 起）" : "120 yuan/day (from 2019-07-01)"));
     EXPECT_TRUE(has(page, "aaaa") && has(page, "bbbb"));
+    // Each amount opens where it comes from: a unit's change member by member — U07, which
+    // dispatches M006, pays her +3530.10 (all of it, in T01 and then T05).
+    EXPECT_TRUE(has(page, "M006 邓晓梅  32889.00 → 36419.10  (+3530.10)\n"));
     // Both policies are Qiyang's, citing one article: the header names it once.
     EXPECT_EQ(count(page, "<ul class=\"sources\">"), 1u);
     EXPECT_EQ(count(page, "<li>祁阳县强化关怀激励 助力脱贫攻坚"), 1u);
