@@ -198,7 +198,7 @@ class html_report {
 
   /// Each team's members, each opening their amounts, each amount opening its explanation.
   void members(const std::map<std::string, std::map<std::string, owed_paid>>& by_team) {
-    std::size_t total = r_.entitlements.size();
+    const std::size_t total = r_.entitlements.size();
     const std::size_t explained_at_most = std::min(total, o_.max_explained);
     if (total > explained_at_most)
       out_ << "<p class=\"note\">"
@@ -216,8 +216,8 @@ class html_report {
       }
       it->second.push_back(i);
     }
-    for (const auto& [team, amounts] : by_team) {
-      (void)amounts;
+    for (const auto& entry : by_team) {
+      const std::string& team = entry.first;
       out_ << "<details class=\"team-members\"><summary>"
            << esc(say(l_, msg::members_of_team, {team + " " + n_.team_village(team)})) << "</summary>\n";
       for (const auto& [subject, indices] : grouped[team]) {
