@@ -121,9 +121,10 @@ struct html_options {
 /// Writes an evaluation as one self-contained HTML page (inline CSS and SVG, no
 /// script, nothing fetched; prints on A4): the policy's title, period and
 /// sources; county totals by item; each team's entitlements as a chart and a
-/// table, with its members' amounts, each opening its explanation; findings by
-/// responsible unit with severity, each opening its explanation; each unit's
-/// notices and points as a chart; the quota with the ranking around its
+/// table, with its members' amounts, each opening its explanation; each sponsor
+/// unit's roll-up (owed, paid, short, findings); findings by responsible unit
+/// with severity, each opening its explanation; each unit's notices and points
+/// as a chart; the quota with the ranking around its
 /// boundary; in the footer, `generated_at` and `policy_hash`. Every text from the
 /// data or the policy is escaped.
 void write_html(std::ostream& out, const program& prog, const county& c, const results& r,

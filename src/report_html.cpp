@@ -57,6 +57,7 @@ class html_report {
     summary();
     totals();
     teams();
+    units();
     findings();
     penalties();
     quotas();
@@ -71,6 +72,7 @@ class html_report {
     out_ << "<nav><h2>" << t(msg::contents) << "</h2><ol>"
          << "<li><a href=\"#totals\">" << t(msg::county_totals) << "</a></li>"
          << "<li><a href=\"#teams\">" << t(msg::team_entitlements) << "</a></li>"
+         << "<li><a href=\"#units\">" << t(msg::units_rollup) << "</a></li>"
          << "<li><a href=\"#findings\">" << t(msg::findings_by_unit) << "</a></li>"
          << "<li><a href=\"#penalties\">" << t(msg::penalties) << "</a></li>"
          << "<li><a href=\"#quota\">" << t(msg::quota) << "</a></li></ol></nav>\n";
@@ -252,6 +254,31 @@ class html_report {
       }
       out_ << "</details>\n";
     }
+  }
+
+  /// Each sponsor unit's roll-up of all items (`results::rollups`): what it
+  /// owes its members and teams, what it paid, how much short, and the findings
+  /// it answers for. A unit that pays nothing shows only its findings.
+  void units() {
+    std::vector<const rollup*> rows;
+    for (const rollup& x : r_.rollups)
+      if (x.subject == subject_kind::unit && x.all_items()) rows.push_back(&x);
+    if (rows.empty()) return;  // results made without roll-ups
+    out_ << "<section id=\"units\"><h2>" << t(msg::units_rollup) << "</h2>\n<table class=\"units\"><thead><tr><th>"
+         << t(msg::col_unit) << "</th><th class=\"n\">" << t(msg::col_owed) << "</th><th class=\"n\">"
+         << t(msg::col_paid) << "</th><th class=\"n\">" << t(msg::col_short) << "</th><th class=\"n\">"
+         << t(msg::col_violations) << "</th><th class=\"n\">" << t(msg::col_advisories) << "</th></tr></thead><tbody>\n";
+    for (const rollup* x : rows) {
+      const std::string name = n_.unit_name(x->id);
+      const bool pays = x->entitlements > 0;
+      out_ << "<tr data-unit=\"" << esc(x->id) << "\"><td>"
+           << esc(name.empty() ? x->id : say(l_, msg::unit_heading, {name, x->id})) << "</td><td class=\"n\">"
+           << (pays ? m(x->owed) : "") << "</td><td class=\"n\">"
+           << (pays ? (x->paid ? m(*x->paid) : std::string(t(msg::not_recorded))) : "") << "</td><td class=\"n\">"
+           << (pays ? m(x->shortfall) : "") << "</td><td class=\"n\">" << x->violations << "</td><td class=\"n\">"
+           << x->advisories << "</td></tr>\n";
+    }
+    out_ << "</tbody></table></section>\n";
   }
 
   void severity(finding_severity s) {

@@ -93,6 +93,11 @@ enum class language { zh, en };
   X(team_itself, "工作队本身", "The team itself")                                                                  \
   X(amounts_not_explained, "为控制报告大小，以下 {0} 笔金额未附计算说明；可用 rulebook eval --explain 查看。",      \
     "To keep the report a reasonable size, {0} amounts below carry no explanation; rulebook eval --explain gives them.") \
+  /* sponsor units' roll-ups */                                                                                   \
+  X(units_rollup, "各后盾单位应发、实发与问题", "What each sponsor unit pays, and the findings it answers for")   \
+  X(col_short, "少发", "Short")                                                                                    \
+  X(col_violations, "违规", "Violations")                                                                          \
+  X(col_advisories, "建议", "Advisories")                                                                          \
   /* findings */                                                                                                  \
   X(findings_by_unit, "问题（按责任单位）", "Findings by responsible unit")                                       \
   X(no_findings, "本期未发现问题。", "No findings in the period.")                                                 \

@@ -149,11 +149,27 @@ TEST(html_report, groups_findings_by_responsible_unit_with_severity) {
   ASSERT_NE(at, std::string::npos);
   EXPECT_TRUE(has(zh().substr(at, 400), "24 项：违规 24，建议 0"));
   // U07 fails only the advised kit: one advisory.
-  const std::size_t u07 = en().find("data-unit=\"U07\"");
+  const std::size_t u07 = en().find("class=\"unit-findings\" data-unit=\"U07\"");
   ASSERT_NE(u07, std::string::npos);
   EXPECT_TRUE(has(en().substr(u07, 400), "1: violations 0, advisories 1"));
   EXPECT_TRUE(has(en(), "<span class=\"sev advisory\">advisory</span>"));
   EXPECT_TRUE(has(zh(), "<span class=\"sev violation\">违规</span>"));
+}
+
+// The units' roll-ups (tests/engine_rollup_test.cpp): U09 sponsors T02 but dispatches nobody and
+// leads no team, so it pays nothing and answers only for P7; U01 answers for P13 (M003) and P6
+// (the printer, advised); U06 for M014's and M015's 24 months paid short.
+TEST(html_report, lists_what_each_unit_pays_and_the_findings_it_answers_for) {
+  EXPECT_TRUE(has(zh(), "<section id=\"units\"><h2>各后盾单位应发、实发与问题</h2>"));
+  EXPECT_TRUE(has(en(), "<section id=\"units\"><h2>What each sponsor unit pays, and the findings it answers for</h2>"));
+  EXPECT_TRUE(has(zh(), "<tr data-unit=\"U09\"><td>祁阳县供电公司（U09）</td><td class=\"n\"></td><td class=\"n\"></td>"
+                        "<td class=\"n\"></td><td class=\"n\">1</td><td class=\"n\">0</td></tr>"));
+  const auto row = [](const std::string& page, std::string_view unit) {
+    const std::size_t at = page.find("<tr data-unit=\"" + std::string(unit) + "\">");
+    return at == std::string::npos ? std::string() : page.substr(at, page.find("</tr>", at) - at);
+  };
+  EXPECT_TRUE(row(en(), "U01").ends_with("<td class=\"n\">1</td><td class=\"n\">1</td>")) << row(en(), "U01");
+  EXPECT_TRUE(row(en(), "U06").ends_with("<td class=\"n\">24</td><td class=\"n\">0</td>")) << row(en(), "U06");
 }
 
 // examples/qiyang/cases/penalties.yaml: U06 charged 24 points, capped at 10; U02 3 points.
