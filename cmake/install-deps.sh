@@ -4,9 +4,12 @@
 set -euo pipefail
 
 # pybind11-dev and python3-dev build the Python module; binutils (nm, readelf)
-# checks what librulebook.so exports.
+# checks what librulebook.so exports. chromium renders the HTML report in a test
+# (headless, no network); the font gives its screenshots Chinese glyphs;
+# bsdutils has script(1), which gives the progress-line test a terminal.
 packages=(g++ cmake make libboost-dev libboost-date-time-dev libyaml-cpp-dev
           libgtest-dev libgmock-dev libbenchmark-dev pybind11-dev python3-dev binutils
+          chromium fonts-wqy-microhei bsdutils
           clang libclang-rt-14-dev)  # the fuzz targets: clang 14 and its libFuzzer runtime
 
 missing=()

@@ -1,5 +1,6 @@
 // Internal: `results` written out for people and for programs — a terminal
-// table, JSON (docs/results-schema.md) and CSV, one file per result kind.
+// table, JSON (docs/results-schema.md), CSV, one file per result kind, and a
+// self-contained HTML report in Chinese or English (docs/reports.md).
 //
 //   const rulebook::report::names n = rulebook::report::names::of(county, policy);
 //   rulebook::report::write_table(std::cout, r, n, policy.money.scale);
@@ -13,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <span>
@@ -20,10 +22,16 @@
 #include <string_view>
 #include <vector>
 
+#include "report_messages.hpp"
+#include "rulebook/diff.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/policy.hpp"
 #include "rulebook/result.hpp"
+
+namespace rulebook {
+class program;  // rulebook/engine.hpp
+}
 
 namespace rulebook::report {
 
@@ -114,5 +122,48 @@ struct table_options {
 /// aligned by display width, so Chinese names line up.
 void write_table(std::ostream& out, const results& r, const names& n, int money_scale,
                  const table_options& options = {});
+
+// ---- HTML (report_html*.cpp, docs/reports.md) -------------------------------------------
+
+/// What an HTML report needs besides the results: what only its caller knows.
+struct html_options {
+  language lang = language::zh;
+  std::string generated_at;  // when the report was made: the caller reads the clock, the writer never does
+  std::string data_label;    // the county's data as the user named it (a path)
+  std::string version;       // rulebook's version, for the footer
+  /// Amounts explained (each opens how it was reached) at most; amounts past it
+  /// are listed without, and the report says how many.
+  std::size_t max_explained = 20000;
+  /// Called as explanations are made (done, of total), for a progress bar.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+/// Writes an evaluation as one self-contained HTML page (inline CSS and SVG, no
+/// script, nothing fetched; prints on A4): the policy's title, period and
+/// sources; county totals by item; each team's entitlements as a chart and a
+/// table, with its members' amounts, each opening its explanation; each sponsor
+/// unit's roll-up (owed, paid, short, findings); findings by responsible unit
+/// with severity, each opening its explanation; each unit's notices and points
+/// as a chart; the quota with the ranking around its
+/// boundary; in the footer, `generated_at` and `policy_hash`. Every text from the
+/// data or the policy is escaped.
+void write_html(std::ostream& out, const program& prog, const county& c, const results& r,
+                std::string_view policy_hash, const html_options& o);
+
+/// Writes a policy change as one self-contained HTML page: the parameters that
+/// differ, county totals before and after with the cost of the change, who
+/// gains and who loses and by how much (members, teams as a chart, units), the
+/// findings that appear, disappear or change (each opening its explanation),
+/// penalty and quota changes.
+void write_html_diff(std::ostream& out, const program& before, const program& after, const county& c,
+                     const results& r_before, const results& r_after, const results_diff& d,
+                     std::string_view hash_before, std::string_view hash_after, const html_options& o);
+
+/// The content hash of a policy: SHA-256 over the bytes of each file of its
+/// `extends:` chain (`policy::files`: the file itself, then its base, …), each
+/// preceded by its length in bytes as decimal digits and a line feed, so that
+/// moving bytes from one file to the next changes the hash. 64 hex digits.
+/// Throws std::runtime_error naming a file that cannot be read.
+[[nodiscard]] std::string policy_content_hash(const policy& p);
 
 }  // namespace rulebook::report

@@ -17,26 +17,8 @@ namespace {
 using rulebook_test::contains;
 using rulebook_test::run;
 
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// A fresh folder under the system's temporary folder, removed at the end of the test.
-struct temp_folder {
-  std::filesystem::path path;
-  explicit temp_folder(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("rulebook-eval-test-" + name)) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~temp_folder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
+using rulebook_test::temp_folder;
+using rulebook_test::read_file;
 
 constexpr const char* qiyang = "rules/qiyang-2019.yaml examples/qiyang/county.yaml";
 
@@ -157,11 +139,11 @@ TEST_F(cli_eval, csv_writes_one_file_per_result_kind) {
   for (const char* name :
        {"entitlements.csv", "findings.csv", "quota.csv", "penalties.csv", "totals.csv", "rollups.csv"})
     EXPECT_TRUE(std::filesystem::is_regular_file(out / name)) << name;
-  EXPECT_TRUE(read(out / "entitlements.csv").starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
-  EXPECT_TRUE(contains(read(out / "totals.csv"), "living,954600.00,944120.00\n")) << read(out / "totals.csv");
+  EXPECT_TRUE(read_file(out / "entitlements.csv").starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
+  EXPECT_TRUE(contains(read_file(out / "totals.csv"), "living,954600.00,944120.00\n")) << read_file(out / "totals.csv");
   // Living over the county: 435 member-months, P10's 10480 short in 24 of them.
-  EXPECT_TRUE(contains(read(out / "rollups.csv"), "\ncounty,qiyang,living,954600.00,944120.00,10480.00,435,0,24,0\n"))
-      << read(out / "rollups.csv");
+  EXPECT_TRUE(contains(read_file(out / "rollups.csv"), "\ncounty,qiyang,living,954600.00,944120.00,10480.00,435,0,24,0\n"))
+      << read_file(out / "rollups.csv");
 }
 
 TEST_F(cli_eval, csv_entitlements_are_written_as_they_are_made_with_every_row) {
@@ -170,7 +152,7 @@ TEST_F(cli_eval, csv_entitlements_are_written_as_they_are_made_with_every_row) {
   const auto r = run(std::string("eval ") + qiyang + " --period 2019 --format csv --out '" + out.string() +
                      "' --explain M006@2019-04");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  const std::string rows = read(out / "entitlements.csv");
+  const std::string rows = read_file(out / "entitlements.csv");
   // The sample's 1,312 entitlements (examples/qiyang/README.md), a line each after the header.
   EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 1313);
   // M006, 2019-04, in T01 (38.6 km): 4 payable trips × 2 × 38.6 × 1.5 = 463.20, paid in full.
@@ -204,11 +186,11 @@ TEST_F(cli_eval, out_replaces_a_file_only_when_the_run_succeeds) {
   const auto failed = run("eval tests/data/bad-policy/duplicate-rule-id.yaml examples/qiyang/county.yaml --period 2019 "
                           "--format json --out '" + file.string() + "'");
   EXPECT_EQ(failed.exit_code, 2) << failed.out;
-  EXPECT_EQ(read(file), "last year's report\n");
+  EXPECT_EQ(read_file(file), "last year's report\n");
 
   const auto ok = run(std::string("eval ") + qiyang + " --period 2019 --format json --out '" + file.string() + "'");
   ASSERT_EQ(ok.exit_code, 0) << ok.out;
-  EXPECT_TRUE(read(file).starts_with("{\n  \"policy\": \"qiyang-2019\",")) << read(file).substr(0, 200);
+  EXPECT_TRUE(read_file(file).starts_with("{\n  \"policy\": \"qiyang-2019\",")) << read_file(file).substr(0, 200);
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()), 1)
       << "a temporary file was left behind";
 }

@@ -16,24 +16,11 @@ namespace {
 using rulebook_test::contains;
 using rulebook_test::run;
 
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using rulebook_test::read_file;
 
-/// A path under the system's temporary folder, removed before and after the test.
-struct temp_path {
-  std::filesystem::path path;
-  explicit temp_path(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("rulebook-gen-cli-" + std::to_string(::getpid()) + "-" + name)) {
-    std::filesystem::remove_all(path);
-  }
-  ~temp_path() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
+/// A path under the system's temporary folder, removed before and after the test (not made).
+struct temp_path : rulebook_test::temp_folder {
+  explicit temp_path(const std::string& name) : temp_folder("gen-" + name, false) {}
 };
 
 }  // namespace
@@ -56,7 +43,7 @@ TEST_F(cli_gen, writes_a_county_that_eval_reads_without_a_diagnostic) {
                      report.path.string());
   EXPECT_EQ(e.exit_code, 0) << e.out;
   EXPECT_EQ(e.out, "");
-  EXPECT_TRUE(contains(read(report.path), "\"rule\": \"unit_head_visits\"")) << "no planted visit missed?";
+  EXPECT_TRUE(contains(read_file(report.path), "\"rule\": \"unit_head_visits\"")) << "no planted visit missed?";
   const auto s = run("summary " + out.path.string() + " --period 2019");
   EXPECT_EQ(s.exit_code, 0) << s.out;
   EXPECT_FALSE(contains(s.out, "error")) << s.out;
@@ -67,7 +54,7 @@ TEST_F(cli_gen, the_same_arguments_write_the_same_bytes) {
   ASSERT_EQ(run("gen --teams 12 --members-per-team 3 --seed 99 --quiet --out " + a.path.string()).exit_code, 0);
   ASSERT_EQ(run("gen --quiet --out " + b.path.string() + " --seed 99 --members-per-team 3 --teams 12").exit_code, 0);
   for (const char* table : {"units.csv", "teams.csv", "members.csv", "months.csv", "visits.csv", "meetings.csv"})
-    EXPECT_EQ(read(a.path / table), read(b.path / table)) << table;
+    EXPECT_EQ(read_file(a.path / table), read_file(b.path / table)) << table;
   // --quiet: nothing on standard output.
   temp_path c("quiet");
   EXPECT_EQ(run("gen --teams 2 --members-per-team 3 --quiet --out " + c.path.string(), false).out, "");
@@ -101,6 +88,6 @@ TEST_F(cli_gen, refuses_mistakes_with_exit_2_and_says_what_was_expected) {
   const auto r = run("gen --teams 3 --members-per-team 3" + to);
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_TRUE(contains(r.out, "holds keep.csv, which is not one of the county's tables")) << r.out;
-  EXPECT_EQ(read(out.path / "keep.csv"), "id\n");
+  EXPECT_EQ(read_file(out.path / "keep.csv"), "id\n");
   EXPECT_FALSE(std::filesystem::exists(out.path / "months.csv"));
 }

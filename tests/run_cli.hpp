@@ -4,10 +4,15 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <system_error>
 
 namespace rulebook_test {
 
@@ -30,5 +35,30 @@ inline run_result run(const std::string& args, bool with_stderr = true) {
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// The bytes of a file.
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A path under the system's temporary folder, unique to the test process,
+/// removed before and after the test; made as an empty folder unless `make` is false.
+struct temp_folder {
+  std::filesystem::path path;
+  explicit temp_folder(const std::string& name, bool make = true)
+      : path(std::filesystem::temp_directory_path() / ("rulebook-cli-test-" + std::to_string(::getpid()) + "-" + name)) {
+    std::filesystem::remove_all(path);
+    if (make) std::filesystem::create_directories(path);
+  }
+  temp_folder(const temp_folder&) = delete;
+  temp_folder& operator=(const temp_folder&) = delete;
+  ~temp_folder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
 
 }  // namespace rulebook_test

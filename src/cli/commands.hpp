@@ -15,8 +15,9 @@ int run_summary(std::span<const std::string_view> args, std::ostream& out, std::
 /// extends) and prints every problem, or a summary of the policy.
 int run_check(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
-/// `rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH]
-/// [--explain MEMBER[@YYYY-MM]] [--fail-on violation]`: evaluates a policy over a
+/// `rulebook eval POLICY DATA --period P [--format table|json|csv|html] [--out PATH]
+/// [--explain MEMBER[@YYYY-MM]] [--fail-on violation] [--lang zh|en]
+/// [--generated-at TIME] [--quiet]`: evaluates a policy over a
 /// county and prints or writes the results.
 int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
@@ -24,8 +25,8 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
 /// against a policy; exit 1 when any fails.
 int run_test(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
-/// `rulebook diff OLD NEW DATA --period P [--format table|json|csv]
-/// [--max-cost-increase PCT]`: compares two policies over the same data.
+/// `rulebook diff OLD NEW DATA --period P [--format table|json|csv|html] [--out FILE]
+/// [--max-cost-increase PCT] [--lang zh|en] [--generated-at TIME] [--quiet]`: compares two policies over the same data.
 int run_diff(std::span<const std::string_view> args, std::ostream& out, std::ostream& err);
 
 /// `rulebook gen --teams N --members-per-team K --out DIR [--year Y] [--seed S]

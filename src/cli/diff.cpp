@@ -1,10 +1,12 @@
-// `rulebook diff OLD NEW DATA --period P [--format table|json|csv]
-// [--max-cost-increase PCT]`: runs two policies over the same data and reports
+// `rulebook diff OLD NEW DATA --period P [--format table|json|csv|html]
+// [--out PATH] [--max-cost-increase PCT]`: runs two policies over the same data and reports
 // what the change does — per member, team and unit, each item's change in
 // money; findings that appear, disappear or change; penalty and quota changes;
 // county totals and the cost of the change.
 #include <algorithm>
 #include <cstddef>
+#include <filesystem>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -16,6 +18,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "cli/report_options.hpp"
 #include "cli/table.hpp"
 #include "report.hpp"
 #include "rulebook/diagnostic.hpp"
@@ -28,15 +32,18 @@ namespace rulebook::cli {
 namespace {
 
 constexpr std::string_view diff_usage =
-    "usage: rulebook diff OLD NEW DATA --period P [--format table|json|csv] [--max-cost-increase PCT]\n";
+    "usage: rulebook diff OLD NEW DATA --period P [--format table|json|csv|html] [--out FILE]\n"
+    "                     [--max-cost-increase PCT] [--lang zh|en] [--generated-at TIME] [--quiet]\n";
 
-enum class diff_format { table, json, csv };
+enum class diff_format { table, json, csv, html };
 
 struct diff_options {
   std::string old_path, new_path, data_path;
   period evaluated;
   diff_format format = diff_format::table;
   std::optional<decimal> max_increase;
+  std::optional<std::filesystem::path> out;
+  report_options reading;  // --lang, --generated-at, --quiet
 };
 
 std::optional<diff_options> parse_args(std::span<const std::string_view> args, std::ostream& err) {
@@ -53,7 +60,11 @@ std::optional<diff_options> parse_args(std::span<const std::string_view> args, s
       positional.push_back(a);
       continue;
     }
-    if (a != "--period" && a != "--format" && a != "--max-cost-increase") return fail("unknown option '" + std::string(a) + "'");
+    if (std::string why; parse_report_option(args, i, o.reading, why)) {
+      if (!why.empty()) return fail(why);
+      continue;
+    }
+    if (a != "--period" && a != "--format" && a != "--max-cost-increase" && a != "--out") return fail("unknown option '" + std::string(a) + "'");
     if (i + 1 >= args.size()) return fail("option " + std::string(a) + " needs a value");
     const std::string_view v = args[++i];
     if (a == "--period") {
@@ -62,7 +73,11 @@ std::optional<diff_options> parse_args(std::span<const std::string_view> args, s
       if (v == "table") o.format = diff_format::table;
       else if (v == "json") o.format = diff_format::json;
       else if (v == "csv") o.format = diff_format::csv;
-      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json or csv");
+      else if (v == "html") o.format = diff_format::html;
+      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json, csv or html");
+    } else if (a == "--out") {
+      if (v.empty()) return fail("--out: empty path");
+      o.out = std::filesystem::path(std::string(v));
     } else {
       std::string text(v);
       if (text.ends_with("%")) text.pop_back();
@@ -299,11 +314,27 @@ int run_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
   const std::optional<diff_options> parsed = parse_args(args, err);
   if (!parsed) return 2;
   const diff_options& o = *parsed;
+  const report::language lang = resolve_language(o.reading);
+  std::string generated_at;
+  if (o.format == diff_format::html) {
+    std::string why;
+    const std::optional<std::string> at = resolve_generated_at(o.reading, why);
+    if (!at) {
+      err << "rulebook diff: " << why << '\n';
+      return 2;
+    }
+    generated_at = *at;
+  }
+  progress bar(err, &err == &std::cerr && progress::wanted(o.reading.quiet));
+  const auto stage = [&](report::msg m, std::size_t total = 0) { bar.start(std::string(report::text(lang, m)), total); };
+
+  stage(report::msg::progress_loading);
   const policy_load_result old_rules = load_policy(o.old_path);
-  if (!old_rules.diagnostics.empty()) err << format(old_rules.diagnostics);
   const policy_load_result new_rules = load_policy(o.new_path);
-  if (!new_rules.diagnostics.empty()) err << format(new_rules.diagnostics);
   const county_load_result data = load_county(o.data_path);
+  bar.finish();
+  if (!old_rules.diagnostics.empty()) err << format(old_rules.diagnostics);
+  if (!new_rules.diagnostics.empty()) err << format(new_rules.diagnostics);
   if (!data.diagnostics.empty()) err << format(data.diagnostics);
   if (!old_rules || !new_rules || !data) return 2;
 
@@ -311,9 +342,13 @@ int run_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
   const program after_prog = compile(*new_rules.value);
   results before, after;
   try {
+    stage(report::msg::progress_evaluating_old);
     before = evaluate(before_prog, *data.value, o.evaluated);
+    stage(report::msg::progress_evaluating_new);
     after = evaluate(after_prog, *data.value, o.evaluated);
+    bar.finish();
   } catch (const std::exception& e) {
+    bar.finish();
     err << "rulebook diff: evaluating failed: " << e.what() << '\n';
     return 2;
   }
@@ -326,8 +361,31 @@ int run_diff(std::span<const std::string_view> args, std::ostream& out, std::ost
       break;
     case diff_format::json: write_json(text, d, scale); break;
     case diff_format::csv: write_csv(text, d, scale); break;
+    case diff_format::html:
+      try {
+        report::html_options h;
+        h.lang = lang;
+        h.generated_at = generated_at;
+        h.data_label = o.data_path;
+        h.version = RULEBOOK_VERSION;
+        h.progress = [&](std::size_t done, std::size_t) { bar.update(done); };
+        stage(report::msg::progress_explaining, d.appeared.size() + d.disappeared.size() + d.changed.size());
+        report::write_html_diff(text, before_prog, after_prog, *data.value, before, after, d,
+                                report::policy_content_hash(*old_rules.value),
+                                report::policy_content_hash(*new_rules.value), h);
+        bar.finish();
+      } catch (const std::exception& e) {
+        bar.finish();
+        err << "rulebook diff: writing the HTML report failed: " << e.what() << '\n';
+        return 2;
+      }
+      break;
   }
-  out << text.view();
+  if (o.out) {
+    if (!write_file_atomically(*o.out, text.view(), err, "rulebook diff")) return 2;
+  } else {
+    out << text.view();
+  }
   if (o.max_increase && d.exceeds(*o.max_increase)) {
     err << "rulebook diff: the total owed rises by " << percent_text(d) << ", more than the "
         << o.max_increase->to_string() << " % allowed (--max-cost-increase)\n";

@@ -1,15 +1,13 @@
 // `rulebook eval POLICY DATA --period P`: evaluates a policy over a county and
 // prints what each member and team was owed and paid (rolled up per member, team,
 // unit and county), the duties not met, the quota and the penalty ledger — as a
-// terminal table, JSON or CSV.
-#include <unistd.h>
-
+// terminal table, JSON, CSV or an HTML page.
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -21,21 +19,23 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "cli/report_options.hpp"
 #include "report.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/engine.hpp"
 #include "rulebook/load.hpp"
 #include "rulebook/policy.hpp"
 
-
 namespace rulebook::cli {
 namespace {
 
 constexpr std::string_view eval_usage =
-    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv] [--out PATH] [--all]\n"
-    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation] [--threads N]\n";
+    "usage: rulebook eval POLICY DATA --period P [--format table|json|csv|html] [--out PATH] [--all]\n"
+    "                     [--explain MEMBER[@YYYY-MM]] [--fail-on violation] [--threads N]\n"
+    "                     [--lang zh|en] [--generated-at TIME] [--quiet]\n";
 
-enum class output_format { table, json, csv };
+enum class output_format { table, json, csv, html };
 
 /// `--explain M006` or `--explain M006@2019-04`.
 struct explain_request {
@@ -53,6 +53,7 @@ struct eval_options {
   bool fail_on_violation = false;
   unsigned threads = 0;  // every core
   bool all_findings = false;  // table: list every finding, not the first few of each unit
+  report_options reading;  // --lang, --generated-at, --quiet
 };
 
 /// Reads the arguments; on a mistake says what it was, with the usage, and returns nothing.
@@ -74,6 +75,10 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
       o.all_findings = true;
       continue;
     }
+    if (std::string why; parse_report_option(args, i, o.reading, why)) {
+      if (!why.empty()) return fail(why);
+      continue;
+    }
     const bool takes_value = a == "--period" || a == "--format" || a == "--out" || a == "--explain" || a == "--fail-on" ||
                              a == "--threads";
     if (!takes_value) return fail("unknown option '" + std::string(a) + "'");
@@ -85,7 +90,8 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
       if (v == "table") o.format = output_format::table;
       else if (v == "json") o.format = output_format::json;
       else if (v == "csv") o.format = output_format::csv;
-      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json or csv");
+      else if (v == "html") o.format = output_format::html;
+      else return fail("--format: '" + std::string(v) + "' is not a format; use table, json, csv or html");
     } else if (a == "--out") {
       if (v.empty()) return fail("--out: empty path");
       o.out = std::filesystem::path(std::string(v));
@@ -126,175 +132,15 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
   return o;
 }
 
-namespace fs = std::filesystem;
-
-/// A hidden name made from `base`, unique to this process and call: ".base.tmp-PID-N".
-std::string temporary_name(const std::string& base) {
-  static std::atomic<unsigned> counter{0};
-  return "." + base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
-
-/// A temporary sibling of `path`, in the same folder (so that a rename moves it in place).
-fs::path temporary_sibling(const fs::path& path) {
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  return folder / temporary_name(path.filename().string());
-}
-
-/// Writes `text` to a new file `path`; false, with the file removed, when any of it could not be written.
-bool write_new_file(const fs::path& path, std::string_view text) {
-  {
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (file) file.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (file) file.close();
-    if (file) return true;
-  }
-  std::error_code ignored;
-  fs::remove(path, ignored);
-  return false;
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder, renamed
-/// over `path` once complete, so that a reader never sees half a report and a
-/// failed write leaves an existing file as it was.
-bool write_file_atomically(const fs::path& path, std::string_view text, std::ostream& err) {
-  const fs::path temp = temporary_sibling(path);
-  if (!write_new_file(temp, text)) {
-    err << "rulebook eval: cannot write " << path.string() << '\n';
-    return false;
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) {
-    err << "rulebook eval: cannot write " << path.string() << ": " << ec.message() << '\n';
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    return false;
-  }
-  return true;
-}
-
-/// A set of files written into a temporary folder, then moved into the folder
-/// `out` as one set: either every file is replaced or written, or, on any
-/// error, the folder is left as it was.
-///
-/// The files are first written into a temporary folder beside `out` (inside it,
-/// when it exists). When `out` does not exist yet, that folder is renamed to
-/// `out`: the set appears at once. When it does, each file is moved in by a
-/// rename over the old one, which is kept (as a hard link) until every file is
-/// in place, so that a rename that fails puts back the files already replaced.
-/// Other files in `out` are left alone. The temporary folder goes when this does.
-class staged_folder {
- public:
-  /// Makes the temporary folder; nothing, said on `err`, when it cannot.
-  static std::unique_ptr<staged_folder> open(fs::path out, std::ostream& err) {
-    if (out.filename().empty() && out.has_parent_path()) out = out.parent_path();  // "results/" names "results"
-    std::unique_ptr<staged_folder> s(new staged_folder(out, err));
-    std::error_code ec;
-    const fs::file_status status = fs::status(out, ec);
-    s->exists_ = status.type() != fs::file_type::not_found;
-    if (s->exists_ && !fs::is_directory(status)) return s->fail("not a folder"), nullptr;
-    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    if (!s->exists_) {
-      fs::create_directories(parent, ec);
-      if (ec) return s->fail("cannot make the folder: " + ec.message()), nullptr;
-    }
-    // Nothing in `out` changes until every file is written.
-    const fs::path stage = s->exists_ ? out / temporary_name("rulebook") : temporary_sibling(out);
-    if (!fs::create_directory(stage, ec) || ec) return s->fail("cannot make a temporary folder: " + ec.message()), nullptr;
-    s->stage_ = stage;
-    return s;
-  }
-  staged_folder(const staged_folder&) = delete;
-  staged_folder& operator=(const staged_folder&) = delete;
-  ~staged_folder() { discard(); }
-
-  /// Where the file `name` is to be written (then `add`ed).
-  [[nodiscard]] fs::path path_of(const std::string& name) const { return stage_ / name; }
-  /// Counts in the file `name`, written at `path_of(name)`.
-  void add(const std::string& name) { names_.push_back(name); }
-  /// Writes a file of the set; false, said on `err`, when it cannot.
-  bool write(const report::csv_file& f) {
-    if (!write_new_file(path_of(f.name), f.text)) return fail("cannot write " + f.name);
-    add(f.name);
-    return true;
-  }
-  /// Says that `name` could not be written.
-  bool failed_to_write(const std::string& name) { return fail("cannot write " + name); }
-
-  /// Moves the set into `out`; false, said on `err`, with `out` as it was.
-  bool commit() {
-    std::error_code ec;
-    if (!exists_) {
-      fs::rename(stage_, out_, ec);
-      if (!ec) {
-        stage_.clear();
-        return true;
-      }
-      if (!fs::is_directory(out_)) return fail(ec.message());  // else `out` was made meanwhile: move the files in one by one
-    }
-
-    // Keep each file being replaced, as a hard link (or a copy) in the stage.
-    struct replacement {
-      fs::path from, to, kept;
-      bool had_old = false, done = false;
-    };
-    std::vector<replacement> moves;
-    for (const std::string& name : names_) {
-      replacement m{stage_ / name, out_ / name, stage_ / (name + ".old"), false, false};
-      std::error_code link_ec;
-      if (fs::is_regular_file(m.to, link_ec)) {
-        fs::create_hard_link(m.to, m.kept, link_ec);
-        if (link_ec) fs::copy_file(m.to, m.kept, link_ec);
-        if (link_ec) return fail("cannot keep " + name + " to put it back on failure: " + link_ec.message());
-        m.had_old = true;
-      }
-      moves.push_back(std::move(m));
-    }
-    for (replacement& m : moves) {
-      fs::rename(m.from, m.to, ec);
-      if (!ec) {
-        m.done = true;
-        continue;
-      }
-      const std::string why = "cannot write " + m.to.filename().string() + ": " + ec.message();
-      for (const replacement& back : moves) {  // put back what was replaced or added
-        if (!back.done) continue;
-        std::error_code ignored;
-        if (back.had_old) fs::rename(back.kept, back.to, ignored);
-        else fs::remove(back.to, ignored);
-      }
-      return fail(why + "; the folder is as it was");
-    }
-    return true;
-  }
-
- private:
-  staged_folder(fs::path out, std::ostream& err) : out_(std::move(out)), err_(err) {}
-
-  bool fail(const std::string& why) {
-    err_ << "rulebook eval: --out " << out_.string() << ": " << why << '\n';
-    return false;
-  }
-  void discard() {
-    if (stage_.empty()) return;
-    std::error_code ignored;
-    fs::remove_all(stage_, ignored);
-  }
-
-  fs::path out_;
-  std::ostream& err_;
-  bool exists_ = false;
-  fs::path stage_;
-  std::vector<std::string> names_;
-};
-
 /// `--format csv`: evaluates with each block of entitlements written to
 /// entitlements.csv as it is made — a county's amounts are never all held —
 /// then writes the other files, and moves the set into `--out` (`staged_folder`).
-/// `r` keeps, of the entitlements, only those `--explain` asks about. Returns
+/// `r` keeps, of the entitlements, only those `--explain` asks about; `bar`
+/// shows `evaluating` meanwhile. Returns
 /// the exit code: 0, or 2 when evaluating or writing failed (said on `err`).
-int evaluate_to_csv(const eval_options& o, const program& prog, const county& c, results& r, std::ostream& err) {
-  const std::unique_ptr<staged_folder> stage = staged_folder::open(*o.out, err);
+int evaluate_to_csv(const eval_options& o, const program& prog, const county& c, results& r, std::ostream& err,
+                    progress& bar, const std::string& evaluating) {
+  const std::unique_ptr<staged_folder> stage = staged_folder::open(*o.out, err, "rulebook eval");
   if (!stage) return 2;
   const std::string entitlements_csv = "entitlements.csv";
   std::ofstream file(stage->path_of(entitlements_csv), std::ios::binary | std::ios::trunc);
@@ -322,9 +168,12 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   } sink(file, prog.rules().money.scale, o.explain);
 
   try {
+    bar.start(evaluating);
     r = evaluate(prog, c, o.evaluated, {.threads = o.threads}, sink);
     sink.writer.flush();
+    bar.finish();
   } catch (const std::exception& e) {
+    bar.finish();
     if (sink.write_failed) return stage->failed_to_write(entitlements_csv), 2;
     err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
         << '\n';
@@ -371,10 +220,25 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   if (!parsed) return 2;
   const eval_options& o = *parsed;
 
+  const report::language lang = resolve_language(o.reading);
+  std::string generated_at;
+  if (o.format == output_format::html) {
+    std::string why;
+    const std::optional<std::string> at = resolve_generated_at(o.reading, why);
+    if (!at) {
+      err << "rulebook eval: " << why << '\n';
+      return 2;
+    }
+    generated_at = *at;
+  }
+  progress bar(err, &err == &std::cerr && progress::wanted(o.reading.quiet));
+
   // Load both inputs before giving up, so that one run shows every problem.
+  bar.start(std::string(report::text(lang, report::msg::progress_loading)) + " " + o.data_path);
   const policy_load_result rules = load_policy(o.policy_path);
-  if (!rules.diagnostics.empty()) err << format(rules.diagnostics);
   const county_load_result data = load_county(o.data_path);
+  bar.finish();
+  if (!rules.diagnostics.empty()) err << format(rules.diagnostics);
   if (!data.diagnostics.empty()) err << format(data.diagnostics);
   if (!rules || !data) return 2;
   const policy& pol = *rules.value;
@@ -390,20 +254,25 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   const int scale = pol.money.scale;
   const program prog = compile(pol);
   results r;
+  const std::string evaluating(report::text(lang, report::msg::progress_evaluating));
   if (o.format == output_format::csv) {
-    if (const int code = evaluate_to_csv(o, prog, c, r, err); code != 0) return code;
+    if (const int code = evaluate_to_csv(o, prog, c, r, err, bar, evaluating); code != 0) return code;
   } else {
     try {
+      bar.start(evaluating);
       r = evaluate(prog, c, o.evaluated, {.threads = o.threads});
+      bar.finish();
     } catch (const std::exception& e) {
+      bar.finish();
       err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
           << '\n';
       return 2;
     }
   }
 
-  // JSON on standard output must stay pure JSON: explanations then go to standard error.
-  std::ostream& explain_out = (o.format == output_format::json && !o.out) ? err : out;
+  // JSON or HTML on standard output must stay pure: explanations then go to standard error.
+  std::ostream& explain_out =
+      ((o.format == output_format::json || o.format == output_format::html) && !o.out) ? err : out;
   switch (o.format) {
     case output_format::table:
     case output_format::json: {
@@ -415,7 +284,7 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
       }
       else report::write_json(text, r, scale);
       if (o.out) {
-        if (!write_file_atomically(*o.out, text.view(), err)) return 2;
+        if (!write_file_atomically(*o.out, text.view(), err, "rulebook eval")) return 2;
       } else {
         out << text.view();
       }
@@ -423,6 +292,31 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
     }
     case output_format::csv:  // written as it was evaluated
       break;
+    case output_format::html: {
+      std::ostringstream text;
+      try {
+        report::html_options h;
+        h.lang = lang;
+        h.generated_at = generated_at;
+        h.data_label = o.data_path;
+        h.version = RULEBOOK_VERSION;
+        h.progress = [&](std::size_t done, std::size_t) { bar.update(done); };
+        bar.start(std::string(report::text(lang, report::msg::progress_explaining)),
+                  std::min(r.entitlements.size(), h.max_explained));
+        report::write_html(text, prog, c, r, report::policy_content_hash(pol), h);
+        bar.finish();
+      } catch (const std::exception& e) {
+        bar.finish();
+        err << "rulebook eval: writing the HTML report failed: " << e.what() << '\n';
+        return 2;
+      }
+      if (o.out) {
+        if (!write_file_atomically(*o.out, text.view(), err, "rulebook eval")) return 2;
+      } else {
+        out << text.view();
+      }
+      break;
+    }
   }
   if (!o.explain.empty()) print_explanations(o, prog, c, r, explain_out);
 

@@ -24,14 +24,28 @@ commands:
                               what each member and team was owed and paid, the
                               duties not met (by responsible unit), the quota and
                               the penalty ledger
-      --format table|json|csv   table for a terminal (default); json, every result
-                                (docs/results-schema.md); csv, one file per kind
+      --format table|json|csv|html  table for a terminal (default); json, every
+                                result (docs/results-schema.md); csv, one file per
+                                kind; html, one self-contained page with charts,
+                                each amount and finding opening its explanation
+                                (docs/reports.md)
       --out PATH                write there instead of standard output (csv: a
                                 folder, required); an existing file is replaced
                                 only when the run succeeds
+      --all                     table: list every finding (default: each unit's
+                                first five, with its counts by rule and severity)
       --explain MEMBER[@YYYY-MM]  after the report, how each amount and finding of
                                 the member (in that month) was reached
       --fail-on violation       exit 1 when any finding is a violation
+      --threads N               evaluate on N threads (default: every core); the
+                                output is the same on any number
+      --lang zh|en              the HTML report's language (default: from LC_ALL,
+                                LC_MESSAGES or LANG; else zh)
+      --generated-at TIME       the time the HTML report states it was made
+                                (default: SOURCE_DATE_EPOCH, else now), as
+                                2020-01-07T09:30:00Z, …+08:00 or 2020-01-07
+      --quiet                   no progress line (drawn only when standard error
+                                is a terminal)
   test POLICY CASES...        run example cases (files, or folders of *.yaml) against
                               POLICY: each failure with the expected and actual
                               values and how the actual one was reached; ends with
@@ -44,8 +58,11 @@ commands:
                               and unit each item's change, findings that appear or
                               disappear, penalty and quota changes, county totals
                               and the cost of the change
-      --format table|json|csv   table for a terminal (default)
+      --format table|json|csv|html  table for a terminal (default); html, one
+                                self-contained page: who gains and loses, charts
+      --out FILE                write there instead of standard output
       --max-cost-increase PCT   exit 1 when the total owed rises by more than PCT %
+      --lang, --generated-at, --quiet   as for eval
   gen --teams N --members-per-team K --out DIR [--year Y] [--seed S]
                               write a synthetic county of N teams of K places for
                               year Y (default 2019) as CSV tables in DIR: realistic
