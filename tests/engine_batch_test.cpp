@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine_fixture.hpp"
@@ -609,4 +610,29 @@ TEST(entitlement_sink, an_exception_it_throws_stops_the_evaluation) {
         }
       },
       std::runtime_error);
+}
+
+TEST(progress, is_told_the_members_done_after_each_block_and_at_the_end) {
+  const rb::program mixed = rb::testing::policy_from("rulebook-engine-batch", "mixed-progress",
+                                                     std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  const rb::county c = generated(5, 50);
+  std::vector<std::pair<std::size_t, std::size_t>> told;
+  rb::evaluate_options options;
+  options.progress = [&](std::size_t done, std::size_t total) { told.emplace_back(done, total); };
+  const rb::results r = rd::evaluate_each(mixed, c, rb::period::of_year(2019), options,
+                                          [](std::vector<rb::entitlement>&) {}, 10);
+  // Five blocks of ten members (a member with nothing owed ends no block), then the end: never backwards.
+  ASSERT_GE(told.size(), 2u);
+  EXPECT_EQ(told.back(), std::make_pair(std::size_t{50}, std::size_t{50}));
+  for (std::size_t i = 0; i < told.size(); ++i) {
+    EXPECT_EQ(told[i].second, 50u);
+    EXPECT_LE(told[i].first, 50u);
+    if (i > 0) {
+      EXPECT_GE(told[i].first, told[i - 1].first);
+    }
+  }
+  EXPECT_GE(told.size(), 5u);
+  // Told or not, the results are the same.
+  EXPECT_TRUE(rb::evaluate(mixed, c, rb::period::of_year(2019), options).findings ==
+              rb::evaluate(mixed, c, rb::period::of_year(2019)).findings);
 }

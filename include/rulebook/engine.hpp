@@ -15,6 +15,8 @@
 // call concurrently on one program.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -56,6 +58,10 @@ struct evaluate_options {
   /// every core the machine reports. Results are the same, to the fen and in
   /// order, whatever the number.
   unsigned threads = 1;
+  /// Told, on the calling thread, how many of the county's members have been
+  /// evaluated (`done` of `total`), after each block of members and once at the
+  /// end; for a progress bar. Empty: not told.
+  std::function<void(std::size_t done, std::size_t total)> progress = {};
 };
 
 /// Evaluates every rule of `prog` over `c` for `p`.

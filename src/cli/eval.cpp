@@ -132,6 +132,14 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
   return o;
 }
 
+/// How to evaluate: on `--threads`, the members done shown on `bar`.
+evaluate_options evaluating_options(const eval_options& o, progress& bar) {
+  evaluate_options options;
+  options.threads = o.threads;
+  options.progress = [&bar](std::size_t done, std::size_t) { bar.update(done); };
+  return options;
+}
+
 /// `--format csv`: evaluates with each block of entitlements written to
 /// entitlements.csv as it is made — a county's amounts are never all held —
 /// then writes the other files, and moves the set into `--out` (`staged_folder`).
@@ -168,8 +176,8 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   } sink(file, prog.rules().money.scale, o.explain);
 
   try {
-    bar.start(evaluating);
-    r = evaluate(prog, c, o.evaluated, {.threads = o.threads}, sink);
+    bar.start(evaluating, c.members.size());
+    r = evaluate(prog, c, o.evaluated, evaluating_options(o, bar), sink);
     sink.writer.flush();
     bar.finish();
   } catch (const std::exception& e) {
@@ -259,8 +267,8 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
     if (const int code = evaluate_to_csv(o, prog, c, r, err, bar, evaluating); code != 0) return code;
   } else {
     try {
-      bar.start(evaluating);
-      r = evaluate(prog, c, o.evaluated, {.threads = o.threads});
+      bar.start(evaluating, c.members.size());
+      r = evaluate(prog, c, o.evaluated, evaluating_options(o, bar));
       bar.finish();
     } catch (const std::exception& e) {
       bar.finish();

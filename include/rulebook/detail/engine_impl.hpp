@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,14 +40,21 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   r.policy = prog.rules().id;
   r.evaluated = p;
   rollup_builder rollups(context, prog.allowances().rules.empty() ? std::vector<std::string>() : prog.allowances().items);
+  const std::size_t members = c.members.size();
   evaluate_allowances(context, r, [&](std::vector<entitlement>& block) {  // entitlements; findings for items paid short
     rollups.add(block);
+    // A block ends with its last member's (or a team's) entitlements: the members up to it are done.
+    const entitlement& last = block.back();
+    const std::optional<std::size_t> member =
+        last.subject == subject_kind::member ? index.member(last.subject_id) : std::optional<std::size_t>(members - 1);
     consume(block);
+    if (options.progress && member) options.progress(*member + 1, members);
   }, block_members);
   evaluate_checks(context, r);      // minimum, kit, obligation, team_size, term, attendance
   evaluate_quotas(context, r);
   evaluate_penalties(context, r);   // charges findings of every rule above
   rollups.finish(r.findings, r.rollups);  // per member, team, unit and county
+  if (options.progress) options.progress(members, members);
   return r;
 }
 
