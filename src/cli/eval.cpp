@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -144,8 +145,8 @@ evaluate_options evaluating_options(const eval_options& o, progress& bar) {
 /// entitlements.csv as it is made — a county's amounts are never all held —
 /// then writes the other files, and moves the set into `--out` (`staged_folder`).
 /// `r` keeps, of the entitlements, only those `--explain` asks about; `bar`
-/// shows `evaluating` meanwhile. Returns
-/// the exit code: 0, or 2 when evaluating or writing failed (said on `err`).
+/// shows `evaluating` meanwhile. Returns the exit code: 0, or 2 when
+/// evaluating or writing failed (said on `err`).
 int evaluate_to_csv(const eval_options& o, const program& prog, const county& c, results& r, std::ostream& err,
                     progress& bar, const std::string& evaluating) {
   const std::unique_ptr<staged_folder> stage = staged_folder::open(*o.out, err, "rulebook eval");
@@ -160,13 +161,17 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     std::vector<entitlement> kept;  // the entitlements of the members to explain
     bool write_failed = false;
     to_file(std::ostream& out, int scale, const std::vector<explain_request>& e) : writer(out, scale), explain(e) {}
-    void accept(std::span<const entitlement> block) override {
+    /// Runs `write`, remembering that a write failed (not the evaluation) if it throws.
+    void guarded(const std::function<void()>& write) {
       try {
-        writer.write(block);
+        write();
       } catch (const std::exception&) {
         write_failed = true;
         throw;
       }
+    }
+    void accept(std::span<const entitlement> block) override {
+      guarded([&] { writer.write(block); });
       if (explain.empty()) return;
       for (const entitlement& e : block)
         if (e.subject == subject_kind::member &&
@@ -178,7 +183,7 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   try {
     bar.start(evaluating, c.members.size());
     r = evaluate(prog, c, o.evaluated, evaluating_options(o, bar), sink);
-    sink.writer.flush();
+    sink.guarded([&] { sink.writer.flush(); });
     bar.finish();
   } catch (const std::exception& e) {
     bar.finish();
