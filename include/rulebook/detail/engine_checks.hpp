@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "rulebook/detail/engine_context.hpp"
+#include "rulebook/detail/parallel.hpp"
 #include "rulebook/expr.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -238,76 +240,99 @@ inline void order_by_subject(std::vector<finding>& out, std::size_t first) {
                    [](const finding& a, const finding& b) { return a.subject_id < b.subject_id; });
 }
 
+/// Runs `check(first, last, out)`, which appends the findings of members
+/// [first, last) in member order, over the county's members cut into ranges on
+/// `ctx.threads` threads, and appends the ranges' findings in order: the
+/// findings, and the order, of one call over every member. An error is the one
+/// the first member to fail raises (see `parallel_for`).
+template <class Check>
+void for_member_ranges(const eval_context& ctx, std::vector<finding>& out, const Check& check) {
+  const std::size_t members = ctx.data.members.size();
+  const std::size_t parts = ctx.threads <= 1 ? 1 : std::min<std::size_t>(members, std::size_t{ctx.threads} * 8);
+  if (parts <= 1) {
+    check(std::size_t{0}, members, out);
+    return;
+  }
+  std::vector<std::vector<finding>> found(parts);
+  parallel_for(ctx.threads, parts, [&](std::size_t part, unsigned) {
+    check(members * part / parts, members * (part + 1) / parts, found[part]);
+  });
+  for (std::vector<finding>& f : found)
+    out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+}
+
 // ---- minimum ----------------------------------------------------------------------------
 
 /// Accident-insurance cover on every day served (`of: insurance_cover, each: day_served`):
 /// on each day some single policy in force must cover at least the minimum in force
 /// that day (policies are not added together). One finding per maximal run of failing days.
 inline void check_cover_each_day(const eval_context& ctx, const rule& r, const minimum_rule& body,
-                                 std::vector<finding>& out) {
-  const date_range within = ctx.evaluated.range;
-  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
-    const member& m = ctx.data.members[mi];
-    std::vector<date> cuts;
-    std::vector<date_range> served;
-    for (const served_stretch& s : ctx.index.service_of(mi))
-      if (const auto o = overlap(s.range, within)) {
-        served.push_back(*o);
-        add_range_cuts(*o, cuts);
-      }
-    if (served.empty()) continue;
-    served = join_ranges(std::move(served));
-    for (const insurance_policy& ip : m.insurance) add_range_cuts({ip.from, ip.to}, cuts);
-    add_figure_cuts(ctx.rules, body.at_least, within, cuts);
-
-    struct run {
-      date_range days;
-      money worst_best;  // the lowest of the days' best covers
-      money threshold;   // the highest minimum in force in the run
-    };
-    std::vector<run> runs;
-    for (const date_range& piece : split_at(within, cuts)) {
-      const date day = piece.first;
-      const bool serving = std::any_of(served.begin(), served.end(), [&](const date_range& s) { return s.contains(day); });
-      if (!serving) continue;
-      const money minimum = money_figure_on(ctx.rules, body.at_least, day);
-      money best;
-      bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
-      for (const insurance_policy& ip : m.insurance)
-        if (ip.from <= day && day <= ip.to) {
-          best = std::max(best, ip.cover);
-          insured = true;
+                                 std::vector<finding>& all) {
+  for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
+    const date_range within = ctx.evaluated.range;
+    for (std::size_t mi = first; mi < last; ++mi) {
+      const member& m = ctx.data.members[mi];
+      std::vector<date> cuts;
+      std::vector<date_range> served;
+      for (const served_stretch& s : ctx.index.service_of(mi))
+        if (const auto o = overlap(s.range, within)) {
+          served.push_back(*o);
+          add_range_cuts(*o, cuts);
         }
-      if (insured && best >= minimum) continue;
-      if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
-        runs.back().days.last = piece.last;
-        runs.back().worst_best = std::min(runs.back().worst_best, best);
-        runs.back().threshold = std::max(runs.back().threshold, minimum);
-      } else {
-        runs.push_back({piece, best, minimum});
+      if (served.empty()) continue;
+      served = join_ranges(std::move(served));
+      for (const insurance_policy& ip : m.insurance) add_range_cuts({ip.from, ip.to}, cuts);
+      add_figure_cuts(ctx.rules, body.at_least, within, cuts);
+
+      struct run {
+        date_range days;
+        money worst_best;  // the lowest of the days' best covers
+        money threshold;   // the highest minimum in force in the run
+      };
+      std::vector<run> runs;
+      for (const date_range& piece : split_at(within, cuts)) {
+        const date day = piece.first;
+        const bool serving = std::any_of(served.begin(), served.end(), [&](const date_range& s) { return s.contains(day); });
+        if (!serving) continue;
+        const money minimum = money_figure_on(ctx.rules, body.at_least, day);
+        money best;
+        bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
+        for (const insurance_policy& ip : m.insurance)
+          if (ip.from <= day && day <= ip.to) {
+            best = std::max(best, ip.cover);
+            insured = true;
+          }
+        if (insured && best >= minimum) continue;
+        if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
+          runs.back().days.last = piece.last;
+          runs.back().worst_best = std::min(runs.back().worst_best, best);
+          runs.back().threshold = std::max(runs.back().threshold, minimum);
+        } else {
+          runs.push_back({piece, best, minimum});
+        }
+      }
+      for (const run& gap : runs) {
+        const std::optional<std::size_t> t = ctx.index.team_on(mi, gap.days.first);
+        const team* tm = t ? &ctx.data.teams[*t] : nullptr;
+        finding f;
+        f.rule = r.id;
+        f.kind = r.kind;
+        f.subject = subject_kind::member;
+        f.subject_id = m.id;
+        f.responsible_unit = ctx.responsible_unit(r, &m, tm);
+        f.severity = severity_of(r);
+        f.slice = gap.days;
+        f.expected = gap.threshold.to_string();
+        f.actual = gap.worst_best.to_string();
+        f.message = m.id + " served " + std::to_string(gap.days.days()) + " days (" + range_text(gap.days) +
+                    ") without a single accident-insurance policy in force with cover of at least " +
+                    gap.threshold.to_string() + " yuan; " +
+                    (gap.worst_best == money() ? std::string("no policy was in force")
+                                               : "the best cover in force was " + gap.worst_best.to_string() + " yuan");
+        out.push_back(std::move(f));
       }
     }
-    for (const run& gap : runs) {
-      const std::optional<std::size_t> t = ctx.index.team_on(mi, gap.days.first);
-      const team* tm = t ? &ctx.data.teams[*t] : nullptr;
-      finding f;
-      f.rule = r.id;
-      f.kind = r.kind;
-      f.subject = subject_kind::member;
-      f.subject_id = m.id;
-      f.responsible_unit = ctx.responsible_unit(r, &m, tm);
-      f.severity = severity_of(r);
-      f.slice = gap.days;
-      f.expected = gap.threshold.to_string();
-      f.actual = gap.worst_best.to_string();
-      f.message = m.id + " served " + std::to_string(gap.days.days()) + " days (" + range_text(gap.days) +
-                  ") without a single accident-insurance policy in force with cover of at least " +
-                  gap.threshold.to_string() + " yuan; " +
-                  (gap.worst_best == money() ? std::string("no policy was in force")
-                                             : "the best cover in force was " + gap.worst_best.to_string() + " yuan");
-      out.push_back(std::move(f));
-    }
-  }
+  });
 }
 
 /// A health check each calendar year served (`of: health_check_cost, each: year_served`):
@@ -316,50 +341,52 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
 /// `of: insurance_cover, each: year_served`: a policy in force on some day served
 /// in the year must cover the minimum.)
 inline void check_best_each_year(const eval_context& ctx, const rule& r, const minimum_rule& body,
-                                 std::vector<finding>& out) {
-  const date_range within = ctx.evaluated.range;
-  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
-    const member& m = ctx.data.members[mi];
-    for (const int y : ctx.evaluated.years()) {
-      const period year = period::of_year(y);
-      const auto slice = overlap(year.range, within);
-      if (!slice || ctx.index.days_served(mi, *slice) == 0) continue;
-      const money minimum = money_figure_on(ctx.rules, body.at_least, slice->last);
-      std::optional<money> best;
-      if (body.of == minimum_measure::health_check_cost) {
-        for (const health_check& h : m.health_checks)
-          if (static_cast<int>(h.on.year()) == y && (!best || h.cost > *best)) best = h.cost;
-      } else {
-        // Insurance once a year: a policy in force on some day served in the year.
-        for (const insurance_policy& ip : m.insurance)
-          for (const served_stretch& st : ctx.index.service_of(mi))
-            if (const auto o = overlap(st.range, *slice); o && overlap(*o, {ip.from, ip.to}) && (!best || ip.cover > *best))
-              best = ip.cover;
+                                 std::vector<finding>& all) {
+  for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
+    const date_range within = ctx.evaluated.range;
+    for (std::size_t mi = first; mi < last; ++mi) {
+      const member& m = ctx.data.members[mi];
+      for (const int y : ctx.evaluated.years()) {
+        const period year = period::of_year(y);
+        const auto slice = overlap(year.range, within);
+        if (!slice || ctx.index.days_served(mi, *slice) == 0) continue;
+        const money minimum = money_figure_on(ctx.rules, body.at_least, slice->last);
+        std::optional<money> best;
+        if (body.of == minimum_measure::health_check_cost) {
+          for (const health_check& h : m.health_checks)
+            if (static_cast<int>(h.on.year()) == y && (!best || h.cost > *best)) best = h.cost;
+        } else {
+          // Insurance once a year: a policy in force on some day served in the year.
+          for (const insurance_policy& ip : m.insurance)
+            for (const served_stretch& st : ctx.index.service_of(mi))
+              if (const auto o = overlap(st.range, *slice); o && overlap(*o, {ip.from, ip.to}) && (!best || ip.cover > *best))
+                best = ip.cover;
+        }
+        if (best && *best >= minimum) continue;
+        const std::string what = body.of == minimum_measure::health_check_cost ? "health check" : "accident-insurance policy";
+        const std::string measure = body.of == minimum_measure::health_check_cost ? " cost " : " covered ";
+        date last_served = slice->first;
+        for (const served_stretch& s : ctx.index.service_of(mi))
+          if (const auto o = overlap(s.range, *slice)) last_served = std::max(last_served, o->last);
+        const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
+        finding f;
+        f.rule = r.id;
+        f.kind = r.kind;
+        f.subject = subject_kind::member;
+        f.subject_id = m.id;
+        f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
+        f.severity = severity_of(r);
+        f.slice = *slice;
+        f.expected = minimum.to_string();
+        f.actual = best ? best->to_string() : "none";
+        f.message = best ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best->to_string() +
+                               " yuan, less than the " + minimum.to_string() + " yuan required"
+                         : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
+                               minimum.to_string() + " yuan required)";
+        out.push_back(std::move(f));
       }
-      if (best && *best >= minimum) continue;
-      const std::string what = body.of == minimum_measure::health_check_cost ? "health check" : "accident-insurance policy";
-      const std::string measure = body.of == minimum_measure::health_check_cost ? " cost " : " covered ";
-      date last_served = slice->first;
-      for (const served_stretch& s : ctx.index.service_of(mi))
-        if (const auto o = overlap(s.range, *slice)) last_served = std::max(last_served, o->last);
-      const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
-      finding f;
-      f.rule = r.id;
-      f.kind = r.kind;
-      f.subject = subject_kind::member;
-      f.subject_id = m.id;
-      f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
-      f.severity = severity_of(r);
-      f.slice = *slice;
-      f.expected = minimum.to_string();
-      f.actual = best ? best->to_string() : "none";
-      f.message = best ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best->to_string() +
-                             " yuan, less than the " + minimum.to_string() + " yuan required"
-                       : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
-                             minimum.to_string() + " yuan required)";
-      out.push_back(std::move(f));
     }
-  }
+  });
 }
 
 // ---- kit -------------------------------------------------------------------------------
@@ -390,10 +417,10 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
 }
 
 inline void check_kit(const eval_context& ctx, const team_rosters& rosters, const rule& r, const kit_rule& body,
-                      std::vector<finding>& out) {
+                      std::vector<finding>& all) {
   const date_range within = ctx.evaluated.range;
   auto report = [&](const kit_item& item, const date_range& run, subject_kind kind, const std::string& id,
-                    const member* m, const team* t) {
+                    const member* m, const team* t, std::vector<finding>& out) {
     finding f;
     f.rule = r.id;
     f.kind = r.kind;
@@ -416,27 +443,29 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
       if (active.empty()) continue;
       for (const kit_item& item : body.items)
         for (const date_range& run : days_without(t.kit, item.item, active))
-          report(item, run, subject_kind::team, t.id, nullptr, &t);
+          report(item, run, subject_kind::team, t.id, nullptr, &t, all);
     }
     return;
   }
   // `for: member`: the data records kit by team, so a member holds what the team
   // they serve in that day holds.
-  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
-    const member& m = ctx.data.members[mi];
-    for (const kit_item& item : body.items) {
-      std::vector<date_range> missing;
-      for (const served_stretch& s : ctx.index.service_of(mi))
-        if (const auto o = overlap(s.range, within)) {
-          const auto gaps = days_without(ctx.data.teams[s.team].kit, item.item, {*o});
-          missing.insert(missing.end(), gaps.begin(), gaps.end());
+  for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
+    for (std::size_t mi = first; mi < last; ++mi) {
+      const member& m = ctx.data.members[mi];
+      for (const kit_item& item : body.items) {
+        std::vector<date_range> missing;
+        for (const served_stretch& s : ctx.index.service_of(mi))
+          if (const auto o = overlap(s.range, within)) {
+            const auto gaps = days_without(ctx.data.teams[s.team].kit, item.item, {*o});
+            missing.insert(missing.end(), gaps.begin(), gaps.end());
+          }
+        for (const date_range& run : join_ranges(std::move(missing))) {
+          const auto t = ctx.index.team_on(mi, run.first);
+          report(item, run, subject_kind::member, m.id, &m, t ? &ctx.data.teams[*t] : nullptr, out);
         }
-      for (const date_range& run : join_ranges(std::move(missing))) {
-        const auto t = ctx.index.team_on(mi, run.first);
-        report(item, run, subject_kind::member, m.id, &m, t ? &ctx.data.teams[*t] : nullptr);
       }
     }
-  }
+  });
 }
 
 // ---- obligation -------------------------------------------------------------------------
