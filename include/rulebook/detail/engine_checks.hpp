@@ -240,25 +240,30 @@ inline void order_by_subject(std::vector<finding>& out, std::size_t first) {
                    [](const finding& a, const finding& b) { return a.subject_id < b.subject_id; });
 }
 
-/// Runs `check(first, last, out)`, which appends the findings of members
-/// [first, last) in member order, over the county's members cut into ranges on
-/// `ctx.threads` threads, and appends the ranges' findings in order: the
-/// findings, and the order, of one call over every member. An error is the one
-/// the first member to fail raises (see `parallel_for`).
+/// Runs `check(first, last, out)`, which appends the findings of items
+/// [first, last) (members, or an obligation's subjects) in their order, over
+/// [0, items) cut into ranges on `threads` threads, and appends the ranges'
+/// findings in order: the findings, and the order, of one call over every item.
+/// An error is the one the first item to fail raises (see `parallel_for`).
 template <class Check>
-void for_member_ranges(const eval_context& ctx, std::vector<finding>& out, const Check& check) {
-  const std::size_t members = ctx.data.members.size();
-  const std::size_t parts = ctx.threads <= 1 ? 1 : std::min<std::size_t>(members, std::size_t{ctx.threads} * 8);
+void for_ranges(unsigned threads, std::size_t items, std::vector<finding>& out, const Check& check) {
+  const std::size_t parts = threads <= 1 ? 1 : std::min<std::size_t>(items, std::size_t{threads} * 8);
   if (parts <= 1) {
-    check(std::size_t{0}, members, out);
+    check(std::size_t{0}, items, out);
     return;
   }
   std::vector<std::vector<finding>> found(parts);
-  parallel_for(ctx.threads, parts, [&](std::size_t part, unsigned) {
-    check(members * part / parts, members * (part + 1) / parts, found[part]);
+  parallel_for(threads, parts, [&](std::size_t part, unsigned) {
+    check(items * part / parts, items * (part + 1) / parts, found[part]);
   });
   for (std::vector<finding>& f : found)
     out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+}
+
+/// `for_ranges` over the county's members.
+template <class Check>
+void for_member_ranges(const eval_context& ctx, std::vector<finding>& out, const Check& check) {
+  for_ranges(ctx.threads, ctx.data.members.size(), out, check);
 }
 
 // ---- minimum ----------------------------------------------------------------------------
@@ -542,80 +547,89 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
           subjects.push_back({subject_kind::member, c.members[mi].id, {}, 0, {mi}});
 
     // Each meeting of the slice, as the keys of those who attended it.
-    std::vector<std::set<std::string>> meetings;
+    // (Each meeting's keys are made apart, on the evaluation's threads: a county-wide
+    // meeting has thousands of attendees.)
+    std::vector<const meeting*> held;
     if (!of_visits)
-      for (const meeting& mt : c.meetings) {
-        if (mt.kind != std::get<meeting_kind>(body.event) || !slice.contains(mt.on)) continue;
-        std::set<std::string> keys;
-        for (const std::string& id : mt.attendees)
-          if (const auto m = ctx.index.member(id); m && counts_as_member(*m) && ctx.index.team_on(*m, mt.on))
-            add_attendance_keys(ctx, *m, mt.on, keys);
-        meetings.push_back(std::move(keys));
-      }
+      for (const meeting& mt : c.meetings)
+        if (mt.kind == std::get<meeting_kind>(body.event) && slice.contains(mt.on)) held.push_back(&mt);
+    std::vector<std::set<std::string>> meetings(held.size());
+    parallel_for(ctx.threads, held.size(), [&](std::size_t i, unsigned) {
+      const meeting& mt = *held[i];
+      for (const std::string& id : mt.attendees)
+        if (const auto m = ctx.index.member(id); m && counts_as_member(*m) && ctx.index.team_on(*m, mt.on))
+          add_attendance_keys(ctx, *m, mt.on, meetings[i]);
+    });
 
     const decimal times = number_figure_on(ctx.rules, body.times, slice.last);
-    for (const obligation_subject_in_slice& s : subjects) {
-      const bool is_member = s.kind == subject_kind::member;
-      long long count = 0;
-      if (of_visits) {
-        // The teams whose visits may count: the subject's, or each the member served in.
-        std::vector<std::size_t> teams{s.team};
-        if (is_member) {
-          teams.clear();
-          for (const served_stretch& st : ctx.index.service_of(s.members.front()))
-            if (overlap(st.range, slice) && std::find(teams.begin(), teams.end(), st.team) == teams.end())
-              teams.push_back(st.team);
-        }
-        for (const std::size_t ti : teams) {
-          const auto it = visits_to.find(c.teams[ti].id);
-          if (it == visits_to.end()) continue;
-          for (const visit* v : it->second) {
-            if (!slice.contains(v->on) || (!s.unit.empty() && v->unit != s.unit)) continue;
-            const bool present = std::any_of(s.members.begin(), s.members.end(), [&](std::size_t m) {
-              const auto t = ctx.index.team_on(m, v->on);
-              return t && *t == ti;
-            });
-            if (present) ++count;
+    // Subjects are judged apart (a slice of a county has tens of thousands, each
+    // looked for in every meeting), in ranges on the evaluation's threads.
+    const auto judge = [&](std::size_t first, std::size_t last, std::vector<finding>& found) {
+      for (std::size_t si = first; si < last; ++si) {
+        const obligation_subject_in_slice& s = subjects[si];
+        const bool is_member = s.kind == subject_kind::member;
+        long long count = 0;
+        if (of_visits) {
+          // The teams whose visits may count: the subject's, or each the member served in.
+          std::vector<std::size_t> teams{s.team};
+          if (is_member) {
+            teams.clear();
+            for (const served_stretch& st : ctx.index.service_of(s.members.front()))
+              if (overlap(st.range, slice) && std::find(teams.begin(), teams.end(), st.team) == teams.end())
+                teams.push_back(st.team);
           }
+          for (const std::size_t ti : teams) {
+            const auto it = visits_to.find(c.teams[ti].id);
+            if (it == visits_to.end()) continue;
+            for (const visit* v : it->second) {
+              if (!slice.contains(v->on) || (!s.unit.empty() && v->unit != s.unit)) continue;
+              const bool present = std::any_of(s.members.begin(), s.members.end(), [&](std::size_t m) {
+                const auto t = ctx.index.team_on(m, v->on);
+                return t && *t == ti;
+              });
+              if (present) ++count;
+            }
+          }
+        } else {
+          // A team or a sponsor's pair: anyone of the team; a dispatching pair: one of the unit's members there.
+          const std::string key = is_member                                          ? "m:" + s.id
+                                  : body.for_each == obligation_subject::unit_team ? "p:" + s.id
+                                                                                   : "t:" + c.teams[s.team].id;
+          for (const std::set<std::string>& keys : meetings) count += keys.contains(key) ? 1 : 0;
         }
-      } else {
-        // A team or a sponsor's pair: anyone of the team; a dispatching pair: one of the unit's members there.
-        const std::string key = is_member                                          ? "m:" + s.id
-                                : body.for_each == obligation_subject::unit_team ? "p:" + s.id
-                                                                                 : "t:" + c.teams[s.team].id;
-        for (const std::set<std::string>& keys : meetings) count += keys.contains(key) ? 1 : 0;
-      }
-      if (decimal::from_int(count) >= times) continue;
+        if (decimal::from_int(count) >= times) continue;
 
-      const team* t = nullptr;
-      const member* m = nullptr;
-      if (is_member) {
-        m = &c.members[s.members.front()];
-        date last_served = slice.first;
-        for (const served_stretch& st : ctx.index.service_of(s.members.front()))
-          if (const auto o = overlap(st.range, slice)) last_served = std::max(last_served, o->last);
-        if (const auto ti = ctx.index.team_on(s.members.front(), last_served)) t = &c.teams[*ti];
-      } else {
-        t = &c.teams[s.team];
+        const team* t = nullptr;
+        const member* m = nullptr;
+        if (is_member) {
+          m = &c.members[s.members.front()];
+          date last_served = slice.first;
+          for (const served_stretch& st : ctx.index.service_of(s.members.front()))
+            if (const auto o = overlap(st.range, slice)) last_served = std::max(last_served, o->last);
+          if (const auto ti = ctx.index.team_on(s.members.front(), last_served)) t = &c.teams[*ti];
+        } else {
+          t = &c.teams[s.team];
+        }
+        finding f;
+        f.rule = r.id;
+        f.kind = r.kind;
+        f.subject = s.kind;
+        f.subject_id = s.id;
+        // A pair's own unit answers where the rule names the dispatching or sponsor units.
+        f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
+                                                 r.responsible == responsible_party::sponsor_units)
+                                 ? s.unit
+                                 : ctx.responsible_unit(r, m, t);
+        f.severity = severity_of(r);
+        f.slice = slice;
+        f.expected = count_text(times, noun);
+        f.actual = count_text(count, noun);
+        f.message = r.title.en + ": " + s.id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
+                    slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
+        found.push_back(std::move(f));
       }
-      finding f;
-      f.rule = r.id;
-      f.kind = r.kind;
-      f.subject = s.kind;
-      f.subject_id = s.id;
-      // A pair's own unit answers where the rule names the dispatching or sponsor units.
-      f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
-                                               r.responsible == responsible_party::sponsor_units)
-                               ? s.unit
-                               : ctx.responsible_unit(r, m, t);
-      f.severity = severity_of(r);
-      f.slice = slice;
-      f.expected = count_text(times, noun);
-      f.actual = count_text(count, noun);
-      f.message = r.title.en + ": " + s.id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
-                  slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
-      out.push_back(std::move(f));
-    }
+    };
+    for_ranges(ctx.threads, subjects.size(), out, judge);
   }
   order_by_subject(out, first_finding);
 }
