@@ -488,6 +488,27 @@ TEST(threads, results_are_the_same_to_the_fen_and_in_order_on_any_number_of_thre
               rb::evaluate(qiyang, sample, rb::period::of_year(2019)));
 }
 
+TEST(threads, the_checks_find_the_same_findings_in_the_same_order_on_any_number_of_threads) {
+  // Nobody in the generated county holds insurance or a health check: every member
+  // fails both minimums, and the checks cut the members into ranges across threads.
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::county c = generated(5, 1500);
+  const rb::results one = rb::evaluate(qiyang, c, rb::period::of_year(2019));
+  std::size_t insurance = 0, health = 0;
+  for (const rb::finding& f : one.findings) {
+    insurance += f.rule == "accident_insurance" ? 1 : 0;
+    health += f.rule == "health_check" ? 1 : 0;
+  }
+  ASSERT_GT(insurance, 1000u);
+  ASSERT_GT(health, 1000u);
+  for (const unsigned threads : {2u, 3u, 8u}) {
+    SCOPED_TRACE(threads);
+    const rb::results many = rb::evaluate(qiyang, c, rb::period::of_year(2019), {.threads = threads});
+    EXPECT_EQ(many.findings, one.findings);
+    EXPECT_TRUE(many == one);
+  }
+}
+
 TEST(threads, the_error_is_the_one_a_single_thread_raises) {
   // Liuba's rates start in 2020: in 2019 the first member-month fails, on any number of threads.
   const rb::program liuba = rb::compile(rb::load_policy_or_throw(source("rules/liuba-2020.yaml")));
@@ -574,6 +595,22 @@ TEST(blocks, results_do_not_depend_on_how_many_members_a_block_holds) {
       EXPECT_TRUE(want == got);
     }
   }
+}
+
+TEST(kept_entitlements, the_list_is_reserved_for_the_county_and_grows_past_a_short_estimate) {
+  const rb::program mixed = rb::testing::policy_from("rulebook-engine-batch", "mixed-kept",
+                                                     std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  const rb::county c = generated(13, 400);
+  const rb::period year = rb::period::of_year(2019);
+  const rb::results whole = rb::evaluate(mixed, c, year);
+  // One per rule for each month of each stretch, from above (a rule's `when:` may owe nothing).
+  const std::size_t expected = rd::expected_entitlements(mixed.allowances(), c, year);
+  EXPECT_GE(expected, whole.entitlements.size());
+  EXPECT_LE(expected, whole.entitlements.size() * 2);
+  // An estimate too small: the list grows, and holds the same entitlements in the same order.
+  rd::kept_entitlements kept(1);
+  (void)rd::evaluate_each(mixed, c, year, {.threads = 2}, [&](std::vector<rb::entitlement>& block) { kept.add(block); }, 7);
+  EXPECT_EQ(kept.take(), whole.entitlements);
 }
 
 TEST(entitlement_sink, is_handed_every_entitlement_in_order_and_the_results_keep_none) {

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "rulebook/detail/engine_context.hpp"
+#include "rulebook/detail/parallel.hpp"
 #include "rulebook/expr.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -238,76 +240,104 @@ inline void order_by_subject(std::vector<finding>& out, std::size_t first) {
                    [](const finding& a, const finding& b) { return a.subject_id < b.subject_id; });
 }
 
+/// Runs `check(first, last, out)`, which appends the findings of items
+/// [first, last) (members, or an obligation's subjects) in their order, over
+/// [0, items) cut into ranges on `threads` threads, and appends the ranges'
+/// findings in order: the findings, and the order, of one call over every item.
+/// An error is the one the first item to fail raises (see `parallel_for`).
+template <class Check>
+void for_ranges(unsigned threads, std::size_t items, std::vector<finding>& out, const Check& check) {
+  const std::size_t parts = threads <= 1 ? 1 : std::min<std::size_t>(items, std::size_t{threads} * 8);
+  if (parts <= 1) {
+    check(std::size_t{0}, items, out);
+    return;
+  }
+  std::vector<std::vector<finding>> found(parts);
+  parallel_for(threads, parts, [&](std::size_t part, unsigned) {
+    check(items * part / parts, items * (part + 1) / parts, found[part]);
+  });
+  for (std::vector<finding>& f : found)
+    out.insert(out.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
+}
+
+/// `for_ranges` over the county's members.
+template <class Check>
+void for_member_ranges(const eval_context& ctx, std::vector<finding>& out, const Check& check) {
+  for_ranges(ctx.threads, ctx.data.members.size(), out, check);
+}
+
 // ---- minimum ----------------------------------------------------------------------------
 
 /// Accident-insurance cover on every day served (`of: insurance_cover, each: day_served`):
 /// on each day some single policy in force must cover at least the minimum in force
 /// that day (policies are not added together). One finding per maximal run of failing days.
 inline void check_cover_each_day(const eval_context& ctx, const rule& r, const minimum_rule& body,
-                                 std::vector<finding>& out) {
-  const date_range within = ctx.evaluated.range;
-  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
-    const member& m = ctx.data.members[mi];
-    std::vector<date> cuts;
-    std::vector<date_range> served;
-    for (const served_stretch& s : ctx.index.service_of(mi))
-      if (const auto o = overlap(s.range, within)) {
-        served.push_back(*o);
-        add_range_cuts(*o, cuts);
-      }
-    if (served.empty()) continue;
-    served = join_ranges(std::move(served));
-    for (const insurance_policy& ip : m.insurance) add_range_cuts({ip.from, ip.to}, cuts);
-    add_figure_cuts(ctx.rules, body.at_least, within, cuts);
-
-    struct run {
-      date_range days;
-      money worst_best;  // the lowest of the days' best covers
-      money threshold;   // the highest minimum in force in the run
-    };
-    std::vector<run> runs;
-    for (const date_range& piece : split_at(within, cuts)) {
-      const date day = piece.first;
-      const bool serving = std::any_of(served.begin(), served.end(), [&](const date_range& s) { return s.contains(day); });
-      if (!serving) continue;
-      const money minimum = money_figure_on(ctx.rules, body.at_least, day);
-      money best;
-      bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
-      for (const insurance_policy& ip : m.insurance)
-        if (ip.from <= day && day <= ip.to) {
-          best = std::max(best, ip.cover);
-          insured = true;
+                                 std::vector<finding>& all) {
+  for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
+    const date_range within = ctx.evaluated.range;
+    for (std::size_t mi = first; mi < last; ++mi) {
+      const member& m = ctx.data.members[mi];
+      std::vector<date> cuts;
+      std::vector<date_range> served;
+      for (const served_stretch& s : ctx.index.service_of(mi))
+        if (const auto o = overlap(s.range, within)) {
+          served.push_back(*o);
+          add_range_cuts(*o, cuts);
         }
-      if (insured && best >= minimum) continue;
-      if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
-        runs.back().days.last = piece.last;
-        runs.back().worst_best = std::min(runs.back().worst_best, best);
-        runs.back().threshold = std::max(runs.back().threshold, minimum);
-      } else {
-        runs.push_back({piece, best, minimum});
+      if (served.empty()) continue;
+      served = join_ranges(std::move(served));
+      for (const insurance_policy& ip : m.insurance) add_range_cuts({ip.from, ip.to}, cuts);
+      add_figure_cuts(ctx.rules, body.at_least, within, cuts);
+
+      struct run {
+        date_range days;
+        money worst_best;  // the lowest of the days' best covers
+        money threshold;   // the highest minimum in force in the run
+      };
+      std::vector<run> runs;
+      for (const date_range& piece : split_at(within, cuts)) {
+        const date day = piece.first;
+        const bool serving = std::any_of(served.begin(), served.end(), [&](const date_range& s) { return s.contains(day); });
+        if (!serving) continue;
+        const money minimum = money_figure_on(ctx.rules, body.at_least, day);
+        money best;
+        bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
+        for (const insurance_policy& ip : m.insurance)
+          if (ip.from <= day && day <= ip.to) {
+            best = std::max(best, ip.cover);
+            insured = true;
+          }
+        if (insured && best >= minimum) continue;
+        if (!runs.empty() && next_day(runs.back().days.last) == piece.first) {
+          runs.back().days.last = piece.last;
+          runs.back().worst_best = std::min(runs.back().worst_best, best);
+          runs.back().threshold = std::max(runs.back().threshold, minimum);
+        } else {
+          runs.push_back({piece, best, minimum});
+        }
+      }
+      for (const run& gap : runs) {
+        const std::optional<std::size_t> t = ctx.index.team_on(mi, gap.days.first);
+        const team* tm = t ? &ctx.data.teams[*t] : nullptr;
+        finding f;
+        f.rule = r.id;
+        f.kind = r.kind;
+        f.subject = subject_kind::member;
+        f.subject_id = m.id;
+        f.responsible_unit = ctx.responsible_unit(r, &m, tm);
+        f.severity = severity_of(r);
+        f.slice = gap.days;
+        f.expected = gap.threshold.to_string();
+        f.actual = gap.worst_best.to_string();
+        f.message = m.id + " served " + std::to_string(gap.days.days()) + " days (" + range_text(gap.days) +
+                    ") without a single accident-insurance policy in force with cover of at least " +
+                    gap.threshold.to_string() + " yuan; " +
+                    (gap.worst_best == money() ? std::string("no policy was in force")
+                                               : "the best cover in force was " + gap.worst_best.to_string() + " yuan");
+        out.push_back(std::move(f));
       }
     }
-    for (const run& gap : runs) {
-      const std::optional<std::size_t> t = ctx.index.team_on(mi, gap.days.first);
-      const team* tm = t ? &ctx.data.teams[*t] : nullptr;
-      finding f;
-      f.rule = r.id;
-      f.kind = r.kind;
-      f.subject = subject_kind::member;
-      f.subject_id = m.id;
-      f.responsible_unit = ctx.responsible_unit(r, &m, tm);
-      f.severity = severity_of(r);
-      f.slice = gap.days;
-      f.expected = gap.threshold.to_string();
-      f.actual = gap.worst_best.to_string();
-      f.message = m.id + " served " + std::to_string(gap.days.days()) + " days (" + range_text(gap.days) +
-                  ") without a single accident-insurance policy in force with cover of at least " +
-                  gap.threshold.to_string() + " yuan; " +
-                  (gap.worst_best == money() ? std::string("no policy was in force")
-                                             : "the best cover in force was " + gap.worst_best.to_string() + " yuan");
-      out.push_back(std::move(f));
-    }
-  }
+  });
 }
 
 /// A health check each calendar year served (`of: health_check_cost, each: year_served`):
@@ -316,50 +346,52 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
 /// `of: insurance_cover, each: year_served`: a policy in force on some day served
 /// in the year must cover the minimum.)
 inline void check_best_each_year(const eval_context& ctx, const rule& r, const minimum_rule& body,
-                                 std::vector<finding>& out) {
-  const date_range within = ctx.evaluated.range;
-  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
-    const member& m = ctx.data.members[mi];
-    for (const int y : ctx.evaluated.years()) {
-      const period year = period::of_year(y);
-      const auto slice = overlap(year.range, within);
-      if (!slice || ctx.index.days_served(mi, *slice) == 0) continue;
-      const money minimum = money_figure_on(ctx.rules, body.at_least, slice->last);
-      std::optional<money> best;
-      if (body.of == minimum_measure::health_check_cost) {
-        for (const health_check& h : m.health_checks)
-          if (static_cast<int>(h.on.year()) == y && (!best || h.cost > *best)) best = h.cost;
-      } else {
-        // Insurance once a year: a policy in force on some day served in the year.
-        for (const insurance_policy& ip : m.insurance)
-          for (const served_stretch& st : ctx.index.service_of(mi))
-            if (const auto o = overlap(st.range, *slice); o && overlap(*o, {ip.from, ip.to}) && (!best || ip.cover > *best))
-              best = ip.cover;
+                                 std::vector<finding>& all) {
+  for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
+    const date_range within = ctx.evaluated.range;
+    for (std::size_t mi = first; mi < last; ++mi) {
+      const member& m = ctx.data.members[mi];
+      for (const int y : ctx.evaluated.years()) {
+        const period year = period::of_year(y);
+        const auto slice = overlap(year.range, within);
+        if (!slice || ctx.index.days_served(mi, *slice) == 0) continue;
+        const money minimum = money_figure_on(ctx.rules, body.at_least, slice->last);
+        std::optional<money> best;
+        if (body.of == minimum_measure::health_check_cost) {
+          for (const health_check& h : m.health_checks)
+            if (static_cast<int>(h.on.year()) == y && (!best || h.cost > *best)) best = h.cost;
+        } else {
+          // Insurance once a year: a policy in force on some day served in the year.
+          for (const insurance_policy& ip : m.insurance)
+            for (const served_stretch& st : ctx.index.service_of(mi))
+              if (const auto o = overlap(st.range, *slice); o && overlap(*o, {ip.from, ip.to}) && (!best || ip.cover > *best))
+                best = ip.cover;
+        }
+        if (best && *best >= minimum) continue;
+        const std::string what = body.of == minimum_measure::health_check_cost ? "health check" : "accident-insurance policy";
+        const std::string measure = body.of == minimum_measure::health_check_cost ? " cost " : " covered ";
+        date last_served = slice->first;
+        for (const served_stretch& s : ctx.index.service_of(mi))
+          if (const auto o = overlap(s.range, *slice)) last_served = std::max(last_served, o->last);
+        const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
+        finding f;
+        f.rule = r.id;
+        f.kind = r.kind;
+        f.subject = subject_kind::member;
+        f.subject_id = m.id;
+        f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
+        f.severity = severity_of(r);
+        f.slice = *slice;
+        f.expected = minimum.to_string();
+        f.actual = best ? best->to_string() : "none";
+        f.message = best ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best->to_string() +
+                               " yuan, less than the " + minimum.to_string() + " yuan required"
+                         : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
+                               minimum.to_string() + " yuan required)";
+        out.push_back(std::move(f));
       }
-      if (best && *best >= minimum) continue;
-      const std::string what = body.of == minimum_measure::health_check_cost ? "health check" : "accident-insurance policy";
-      const std::string measure = body.of == minimum_measure::health_check_cost ? " cost " : " covered ";
-      date last_served = slice->first;
-      for (const served_stretch& s : ctx.index.service_of(mi))
-        if (const auto o = overlap(s.range, *slice)) last_served = std::max(last_served, o->last);
-      const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
-      finding f;
-      f.rule = r.id;
-      f.kind = r.kind;
-      f.subject = subject_kind::member;
-      f.subject_id = m.id;
-      f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
-      f.severity = severity_of(r);
-      f.slice = *slice;
-      f.expected = minimum.to_string();
-      f.actual = best ? best->to_string() : "none";
-      f.message = best ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best->to_string() +
-                             " yuan, less than the " + minimum.to_string() + " yuan required"
-                       : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
-                             minimum.to_string() + " yuan required)";
-      out.push_back(std::move(f));
     }
-  }
+  });
 }
 
 // ---- kit -------------------------------------------------------------------------------
@@ -390,10 +422,10 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
 }
 
 inline void check_kit(const eval_context& ctx, const team_rosters& rosters, const rule& r, const kit_rule& body,
-                      std::vector<finding>& out) {
+                      std::vector<finding>& all) {
   const date_range within = ctx.evaluated.range;
   auto report = [&](const kit_item& item, const date_range& run, subject_kind kind, const std::string& id,
-                    const member* m, const team* t) {
+                    const member* m, const team* t, std::vector<finding>& out) {
     finding f;
     f.rule = r.id;
     f.kind = r.kind;
@@ -416,27 +448,29 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
       if (active.empty()) continue;
       for (const kit_item& item : body.items)
         for (const date_range& run : days_without(t.kit, item.item, active))
-          report(item, run, subject_kind::team, t.id, nullptr, &t);
+          report(item, run, subject_kind::team, t.id, nullptr, &t, all);
     }
     return;
   }
   // `for: member`: the data records kit by team, so a member holds what the team
   // they serve in that day holds.
-  for (std::size_t mi = 0; mi < ctx.data.members.size(); ++mi) {
-    const member& m = ctx.data.members[mi];
-    for (const kit_item& item : body.items) {
-      std::vector<date_range> missing;
-      for (const served_stretch& s : ctx.index.service_of(mi))
-        if (const auto o = overlap(s.range, within)) {
-          const auto gaps = days_without(ctx.data.teams[s.team].kit, item.item, {*o});
-          missing.insert(missing.end(), gaps.begin(), gaps.end());
+  for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
+    for (std::size_t mi = first; mi < last; ++mi) {
+      const member& m = ctx.data.members[mi];
+      for (const kit_item& item : body.items) {
+        std::vector<date_range> missing;
+        for (const served_stretch& s : ctx.index.service_of(mi))
+          if (const auto o = overlap(s.range, within)) {
+            const auto gaps = days_without(ctx.data.teams[s.team].kit, item.item, {*o});
+            missing.insert(missing.end(), gaps.begin(), gaps.end());
+          }
+        for (const date_range& run : join_ranges(std::move(missing))) {
+          const auto t = ctx.index.team_on(mi, run.first);
+          report(item, run, subject_kind::member, m.id, &m, t ? &ctx.data.teams[*t] : nullptr, out);
         }
-      for (const date_range& run : join_ranges(std::move(missing))) {
-        const auto t = ctx.index.team_on(mi, run.first);
-        report(item, run, subject_kind::member, m.id, &m, t ? &ctx.data.teams[*t] : nullptr);
       }
     }
-  }
+  });
 }
 
 // ---- obligation -------------------------------------------------------------------------
@@ -513,80 +547,89 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
           subjects.push_back({subject_kind::member, c.members[mi].id, {}, 0, {mi}});
 
     // Each meeting of the slice, as the keys of those who attended it.
-    std::vector<std::set<std::string>> meetings;
+    // (Each meeting's keys are made apart, on the evaluation's threads: a county-wide
+    // meeting has thousands of attendees.)
+    std::vector<const meeting*> held;
     if (!of_visits)
-      for (const meeting& mt : c.meetings) {
-        if (mt.kind != std::get<meeting_kind>(body.event) || !slice.contains(mt.on)) continue;
-        std::set<std::string> keys;
-        for (const std::string& id : mt.attendees)
-          if (const auto m = ctx.index.member(id); m && counts_as_member(*m) && ctx.index.team_on(*m, mt.on))
-            add_attendance_keys(ctx, *m, mt.on, keys);
-        meetings.push_back(std::move(keys));
-      }
+      for (const meeting& mt : c.meetings)
+        if (mt.kind == std::get<meeting_kind>(body.event) && slice.contains(mt.on)) held.push_back(&mt);
+    std::vector<std::set<std::string>> meetings(held.size());
+    parallel_for(ctx.threads, held.size(), [&](std::size_t i, unsigned) {
+      const meeting& mt = *held[i];
+      for (const std::string& id : mt.attendees)
+        if (const auto m = ctx.index.member(id); m && counts_as_member(*m) && ctx.index.team_on(*m, mt.on))
+          add_attendance_keys(ctx, *m, mt.on, meetings[i]);
+    });
 
     const decimal times = number_figure_on(ctx.rules, body.times, slice.last);
-    for (const obligation_subject_in_slice& s : subjects) {
-      const bool is_member = s.kind == subject_kind::member;
-      long long count = 0;
-      if (of_visits) {
-        // The teams whose visits may count: the subject's, or each the member served in.
-        std::vector<std::size_t> teams{s.team};
-        if (is_member) {
-          teams.clear();
-          for (const served_stretch& st : ctx.index.service_of(s.members.front()))
-            if (overlap(st.range, slice) && std::find(teams.begin(), teams.end(), st.team) == teams.end())
-              teams.push_back(st.team);
-        }
-        for (const std::size_t ti : teams) {
-          const auto it = visits_to.find(c.teams[ti].id);
-          if (it == visits_to.end()) continue;
-          for (const visit* v : it->second) {
-            if (!slice.contains(v->on) || (!s.unit.empty() && v->unit != s.unit)) continue;
-            const bool present = std::any_of(s.members.begin(), s.members.end(), [&](std::size_t m) {
-              const auto t = ctx.index.team_on(m, v->on);
-              return t && *t == ti;
-            });
-            if (present) ++count;
+    // Subjects are judged apart (a slice of a county has tens of thousands, each
+    // looked for in every meeting), in ranges on the evaluation's threads.
+    const auto judge = [&](std::size_t first, std::size_t last, std::vector<finding>& found) {
+      for (std::size_t si = first; si < last; ++si) {
+        const obligation_subject_in_slice& s = subjects[si];
+        const bool is_member = s.kind == subject_kind::member;
+        long long count = 0;
+        if (of_visits) {
+          // The teams whose visits may count: the subject's, or each the member served in.
+          std::vector<std::size_t> teams{s.team};
+          if (is_member) {
+            teams.clear();
+            for (const served_stretch& st : ctx.index.service_of(s.members.front()))
+              if (overlap(st.range, slice) && std::find(teams.begin(), teams.end(), st.team) == teams.end())
+                teams.push_back(st.team);
           }
+          for (const std::size_t ti : teams) {
+            const auto it = visits_to.find(c.teams[ti].id);
+            if (it == visits_to.end()) continue;
+            for (const visit* v : it->second) {
+              if (!slice.contains(v->on) || (!s.unit.empty() && v->unit != s.unit)) continue;
+              const bool present = std::any_of(s.members.begin(), s.members.end(), [&](std::size_t m) {
+                const auto t = ctx.index.team_on(m, v->on);
+                return t && *t == ti;
+              });
+              if (present) ++count;
+            }
+          }
+        } else {
+          // A team or a sponsor's pair: anyone of the team; a dispatching pair: one of the unit's members there.
+          const std::string key = is_member                                          ? "m:" + s.id
+                                  : body.for_each == obligation_subject::unit_team ? "p:" + s.id
+                                                                                   : "t:" + c.teams[s.team].id;
+          for (const std::set<std::string>& keys : meetings) count += keys.contains(key) ? 1 : 0;
         }
-      } else {
-        // A team or a sponsor's pair: anyone of the team; a dispatching pair: one of the unit's members there.
-        const std::string key = is_member                                          ? "m:" + s.id
-                                : body.for_each == obligation_subject::unit_team ? "p:" + s.id
-                                                                                 : "t:" + c.teams[s.team].id;
-        for (const std::set<std::string>& keys : meetings) count += keys.contains(key) ? 1 : 0;
-      }
-      if (decimal::from_int(count) >= times) continue;
+        if (decimal::from_int(count) >= times) continue;
 
-      const team* t = nullptr;
-      const member* m = nullptr;
-      if (is_member) {
-        m = &c.members[s.members.front()];
-        date last_served = slice.first;
-        for (const served_stretch& st : ctx.index.service_of(s.members.front()))
-          if (const auto o = overlap(st.range, slice)) last_served = std::max(last_served, o->last);
-        if (const auto ti = ctx.index.team_on(s.members.front(), last_served)) t = &c.teams[*ti];
-      } else {
-        t = &c.teams[s.team];
+        const team* t = nullptr;
+        const member* m = nullptr;
+        if (is_member) {
+          m = &c.members[s.members.front()];
+          date last_served = slice.first;
+          for (const served_stretch& st : ctx.index.service_of(s.members.front()))
+            if (const auto o = overlap(st.range, slice)) last_served = std::max(last_served, o->last);
+          if (const auto ti = ctx.index.team_on(s.members.front(), last_served)) t = &c.teams[*ti];
+        } else {
+          t = &c.teams[s.team];
+        }
+        finding f;
+        f.rule = r.id;
+        f.kind = r.kind;
+        f.subject = s.kind;
+        f.subject_id = s.id;
+        // A pair's own unit answers where the rule names the dispatching or sponsor units.
+        f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
+                                                 r.responsible == responsible_party::sponsor_units)
+                                 ? s.unit
+                                 : ctx.responsible_unit(r, m, t);
+        f.severity = severity_of(r);
+        f.slice = slice;
+        f.expected = count_text(times, noun);
+        f.actual = count_text(count, noun);
+        f.message = r.title.en + ": " + s.id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
+                    slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
+        found.push_back(std::move(f));
       }
-      finding f;
-      f.rule = r.id;
-      f.kind = r.kind;
-      f.subject = s.kind;
-      f.subject_id = s.id;
-      // A pair's own unit answers where the rule names the dispatching or sponsor units.
-      f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
-                                               r.responsible == responsible_party::sponsor_units)
-                               ? s.unit
-                               : ctx.responsible_unit(r, m, t);
-      f.severity = severity_of(r);
-      f.slice = slice;
-      f.expected = count_text(times, noun);
-      f.actual = count_text(count, noun);
-      f.message = r.title.en + ": " + s.id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
-                  slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
-      out.push_back(std::move(f));
-    }
+    };
+    for_ranges(ctx.threads, subjects.size(), out, judge);
   }
   order_by_subject(out, first_finding);
 }

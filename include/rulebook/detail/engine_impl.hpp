@@ -61,9 +61,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
 }  // namespace detail
 
 inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options) {
-  detail::kept_blocks kept;
+  detail::kept_entitlements kept(detail::expected_entitlements(prog.allowances(), c, p));
   results r = detail::evaluate_each(prog, c, p, options, [&](std::vector<entitlement>& block) { kept.add(block); });
-  r.entitlements = kept.join();
+  r.entitlements = kept.take();
   return r;
 }
 

@@ -15,6 +15,10 @@
 // entitlements themselves, none per row in the kernels.
 #pragma once
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -531,32 +535,64 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   for (item_total& t : totals) r.totals.push_back(std::move(t));
 }
 
-/// Blocks of entitlements kept as they come, then joined once: each entitlement moves once.
-class kept_blocks {
+/// About how many entitlements an evaluation makes, from above: one per
+/// member-month rule for each month of each stretch of service, and two per
+/// year for each member-year and team-year rule and subject (a year split where
+/// a value changes, or a member who moves twice, can make more).
+[[nodiscard]] inline std::size_t expected_entitlements(const allowance_plan& plan, const county& c, const period& p) {
+  const auto month_index = [](date d) { return static_cast<long>(d.year()) * 12 + static_cast<long>(d.month()); };
+  std::size_t stretch_months = 0;
+  if (!plan.member_month.empty())
+    for (const member& m : c.members)
+      for (const service_interval& s : m.service)
+        if (const auto o = overlap(s.to ? date_range{s.from, *s.to} : date_range::from(s.from), p.range))
+          stretch_months += static_cast<std::size_t>(month_index(o->last) - month_index(o->first) + 1);
+  const std::size_t years = static_cast<std::size_t>(p.range.last.year() - p.range.first.year() + 1);
+  return stretch_months * plan.member_month.size() +
+         2 * years * (c.members.size() * plan.member_year.size() + c.teams.size() * plan.team_year.size());
+}
+
+/// Asks the kernel to back [data, data + bytes) with huge pages where it can
+/// (Linux, `transparent_hugepage` set to `madvise` or `always`); elsewhere, or
+/// when refused, nothing changes. A list of a county's entitlements is hundreds
+/// of megabytes written once, front to back: in 4 KiB pages that is a page fault
+/// every 20 entitlements, and on the virtual machines counties run on a fault
+/// costs some 6 µs — more than making the entitlements.
+inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+#endif
+}
+
+/// Blocks of entitlements moved, as they come, into one list reserved
+/// beforehand for the whole evaluation (`expected_entitlements`; should more
+/// come, the list grows as any vector does): each entitlement moves once, and
+/// a block's memory is free for the next block. Keeping the blocks and joining
+/// them at the end held every entitlement twice, and the join — 730 MB written
+/// on one thread for 100 k members — was a third of the evaluation.
+class kept_entitlements {
  public:
-  void add(std::vector<entitlement>& block) { blocks_.push_back(std::move(block)); }
-  [[nodiscard]] std::vector<entitlement> join() {
-    if (blocks_.size() == 1) return std::move(blocks_.front());
-    std::size_t total = 0;
-    for (const auto& b : blocks_) total += b.size();
-    std::vector<entitlement> all;
-    all.reserve(total);
-    for (auto& b : blocks_) {
-      all.insert(all.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
-      std::vector<entitlement>().swap(b);  // freed as it goes
-    }
-    return all;
+  explicit kept_entitlements(std::size_t expected) {
+    list_.reserve(expected);
+    prefer_huge_pages(list_.data(), list_.capacity() * sizeof(entitlement));
   }
+  void add(std::vector<entitlement>& block) {
+    list_.insert(list_.end(), std::make_move_iterator(block.begin()), std::make_move_iterator(block.end()));
+  }
+  [[nodiscard]] std::vector<entitlement> take() { return std::move(list_); }
 
  private:
-  std::vector<std::vector<entitlement>> blocks_;
+  std::vector<entitlement> list_;
 };
 
 /// `evaluate_allowances`, keeping every entitlement in `r.entitlements`.
 inline void evaluate_allowances(const eval_context& ctx, results& r) {
-  kept_blocks kept;
+  kept_entitlements kept(expected_entitlements(ctx.prog.allowances(), ctx.data, ctx.evaluated));
   evaluate_allowances(ctx, r, [&](std::vector<entitlement>& block) { kept.add(block); });
-  std::vector<entitlement> made = kept.join();
+  std::vector<entitlement> made = kept.take();
   r.entitlements.insert(r.entitlements.end(), std::make_move_iterator(made.begin()), std::make_move_iterator(made.end()));
 }
 
