@@ -96,18 +96,22 @@ class entitlement_csv_writer {
 // ---- terminal table ------------------------------------------------------------------------
 
 /// Names to show beside ids: units, teams (their village), members and rules
-/// (their Chinese title). An id without a name is shown alone.
+/// (their title in the table's language, else the other). An id without a name
+/// is shown alone.
 struct names {
   std::map<std::string, std::string, std::less<>> units;
   std::map<std::string, std::string, std::less<>> teams;
   std::map<std::string, std::string, std::less<>> members;
   std::map<std::string, std::string, std::less<>> rules;
 
-  [[nodiscard]] static names of(const county& c, const policy& p);
+  [[nodiscard]] static names of(const county& c, const policy& p, language lang = language::zh);
 };
 
-/// How much of the findings a terminal table lists.
+/// The terminal table's language, and how much of the findings it lists.
 struct table_options {
+  /// Every heading, column name and fixed phrase comes from the catalogue in this
+  /// language (report_messages.hpp); ids, names and figures are written as they are.
+  language lang = language::zh;
   /// Per responsible unit, the findings listed; a unit with more shows its counts
   /// by rule and severity and only its first `findings_per_unit` findings.
   std::size_t findings_per_unit = 5;

@@ -1,5 +1,5 @@
-// Internal: the message catalogue of the reports people read (the HTML report),
-// in Chinese and English. Every heading, label and finding text of a report is
+// Internal: the message catalogue of the reports people read (the HTML report
+// and the terminal table), in Chinese and English. Every heading, label and finding text of a report is
 // one entry here, written in both languages side by side, so a text cannot be
 // added in one language and forgotten in the other (tests/report_messages_test.cpp
 // checks that both sides take the same placeholders).
@@ -243,6 +243,73 @@ enum class language { zh, en };
   X(ex_days_served_plain, " 天在岗", " days served")                                                               \
   X(ex_days_in_period, " 天（期间天数）", " days in the period")                                                   \
   X(ex_decimal_places, " 位小数", " decimal place(s)")                                                             \
+  /* the terminal table (rulebook eval): lower-case English, as a terminal writes it */                            \
+  X(tbl_heading, "政策 {0}，期间 {1}（{2} 至 {3}）", "policy {0}, period {1} ({2} .. {3})")                        \
+  X(tbl_amounts, "各工作队应发与实发（元）", "owed and paid by team (yuan)")                                       \
+  X(tbl_no_entitlements, "本期无应发金额", "no entitlements")                                                      \
+  X(tbl_col_team, "工作队", "team")                                                                                \
+  X(tbl_col_village, "驻点村", "village")                                                                          \
+  X(tbl_col_item, "项目", "item")                                                                                  \
+  X(tbl_col_owed, "应发", "owed")                                                                                  \
+  X(tbl_col_paid, "实发", "paid")                                                                                  \
+  X(tbl_col_short, "少发", "short")                                                                                \
+  X(tbl_col_not_recorded, "未记录", "not recorded")                                                                \
+  X(tbl_all_items, "全部项目", "all items")                                                                        \
+  X(tbl_county, "全县", "county")                                                                                  \
+  X(tbl_findings, "问题：{0} 项（{1}，{2}）", "findings: {0} ({1}, {2})")                                          \
+  X(tbl_n_finding, "{0} 项问题", "{0} finding")                                                                    \
+  X(tbl_n_findings, "{0} 项问题", "{0} findings")                                                                  \
+  X(tbl_n_violation, "违规 {0}", "{0} violation")                                                                  \
+  X(tbl_n_violations, "违规 {0}", "{0} violations")                                                                \
+  X(tbl_n_advisory, "建议 {0}", "{0} advisory")                                                                    \
+  X(tbl_n_advisories, "建议 {0}", "{0} advisories")                                                                \
+  X(tbl_count_detail, "{0}（{1}）", "{0} ({1})")                                                                   \
+  X(tbl_and, "，", ", ")                                                                                           \
+  X(tbl_by_unit, "按责任单位：应发放的金额（元）及其负责的问题",                                                   \
+    "by responsible unit: what it pays (yuan) and the findings it answers for")                                    \
+  X(tbl_col_unit, "单位", "unit")                                                                                  \
+  X(tbl_col_name, "名称", "name")                                                                                  \
+  X(tbl_col_violations, "违规", "violations")                                                                      \
+  X(tbl_col_advisories, "建议", "advisories")                                                                      \
+  X(tbl_county_or_town, "县或乡镇", "county or town")                                                              \
+  X(tbl_no_unit_heading, "县或乡镇（无后盾单位）", "county or town (no sponsor unit)")                             \
+  X(tbl_group, "{0} — {1}", "{0} — {1}")                                                                           \
+  X(tbl_col_rule, "规则", "rule")                                                                                  \
+  X(tbl_col_title, "规则名称", "title")                                                                            \
+  X(tbl_col_severity, "性质", "severity")                                                                          \
+  X(tbl_col_findings, "问题数", "findings")                                                                        \
+  X(tbl_col_subject, "对象", "subject")                                                                            \
+  X(tbl_col_when, "时段", "when")                                                                                  \
+  X(tbl_col_expected, "应为", "expected")                                                                          \
+  X(tbl_col_actual, "实际", "actual")                                                                              \
+  X(tbl_col_message, "说明", "message")                                                                            \
+  X(tbl_first, "前 {0} 项：", "the first {0}:")                                                                    \
+  X(tbl_n_more, "… 另有 {0} 项", "… and {0} more")                                                                 \
+  X(tbl_not_listed_one, "以上未列出 {0} 项问题：`rulebook eval … --all` 列出全部；`--format json` 或 `--format csv --out DIR` 写出全部", \
+    "{0} finding is not listed above: `rulebook eval … --all` lists every one; `--format json` or `--format csv --out DIR` writes them all") \
+  X(tbl_not_listed_many, "以上未列出 {0} 项问题：`rulebook eval … --all` 列出全部；`--format json` 或 `--format csv --out DIR` 写出全部", \
+    "{0} findings are not listed above: `rulebook eval … --all` lists every one; `--format json` or `--format csv --out DIR` writes them all") \
+  X(tbl_quota, "名额 {0}", "quota {0}")                                                                            \
+  X(tbl_quota_one, "：{0}，{1} 名队员 × {2} = {3} 个名额", ": {0}, {1} members × {2} = {3} place")                 \
+  X(tbl_quota_many, "：{0}，{1} 名队员 × {2} = {3} 个名额", ": {0}, {1} members × {2} = {3} places")               \
+  X(tbl_col_rank, "排名", "rank")                                                                                  \
+  X(tbl_col_member, "队员", "member")                                                                              \
+  X(tbl_col_score, "得分", "score")                                                                                \
+  X(tbl_col_proposed, "推荐", "proposed")                                                                          \
+  X(tbl_col_granted, "获得名额", "granted")                                                                        \
+  X(tbl_none_over_quota, "无推荐人选超出名额", "no member proposed for the grade is over the quota")               \
+  X(tbl_over_quota, "超出名额（推荐但未获得）：{0}", "over the quota (proposed, not granted): {0}")                \
+  X(tbl_rank_score, "{0}（第 {1} 名，{2} 分）", "{0} (rank {1}, {2})")                                             \
+  X(tbl_ledger, "扣分台账", "penalty ledger")                                                                      \
+  X(tbl_no_penalties, "无单位被扣分", "no unit penalised")                                                         \
+  X(tbl_col_notices, "通报", "notices")                                                                            \
+  X(tbl_col_points_charged, "扣分（封顶前）", "points charged")                                                    \
+  X(tbl_col_points, "扣分", "points")                                                                              \
+  X(tbl_col_capped, "封顶", "capped")                                                                              \
+  X(grade_excellent, "优秀", "excellent")                                                                          \
+  X(grade_competent, "称职", "competent")                                                                          \
+  X(grade_basically_competent, "基本称职", "basically competent")                                                  \
+  X(grade_incompetent, "不称职", "incompetent")                                                                    \
   /* progress (the CLI's terminal output) */                                                                      \
   X(progress_loading, "读取数据", "loading")                                                                       \
   X(progress_evaluating, "计算", "evaluating")                                                                     \

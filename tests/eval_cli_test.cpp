@@ -22,6 +22,21 @@ using rulebook_test::read_file;
 
 constexpr const char* qiyang = "rules/qiyang-2019.yaml examples/qiyang/county.yaml";
 
+/// `run`, with the locale variables cleared and then `environment` ("LANG=en_US.UTF-8 …") set.
+/// Standard output only.
+rulebook_test::run_result run_env(const std::string& environment, const std::string& args) {
+  const std::string command = std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && env -u LC_ALL -u LC_MESSAGES -u LANG " +
+                              environment + " " + RULEBOOK_CLI + " " + args + " 2>/dev/null";
+  rulebook_test::run_result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
 }  // namespace
 
 /// The CLI's tests; tests/CMakeLists.txt builds them only when the CLI is built.
@@ -59,13 +74,13 @@ TEST_F(cli_eval, json_holds_the_figures_worked_out_by_hand) {
 
 TEST_F(cli_eval, table_lists_a_few_findings_per_unit_and_all_shows_every_one) {
   // U06 answers for P10's 24 months (M014, M015): 5 listed, 19 left for --all.
-  const auto r = run(std::string("eval ") + qiyang + " --period 2019");
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --lang en");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "县人社局 (U06) — 24 findings (24 violations)")) << r.out;
   EXPECT_TRUE(contains(r.out, "  … and 19 more\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "19 findings are not listed above: `rulebook eval … --all` lists every one")) << r.out;
   EXPECT_FALSE(contains(r.out, "M015 ")) << r.out;  // M014's 12 months come first
-  const auto all = run(std::string("eval ") + qiyang + " --period 2019 --all");
+  const auto all = run(std::string("eval ") + qiyang + " --period 2019 --all --lang en");
   ASSERT_EQ(all.exit_code, 0) << all.out;
   EXPECT_FALSE(contains(all.out, "not listed above")) << all.out;
   // M015 2019-12: 18 days, 1800 owed, paid at 80 a day: 1440.
@@ -73,7 +88,7 @@ TEST_F(cli_eval, table_lists_a_few_findings_per_unit_and_all_shows_every_one) {
 }
 
 TEST_F(cli_eval, table_is_the_default_and_names_units) {
-  const auto r = run(std::string("eval ") + qiyang + " --period 2019");
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --lang en");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "policy qiyang-2019, period 2019 (2019-01-01 .. 2019-12-31)")) << r.out;
   EXPECT_TRUE(contains(r.out, "954600.00")) << r.out;
@@ -81,8 +96,37 @@ TEST_F(cli_eval, table_is_the_default_and_names_units) {
   EXPECT_TRUE(contains(r.out, "penalty ledger")) << r.out;
 }
 
+TEST_F(cli_eval, table_speaks_the_language_lang_asks_for_and_chinese_when_it_names_none) {
+  // As html_cli_test does: the locale variables cleared, then only those given set.
+  const auto run_with = [](const std::string& environment, const std::string& args) {
+    return run_env(environment, std::string("eval ") + qiyang + " --period 2019" + args);
+  };
+  const auto zh = run_with("", "");
+  ASSERT_EQ(zh.exit_code, 0) << zh.out;
+  EXPECT_TRUE(zh.out.starts_with("政策 qiyang-2019，期间 2019（2019-01-01 至 2019-12-31）\n")) << zh.out.substr(0, 400);
+  EXPECT_TRUE(contains(zh.out, "\n各工作队应发与实发（元）\n")) << zh.out;
+  EXPECT_TRUE(contains(zh.out, "县人社局（U06） — 24 项问题（违规 24）\n")) << zh.out;
+  EXPECT_TRUE(contains(zh.out, "  … 另有 19 项\n")) << zh.out;
+  EXPECT_TRUE(contains(zh.out, "以上未列出 19 项问题：`rulebook eval … --all` 列出全部")) << zh.out;
+  EXPECT_TRUE(contains(zh.out, "\n扣分台账\n")) << zh.out;
+  EXPECT_FALSE(contains(zh.out, "penalty ledger")) << zh.out;
+  // The figures are the same in either language.
+  EXPECT_TRUE(contains(zh.out, "954600.00")) << zh.out;
+
+  EXPECT_EQ(run_with("LANG=C.UTF-8", "").out, zh.out);
+  const auto en = run_with("LANG=en_US.UTF-8", "");
+  ASSERT_EQ(en.exit_code, 0) << en.out;
+  EXPECT_TRUE(en.out.starts_with("policy qiyang-2019, period 2019 (2019-01-01 .. 2019-12-31)\n")) << en.out.substr(0, 400);
+  EXPECT_TRUE(contains(en.out, "\npenalty ledger\n")) << en.out;
+  EXPECT_FALSE(contains(en.out, "扣分台账")) << en.out;
+  // LC_ALL outranks LANG; --lang outranks both.
+  EXPECT_EQ(run_with("LANG=en_US.UTF-8 LC_ALL=zh_CN.UTF-8", "").out, zh.out);
+  EXPECT_EQ(run_with("LANG=en_US.UTF-8", " --lang zh").out, zh.out);
+  EXPECT_EQ(run_with("", " --lang en").out, en.out);
+}
+
 TEST_F(cli_eval, fail_on_violation_exits_1_for_the_planted_violations) {
-  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --fail-on violation");
+  const auto r = run(std::string("eval ") + qiyang + " --period 2019 --fail-on violation --lang en");
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_TRUE(contains(r.out, "violation")) << r.out;
 }

@@ -21,6 +21,10 @@ namespace {
 using rulebook::date;
 using rulebook::decimal;
 using rulebook::money;
+using rulebook::report::language;
+
+/// The table in English, as the golden texts below are written.
+const rulebook::report::table_options english{.lang = language::en};
 
 rulebook::date_range month_of(int year, int month) {
   const rulebook::year_month m{year, month};
@@ -354,7 +358,7 @@ TEST(report_csv, a_stream_that_fails_is_an_error_not_a_short_file) {
 
 TEST(report_table, lines_up_chinese_names_by_display_width) {
   std::ostringstream out;
-  rulebook::report::write_table(out, sample(), sample_names(), 2);
+  rulebook::report::write_table(out, sample(), sample_names(), 2, english);
   // Chinese characters take two columns on a terminal: 日晖塘村 pads like 8 ASCII characters.
   EXPECT_EQ(out.str(), R"(policy qiyang-2019, period 2019 (2019-01-01 .. 2019-12-31)
 
@@ -411,7 +415,7 @@ TEST(report_table, says_when_there_is_nothing_to_report) {
   r.policy = "p";
   r.evaluated = rulebook::period::of_month(2019, 7);
   std::ostringstream out;
-  rulebook::report::write_table(out, r, {}, 2);
+  rulebook::report::write_table(out, r, {}, 2, english);
   EXPECT_EQ(out.str(), R"(policy p, period 2019-07 (2019-07-01 .. 2019-07-31)
 
 owed and paid by team (yuan)
@@ -422,6 +426,97 @@ findings: 0 (0 violations, 0 advisories)
 penalty ledger
   no unit penalised
 )");
+}
+
+TEST(report_table, is_written_in_chinese_when_asked_still_lined_up_by_display_width) {
+  std::ostringstream out;
+  rulebook::report::write_table(out, sample(), sample_names(), 2, {.lang = language::zh});
+  // Headings, column names, severities and counts from the catalogue; ids, names,
+  // figures and the engine's messages as they are.
+  EXPECT_EQ(out.str(), R"(政策 qiyang-2019，期间 2019（2019-01-01 至 2019-12-31）
+
+各工作队应发与实发（元）
+  工作队  驻点村    项目           应发     实发    少发  未记录
+  T01     日晖塘村  transport    463.20   463.20    0.00
+                    全部项目     463.20   463.20    0.00
+  T03     内下村    living      2500.00  2000.00  500.00
+                    work_funds  2878.50        —    0.00       1
+                    全部项目    5378.50  2000.00  500.00       1
+  全县              living      2500.00  2000.00  500.00
+                    transport    463.20   463.20    0.00
+                    work_funds  2878.50        —    0.00       1
+                    全部项目    5841.70  2463.20  500.00       1
+
+问题：2 项（违规 1，建议 1）
+按责任单位：应发放的金额（元）及其负责的问题
+  单位  名称         应发     实发    少发  违规  建议
+  U01   县财政局                               0     1
+  U06   县人社局  5378.50  2000.00  500.00     1     0
+
+县财政局（U01） — 1 项问题（建议 1）
+  性质  规则       对象          时段                    应为     实际     说明
+  建议  six_items  T01 日晖塘村  2019-07-01..2019-12-31  printer  missing  一台打印机, missing
+
+县人社局（U06） — 1 项问题（违规 1）
+  性质  规则    对象         时段     应为     实际     说明
+  违规  living  M014 李建国  2019-01  2500.00  2000.00  paid "living" short\by 500.00 <script>alert(1)</script>
+
+名额 excellent_quota 优秀工作队员指标：优秀，5 名队员 × 0.2 = 1 个名额
+  排名  队员  名称    得分  推荐  获得名额
+  1     M001  王芳    93.6    是        是
+  2     M014  李建国    90    是
+  超出名额（推荐但未获得）：M014 李建国（第 2 名，90 分）
+
+扣分台账
+  单位  名称      通报  扣分（封顶前）  扣分  封顶
+  U06   县人社局     1               2     2
+)");
+  // Measured: a column headed in Chinese (two terminal columns a character) ends
+  // where its figures end, and the names beside them pad by display width.
+  const std::string text = out.str();
+  const auto end_of = [&](const std::string& row_start, const std::string& cell) {
+    const auto row = text.find(row_start);
+    const auto at = text.find(cell, row);
+    return rulebook::detail::display_width(std::string_view(text).substr(row, at + cell.size() - row));
+  };
+  EXPECT_EQ(end_of("  排名", "得分"), end_of("  1     M001", "93.6"));
+  EXPECT_EQ(end_of("  排名", "得分"), end_of("  2     M014", "90"));
+  EXPECT_EQ(end_of("  工作队", "应发"), end_of("  T03", "2500.00"));
+  EXPECT_EQ(end_of("  单位", "违规"), end_of("  U06", "1"));
+}
+
+TEST(report_table, says_when_there_is_nothing_to_report_in_chinese) {
+  rulebook::results r;
+  r.policy = "p";
+  r.evaluated = rulebook::period::of_month(2019, 7);
+  std::ostringstream out;
+  rulebook::report::write_table(out, r, {}, 2, {.lang = language::zh});
+  EXPECT_EQ(out.str(), R"(政策 p，期间 2019-07（2019-07-01 至 2019-07-31）
+
+各工作队应发与实发（元）
+  本期无应发金额
+
+问题：0 项（违规 0，建议 0）
+
+扣分台账
+  无单位被扣分
+)");
+}
+
+TEST(report_table, names_rules_by_their_title_in_the_tables_language) {
+  rulebook::policy p;
+  rulebook::rule living;
+  living.id = "living";
+  living.title = {"生活补贴", "Living allowance"};
+  rulebook::rule english_only;
+  english_only.id = "phone";
+  english_only.title = {"", "Phone allowance"};
+  p.rules = {living, english_only};
+  const rulebook::county c;
+  EXPECT_EQ(rulebook::report::names::of(c, p).rules.at("living"), "生活补贴");
+  EXPECT_EQ(rulebook::report::names::of(c, p, language::en).rules.at("living"), "Living allowance");
+  // A title missing in the language asked for falls back to the other.
+  EXPECT_EQ(rulebook::report::names::of(c, p, language::zh).rules.at("phone"), "Phone allowance");
 }
 
 TEST(report_csv, guards_text_a_spreadsheet_would_run_as_a_formula) {
@@ -464,7 +559,7 @@ TEST(report_table, bounds_each_units_findings_and_says_how_to_see_them_all) {
   rulebook::report::names n;
   n.units = {{"U06", "县人社局"}};
   n.rules = {{"living", "生活补贴"}, {"health_check", "健康体检"}};
-  rulebook::report::table_options three;
+  rulebook::report::table_options three = english;
   three.findings_per_unit = 3;
   std::ostringstream out;
   rulebook::report::write_table(out, r, n, 2, three);
@@ -494,7 +589,34 @@ TEST(report_table, bounds_each_units_findings_and_says_how_to_see_them_all) {
   // Five is the default: exactly five findings are listed whole.
   r.findings.resize(5);
   std::ostringstream five;
-  rulebook::report::write_table(five, r, n, 2);
+  rulebook::report::write_table(five, r, n, 2, english);
   EXPECT_NE(five.str().find("finding 5"), std::string::npos) << five.str();
   EXPECT_EQ(five.str().find("not listed"), std::string::npos) << five.str();
+
+  // The same bounds in Chinese: the counts by rule, the first three, how many more.
+  rulebook::report::table_options chinese = three;
+  chinese.lang = language::zh;
+  r.findings.clear();
+  std::ostringstream zh;
+  for (int month = 1; month <= 7; ++month) {
+    rulebook::finding f;
+    f.rule = month <= 5 ? "living" : "health_check";
+    f.subject_id = "M" + std::to_string(month);
+    f.responsible_unit = "U06";
+    f.severity = month <= 5 ? rulebook::finding_severity::violation : rulebook::finding_severity::advisory;
+    f.slice = month_of(2019, month);
+    f.message = "finding " + std::to_string(month);
+    r.findings.push_back(f);
+  }
+  rulebook::report::write_table(zh, r, n, 2, chinese);
+  EXPECT_NE(zh.str().find(R"(县人社局（U06） — 7 项问题（违规 5，建议 2）
+  规则          规则名称  性质  问题数
+  living        生活补贴  违规       5
+  health_check  健康体检  建议       2
+  前 3 项：
+)"),
+            std::string::npos)
+      << zh.str();
+  EXPECT_NE(zh.str().find("finding 3\n  … 另有 4 项\n"), std::string::npos) << zh.str();
+  EXPECT_NE(zh.str().find("\n以上未列出 4 项问题：`rulebook eval … --all` 列出全部；"), std::string::npos) << zh.str();
 }

@@ -292,8 +292,9 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
       std::ostringstream text;
       if (o.format == output_format::table) {
         report::table_options options;
+        options.lang = lang;
         options.all_findings = o.all_findings;
-        report::write_table(text, r, report::names::of(c, pol), scale, options);
+        report::write_table(text, r, report::names::of(c, pol, lang), scale, options);
       }
       else report::write_json(text, r, scale);
       if (o.out) {
