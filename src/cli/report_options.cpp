@@ -228,13 +228,4 @@ bool staged_folder::commit() {
   return true;
 }
 
-bool write_folder_atomically(fs::path out, const std::vector<report::csv_file>& files, std::ostream& err,
-                             std::string_view who) {
-  const std::unique_ptr<staged_folder> stage = staged_folder::open(std::move(out), err, who);
-  if (!stage) return false;
-  for (const report::csv_file& f : files)
-    if (!stage->write(f)) return false;
-  return stage->commit();
-}
-
 }  // namespace rulebook::cli

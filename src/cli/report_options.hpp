@@ -5,7 +5,7 @@
 // environment here, so that the report writers and the library never do.
 // Also where reports are written with --out: all or nothing, through a
 // temporary file or folder renamed in place (`write_file_atomically`,
-// `write_folder_atomically`), for every format.
+// `staged_folder`), for every format.
 #pragma once
 
 #include <cstddef>
@@ -99,9 +99,5 @@ class staged_folder {
   std::filesystem::path stage_;
   std::vector<std::string> names_;
 };
-
-/// Writes the files into the folder `out` as one set (`staged_folder`).
-bool write_folder_atomically(std::filesystem::path out, const std::vector<report::csv_file>& files,
-                             std::ostream& err, std::string_view who);
 
 }  // namespace rulebook::cli
