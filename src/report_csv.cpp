@@ -1,6 +1,8 @@
 // Results as CSV: one file per result kind, a header row, RFC 4180 quoting,
 // money as decimal strings. Rows end in "\n", as rulebook's own CSV input does.
 #include <algorithm>
+#include <array>
+#include <unordered_set>
 #include <cstddef>
 #include <ostream>
 #include <span>
@@ -13,22 +15,43 @@
 
 namespace rulebook::report {
 
+namespace {
+
+/// True for text that a spreadsheet reads as a number: [-]digits[.digits], as the writers print numbers.
+bool plain_number(std::string_view n) {
+  if (n.starts_with('-')) n.remove_prefix(1);
+  const std::size_t point = n.find('.');
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  return digits(n.substr(0, point)) && (point == std::string_view::npos || digits(n.substr(point + 1)));
+}
+
+/// The bytes that make a field quoted wherever they are.
+constexpr std::array<bool, 256> quoted_anywhere = [] {
+  std::array<bool, 256> t{};
+  for (const unsigned char c : std::string_view(",\"\r\n")) t[c] = true;
+  return t;
+}();
+
+}  // namespace
+
 void append_csv_field(std::string& out, std::string_view s) {
   // A spreadsheet runs a cell that starts with =, +, -, @ (or a tab or CR
   // before one) as a formula: text a county typed, such as a name "=HYPERLINK(…)",
   // is written after a ' so that it opens as the text it is (OWASP, "CSV
   // injection"). Numbers — money, counts, "-12.50" — stay numbers.
-  const auto plain_number = [](std::string_view n) {  // [-]digits[.digits], as the writers print numbers
-    if (n.starts_with('-')) n.remove_prefix(1);
-    const std::size_t point = n.find('.');
-    const auto digits = [](std::string_view d) {
-      return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
-    return digits(n.substr(0, point)) && (point == std::string_view::npos || digits(n.substr(point + 1)));
-  };
+  bool special = false;  // one pass over the bytes: most fields (ids, dates, amounts) need nothing
+  for (const char c : s) special |= quoted_anywhere[static_cast<unsigned char>(c)];
+  const bool edge = !s.empty() && (std::string_view("=+-@\t\r ").find(s.front()) != std::string_view::npos ||
+                                   s.back() == ' ' || s.back() == '\t');
+  if (!special && !edge) {
+    out += s;
+    return;
+  }
   const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos &&
                        !plain_number(s);
-  const bool quote = formula || s.find_first_of(",\"\r\n") != std::string_view::npos ||
+  const bool quote = formula || special ||
                      (!s.empty() && (s.front() == ' ' || s.back() == ' ' || s.front() == '\t' || s.back() == '\t'));
   if (!quote) {
     out += s;
@@ -67,10 +90,42 @@ void append_csv_row(std::string& out, std::initializer_list<std::string_view> fi
 constexpr std::string_view entitlement_header[] = {"rule", "item", "subject", "subject_id", "team",
                                                    "unit", "from", "to", "amount", "paid"};
 
+/// A date as YYYY-MM-DD (years 1400–9999, as Boost.Date_Time's are), without a temporary string.
+void append_date(std::string& out, date d) {
+  if (d.is_special()) {
+    out += to_string(d);
+    return;
+  }
+  const auto ymd = d.year_month_day();
+  const unsigned y = ymd.year, m = ymd.month, day = ymd.day;
+  const char text[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                         static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                         static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)};
+  out.append(text, sizeof text);
+}
+
+/// One entitlement's row: the ids and names go through `append_csv_field`; the
+/// subject kind, dates and amounts never need quoting and are written as they are.
 void append_entitlement_row(std::string& out, const entitlement& e, int money_scale) {
-  const auto text = [&](const money& m) { return money_text(m, money_scale); };
-  append_csv_row(out, {e.rule, e.item, subject_name(e.subject), e.subject_id, e.team, e.unit, to_string(e.slice.first),
-                       to_string(e.slice.last), text(e.amount), e.paid ? text(*e.paid) : std::string()});
+  for (const std::string* field : {&e.rule, &e.item}) {
+    append_csv_field(out, *field);
+    out += ',';
+  }
+  out += subject_name(e.subject);
+  for (const std::string* field : {&e.subject_id, &e.team, &e.unit}) {
+    out += ',';
+    append_csv_field(out, *field);
+  }
+  out += ',';
+  append_date(out, e.slice.first);
+  out += ',';
+  append_date(out, e.slice.last);
+  out += ',';
+  out += money_text(e.amount, money_scale);
+  out += ',';
+  if (e.paid) out += money_text(*e.paid, money_scale);
+  out += '\n';
 }
 
 class csv_writer {
@@ -115,8 +170,9 @@ std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_ent
   csv_writer quota({"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
                     "within_quota", "over_quota"});
   for (const quota_result& q : r.quotas) {
+    const std::unordered_set<std::string_view> over_quota(q.over_quota.begin(), q.over_quota.end());
     for (const quota_place& p : q.ranking) {
-      const bool over = std::find(q.over_quota.begin(), q.over_quota.end(), p.member) != q.over_quota.end();
+      const bool over = over_quota.contains(p.member);
       quota.row({q.rule, to_string(q.of_grade), std::to_string(q.population), q.share.to_string(),
                  std::to_string(q.places), p.member, p.score.to_string(), std::to_string(p.rank),
                  yes_no(p.proposed), yes_no(p.within_quota), yes_no(over)});
