@@ -289,6 +289,66 @@ TEST(leaders_meetings, a_leader_absent_from_a_quarter_is_reported_and_members_ar
   EXPECT_EQ(found[0].actual, "0 meetings");
 }
 
+/// The qiyang policy with `members_meetings` judged per `each` instead of per member.
+rb::policy members_meetings_for_each(rb::obligation_subject each) {
+  rb::policy p = data().qiyang;
+  for (rb::rule& r : p.rules)
+    if (r.id == "members_meetings") std::get<rb::obligation_rule>(r.body).for_each = each;
+  return p;
+}
+
+/// The county with the 2019-06-20 forum (H1's only members' meeting) attended as `edit` leaves it.
+template <class Edit>
+rb::county with_june_forum(Edit edit) {
+  rb::county c = data().county;
+  for (rb::meeting& m : c.meetings)
+    if (m.on == day(2019, 6, 20)) edit(m.attendees);
+  return c;
+}
+
+std::vector<rb::finding> about(const std::vector<rb::finding>& found, std::string_view team) {
+  std::vector<rb::finding> out;
+  for (const rb::finding& f : found)
+    if (f.subject_id.ends_with(team)) out.push_back(f);
+  return out;
+}
+
+TEST(meetings, a_team_counts_a_meeting_once_when_any_member_serving_in_it_that_day_attended) {
+  // T01 in H1: M001–M005, and M006 until 2019-04-30 (in T05 from May, so on 06-20 he attends for T05).
+  const rb::policy p = members_meetings_for_each(rb::obligation_subject::team);
+  const auto drop = [](std::vector<std::string>& ids, std::initializer_list<const char*> gone) {
+    for (const char* id : gone) std::erase(ids, id);
+  };
+  // M001 alone of T01, listed twice: one meeting.
+  const rb::county one = with_june_forum([&](std::vector<std::string>& ids) {
+    drop(ids, {"M002", "M003", "M004", "M005"});
+    ids.push_back("M001");
+  });
+  EXPECT_TRUE(about(of_rule(run_checks(p, one, rb::period::of_year(2019)), "members_meetings"), "T01").empty());
+
+  const rb::county none = with_june_forum([&](std::vector<std::string>& ids) { drop(ids, {"M001", "M002", "M003", "M004", "M005"}); });
+  const auto found = about(of_rule(run_checks(p, none, rb::period::of_year(2019)), "members_meetings"), "T01");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject, rb::subject_kind::team);
+  EXPECT_EQ(found[0].subject_id, "T01");
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 6, 30)));
+  EXPECT_EQ(found[0].actual, "0 meetings");
+}
+
+TEST(meetings, a_pair_of_unit_and_team_counts_only_its_units_members_in_that_team) {
+  // U07 in T01: M005, and M006 until April. Without M005, U07/T01 had none on 06-20 (M006
+  // attended, but for U07/T05); U01/T01 (M001–M004) had its meeting.
+  const rb::policy p = members_meetings_for_each(rb::obligation_subject::unit_team);
+  const rb::county c = with_june_forum([](std::vector<std::string>& ids) { std::erase(ids, "M005"); });
+  const auto found = about(of_rule(run_checks(p, c, rb::period::of_year(2019)), "members_meetings"), "T01");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "U07/T01");
+  EXPECT_EQ(found[0].responsible_unit, "");  // the county answers for the forum
+  EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 6, 30)));
+  EXPECT_EQ(found[0].actual, "0 meetings");
+  EXPECT_TRUE(about(of_rule(run_checks(p, c, rb::period::of_year(2019)), "members_meetings"), "T05").empty());
+}
+
 TEST(obligations, a_half_year_judges_its_two_quarters_only) {
   const rb::results h2 = run_checks(data().qiyang, data().county, rb::period::of_half_year(2019, 2));
   const auto head = of_rule(h2, "unit_head_visits");

@@ -376,8 +376,14 @@ class month_table {
       : first_(year_month::of(p.first()).year * 12 + year_month::of(p.first()).month - 1),
         months_(p.months().size()),
         records_(c.members.size() * months_, nullptr) {
+    // Records come grouped by member: the member found last is tried first.
+    std::optional<std::size_t> m;
+    const std::string* last_id = nullptr;
     for (const month_record& r : c.months) {
-      const auto m = index.member(r.member);
+      if (last_id == nullptr || r.member != *last_id) {
+        m = index.member(r.member);
+        last_id = &r.member;
+      }
       if (!m) continue;
       const int k = r.month.year * 12 + r.month.month - 1 - first_;
       if (k < 0 || static_cast<std::size_t>(k) >= months_) continue;

@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -485,17 +486,59 @@ struct obligation_subject_in_slice {
   std::vector<std::size_t> members;  // members who make it exist: the team's, the pair unit's, or the member
 };
 
-/// The keys a meeting's attendee makes it match, on the meeting's day: the
-/// member (`m:M035`), the team (`t:T07`) and the pair of unit and team (`p:U05/T07`).
-inline void add_attendance_keys(const eval_context& ctx, std::size_t m, date on, std::set<std::string>& keys) {
-  const member& who = ctx.data.members[m];
-  keys.insert("m:" + who.id);
-  if (const auto t = ctx.index.team_on(m, on)) {
-    const std::string& team_id = ctx.data.teams[*t].id;
-    keys.insert("t:" + team_id);
-    keys.insert("p:" + who.unit + "/" + team_id);
+/// How many of a slice's meetings each member, team, and pair of unit and team
+/// attended: a meeting counts once for each of them however many of its
+/// attendees make it match — the member, on the meeting's day their team, and
+/// the pair of their unit and that team. Counted by index in one pass over the
+/// attendees (a county-wide meeting has tens of thousands).
+class meeting_attendance {
+ public:
+  explicit meeting_attendance(const eval_context& ctx)
+      : ctx_(ctx), members_(ctx.data.members.size()), teams_(ctx.data.teams.size()) {}
+
+  /// Counts one meeting: `attendee(m)` says whether member m may count.
+  template <class Counts>
+  void add(const meeting& mt, const Counts& counts_as_member) {
+    ++meeting_;
+    for (const std::string& id : mt.attendees) {
+      const auto m = ctx_.index.member(id);
+      if (!m || !counts_as_member(*m)) continue;
+      const auto t = ctx_.index.team_on(*m, mt.on);
+      if (!t) continue;
+      count(members_[*m]);
+      count(teams_[*t]);
+      count(pairs_[{ctx_.data.members[*m].unit, *t}]);
+    }
   }
-}
+
+  [[nodiscard]] long long member(std::size_t m) const noexcept { return members_[m].count; }
+  [[nodiscard]] long long team(std::size_t t) const noexcept { return teams_[t].count; }
+  [[nodiscard]] long long pair(std::string_view unit, std::size_t t) const {
+    const auto it = pairs_.find({unit, t});
+    return it == pairs_.end() ? 0 : it->second.count;
+  }
+
+ private:
+  struct tally {
+    std::size_t last_meeting = 0;  // the last meeting counted (meetings are numbered from 1)
+    long long count = 0;
+  };
+  struct pair_hash {
+    std::size_t operator()(const std::pair<std::string_view, std::size_t>& k) const noexcept {
+      return std::hash<std::string_view>{}(k.first) * 31 + k.second;
+    }
+  };
+  void count(tally& x) const noexcept {
+    if (x.last_meeting == meeting_) return;
+    x.last_meeting = meeting_;
+    ++x.count;
+  }
+
+  const eval_context& ctx_;
+  std::size_t meeting_ = 0;
+  std::vector<tally> members_, teams_;
+  std::unordered_map<std::pair<std::string_view, std::size_t>, tally, pair_hash> pairs_;
+};
 
 /// Counts the events of each subject of `every` slice wholly inside the period
 /// (see `whole_slices`); fewer than `times` (in force on the slice's last day) is
@@ -546,20 +589,11 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         if (counts_as_member(mi) && ctx.index.days_served(mi, slice) > 0)
           subjects.push_back({subject_kind::member, c.members[mi].id, {}, 0, {mi}});
 
-    // Each meeting of the slice, as the keys of those who attended it.
-    // (Each meeting's keys are made apart, on the evaluation's threads: a county-wide
-    // meeting has thousands of attendees.)
-    std::vector<const meeting*> held;
+    // The slice's meetings, counted for those who attended them.
+    meeting_attendance attended(ctx);
     if (!of_visits)
       for (const meeting& mt : c.meetings)
-        if (mt.kind == std::get<meeting_kind>(body.event) && slice.contains(mt.on)) held.push_back(&mt);
-    std::vector<std::set<std::string>> meetings(held.size());
-    parallel_for(ctx.threads, held.size(), [&](std::size_t i, unsigned) {
-      const meeting& mt = *held[i];
-      for (const std::string& id : mt.attendees)
-        if (const auto m = ctx.index.member(id); m && counts_as_member(*m) && ctx.index.team_on(*m, mt.on))
-          add_attendance_keys(ctx, *m, mt.on, meetings[i]);
-    });
+        if (mt.kind == std::get<meeting_kind>(body.event) && slice.contains(mt.on)) attended.add(mt, counts_as_member);
 
     const decimal times = number_figure_on(ctx.rules, body.times, slice.last);
     // Subjects are judged apart (a slice of a county has tens of thousands, each
@@ -592,10 +626,9 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
           }
         } else {
           // A team or a sponsor's pair: anyone of the team; a dispatching pair: one of the unit's members there.
-          const std::string key = is_member                                          ? "m:" + s.id
-                                  : body.for_each == obligation_subject::unit_team ? "p:" + s.id
-                                                                                   : "t:" + c.teams[s.team].id;
-          for (const std::set<std::string>& keys : meetings) count += keys.contains(key) ? 1 : 0;
+          count = is_member                                          ? attended.member(s.members.front())
+                  : body.for_each == obligation_subject::unit_team ? attended.pair(s.unit, s.team)
+                                                                     : attended.team(s.team);
         }
         if (decimal::from_int(count) >= times) continue;
 
@@ -778,30 +811,43 @@ inline void check_attendance(const eval_context& ctx, const rule& r, const atten
 
 // ---- the stage -------------------------------------------------------------------------------
 
-/// Appends the findings of every minimum, kit, obligation, team_size, term and
-/// attendance rule, in rule order, then by subject and date.
+/// True for the rules this stage judges: minimum, kit, obligation, team_size,
+/// term and attendance.
+[[nodiscard]] inline bool is_check(const rule& rl) noexcept {
+  return std::holds_alternative<minimum_rule>(rl.body) || std::holds_alternative<kit_rule>(rl.body) ||
+         std::holds_alternative<obligation_rule>(rl.body) || std::holds_alternative<team_size_rule>(rl.body) ||
+         std::holds_alternative<term_rule>(rl.body) || std::holds_alternative<attendance_rule>(rl.body);
+}
+
+/// Appends the findings of one rule `is_check` accepts, by subject and date.
+/// Rules are independent of each other: they may be checked at the same time.
+inline void check_rule(const eval_context& ctx, const team_rosters& rosters, const rule& rl, std::vector<finding>& out) {
+  if (const auto* b = std::get_if<minimum_rule>(&rl.body)) {
+    // A health check is an event, not a state in force: `each: day_served` cannot
+    // hold for it day by day, so it is judged once a year served as well.
+    if (b->of == minimum_measure::insurance_cover && b->each == minimum_each::day_served)
+      check_cover_each_day(ctx, rl, *b, out);
+    else
+      check_best_each_year(ctx, rl, *b, out);
+  } else if (const auto* k = std::get_if<kit_rule>(&rl.body)) {
+    check_kit(ctx, rosters, rl, *k, out);
+  } else if (const auto* o = std::get_if<obligation_rule>(&rl.body)) {
+    check_obligation(ctx, rosters, rl, *o, out);
+  } else if (const auto* ts = std::get_if<team_size_rule>(&rl.body)) {
+    check_team_size(ctx, rosters, rl, *ts, out);
+  } else if (const auto* tr = std::get_if<term_rule>(&rl.body)) {
+    check_term(ctx, rl, *tr, out);
+  } else if (const auto* a = std::get_if<attendance_rule>(&rl.body)) {
+    check_attendance(ctx, rl, *a, out);
+  }
+}
+
+/// Appends the findings of every rule `is_check` accepts, in rule order, then
+/// by subject and date.
 inline void evaluate_checks(const eval_context& ctx, results& r) {
   const team_rosters rosters(ctx.index);
-  for (const rule& rl : ctx.rules.rules) {
-    if (const auto* b = std::get_if<minimum_rule>(&rl.body)) {
-      // A health check is an event, not a state in force: `each: day_served` cannot
-      // hold for it day by day, so it is judged once a year served as well.
-      if (b->of == minimum_measure::insurance_cover && b->each == minimum_each::day_served)
-        check_cover_each_day(ctx, rl, *b, r.findings);
-      else
-        check_best_each_year(ctx, rl, *b, r.findings);
-    } else if (const auto* k = std::get_if<kit_rule>(&rl.body)) {
-      check_kit(ctx, rosters, rl, *k, r.findings);
-    } else if (const auto* o = std::get_if<obligation_rule>(&rl.body)) {
-      check_obligation(ctx, rosters, rl, *o, r.findings);
-    } else if (const auto* ts = std::get_if<team_size_rule>(&rl.body)) {
-      check_team_size(ctx, rosters, rl, *ts, r.findings);
-    } else if (const auto* tr = std::get_if<term_rule>(&rl.body)) {
-      check_term(ctx, rl, *tr, r.findings);
-    } else if (const auto* a = std::get_if<attendance_rule>(&rl.body)) {
-      check_attendance(ctx, rl, *a, r.findings);
-    }
-  }
+  for (const rule& rl : ctx.rules.rules)
+    if (is_check(rl)) check_rule(ctx, rosters, rl, r.findings);
 }
 
 /// Orders findings by the rule order of the policy, keeping each rule's own

@@ -3,6 +3,7 @@
 // which charge the findings of every earlier stage. Included by engine.hpp.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <iterator>
 #include <optional>
@@ -41,6 +42,33 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   r.evaluated = p;
   rollup_builder rollups(context, prog.allowances().rules.empty() ? std::vector<std::string>() : prog.allowances().items);
   const std::size_t members = c.members.size();
+
+  // The checks, a rule at a time, and the quotas read none of what the
+  // allowances make: they run beside the allowances' blocks, on the same
+  // threads, each on one thread and into its own list; their findings are then
+  // appended in the order a run of one thread gives.
+  const team_rosters rosters(index);
+  std::vector<const rule*> checks;  // in rule order
+  for (const rule& rl : context.rules.rules)
+    if (is_check(rl)) checks.push_back(&rl);
+  // Started longest first: obligations (each visit or meeting looked for per
+  // subject and slice), then the quotas, then the rest.
+  std::vector<std::size_t> started;
+  for (std::size_t j = 0; j < checks.size(); ++j)
+    if (std::holds_alternative<obligation_rule>(checks[j]->body)) started.push_back(j);
+  started.push_back(checks.size());
+  for (std::size_t j = 0; j < checks.size(); ++j)
+    if (!std::holds_alternative<obligation_rule>(checks[j]->body)) started.push_back(j);
+  std::vector<std::vector<finding>> checked(checks.size());
+  results quotas;
+  eval_context one_thread = context;
+  one_thread.threads = 1;
+  const auto side = [&](std::size_t task, unsigned) {
+    const std::size_t j = started[task];
+    if (j < checks.size()) check_rule(one_thread, rosters, *checks[j], checked[j]);
+    else evaluate_quotas(one_thread, quotas);
+  };
+
   evaluate_allowances(context, r, [&](std::vector<entitlement>& block) {  // entitlements; findings for items paid short
     rollups.add(block);
     // A block ends with its last member's (or a team's) entitlements: the members up to it are done.
@@ -49,9 +77,11 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
         last.subject == subject_kind::member ? index.member(last.subject_id) : std::optional<std::size_t>(members - 1);
     consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
-  }, block_members);
-  evaluate_checks(context, r);      // minimum, kit, obligation, team_size, term, attendance
-  evaluate_quotas(context, r);
+  }, block_members, checks.size() + 1, side);
+  for (std::vector<finding>& found : checked)  // minimum, kit, obligation, team_size, term, attendance
+    std::move(found.begin(), found.end(), std::back_inserter(r.findings));
+  std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
+  r.quotas = std::move(quotas.quotas);
   evaluate_penalties(context, r);   // charges findings of every rule above
   rollups.finish(r.findings, r.rollups);  // per member, team, unit and county
   if (options.progress) options.progress(members, members);

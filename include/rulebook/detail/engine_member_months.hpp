@@ -15,15 +15,12 @@
 // entitlements themselves, none per row in the kernels.
 #pragma once
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <numeric>
 #include <optional>
@@ -78,8 +75,22 @@ struct member_month_batch {
       : member_month_batch(ctx, plan, months, 0, ctx.data.members.size()) {}
 
   member_month_batch(const eval_context& ctx, const allowance_plan& plan, const month_table& months,
-                     std::size_t first, std::size_t last)
-      : first_member(first), last_member(last) {
+                     std::size_t first, std::size_t last) {
+    build(ctx, plan, months, first, last);
+  }
+  member_month_batch() = default;
+
+  /// Makes this the batch of members [first, last), reusing the memory of the
+  /// batch it was (an evaluation builds one per block, each on a thread's own batch).
+  void build(const eval_context& ctx, const allowance_plan& plan, const month_table& months, std::size_t first,
+             std::size_t last) {
+    first_member = first;
+    last_member = last;
+    blocks.clear();
+    for (auto* v : {&member, &team}) v->clear();
+    for (auto* v : {&slice_days, &served}) v->clear();
+    slice.clear();
+    record.clear();
     const county& c = ctx.data;
     for (const year_month ym : ctx.evaluated.months())
       if (const auto range = overlap({ym.first_day(), ym.last_day()}, ctx.evaluated.range))
@@ -146,8 +157,17 @@ struct rule_column {
   static constexpr std::int64_t not_owed = raw_min;  // never a valid amount
   std::unique_ptr<std::int64_t[]> amount;
   std::size_t size = 0;
+  std::size_t capacity = 0;
 
-  explicit rule_column(std::size_t rows) : amount(new std::int64_t[rows]), size(rows) {}
+  explicit rule_column(std::size_t rows) { resize(rows); }
+  /// Makes it `rows` long, its old memory kept when large enough; contents unspecified.
+  void resize(std::size_t rows) {
+    if (rows > capacity) {
+      amount.reset(new std::int64_t[rows]);
+      capacity = rows;
+    }
+    size = rows;
+  }
   [[nodiscard]] bool owed(std::size_t row) const noexcept { return amount[row] != not_owed; }
   [[nodiscard]] std::span<const std::int64_t> amounts() const noexcept { return {amount.get(), size}; }
 };
@@ -281,15 +301,15 @@ struct kernel_worker {
 /// `threads` threads, every rule on a chunk before the next, so that a chunk's
 /// columns are read from the cache by all but the first rule. Each chunk writes
 /// only its own rows: the result does not depend on the number of threads.
-inline std::vector<rule_column> run_member_month_rules(const eval_context& ctx, const allowance_plan& plan,
-                                                       const member_month_batch& batch, const allowance_evaluator& shared,
-                                                       unsigned threads = 1) {
+/// Their columns go to `out`, whose memory is reused.
+inline void run_member_month_rules(const eval_context& ctx, const allowance_plan& plan, const member_month_batch& batch,
+                                   const allowance_evaluator& shared, unsigned threads, std::vector<rule_column>& out) {
   const county& c = ctx.data;
   const finish_function finish = finisher(ctx.rules.money.mode, entitlement_scale(ctx.rules.money));
   const std::size_t rules = plan.member_month.size();
-  std::vector<rule_column> out;
-  out.reserve(rules);
-  for (std::size_t k = 0; k < rules; ++k) out.emplace_back(batch.size());
+  while (out.size() > rules) out.pop_back();
+  for (rule_column& col : out) col.resize(batch.size());
+  while (out.size() < rules) out.emplace_back(batch.size());
 
   // Per month and rule: the parameters' values, or that the month goes row by row.
   const std::size_t blocks = batch.blocks.size();
@@ -344,6 +364,13 @@ inline std::vector<rule_column> run_member_month_rules(const eval_context& ctx, 
       w.redo.clear();
     }
   });
+}
+
+inline std::vector<rule_column> run_member_month_rules(const eval_context& ctx, const allowance_plan& plan,
+                                                       const member_month_batch& batch, const allowance_evaluator& shared,
+                                                       unsigned threads = 1) {
+  std::vector<rule_column> out;
+  run_member_month_rules(ctx, plan, batch, shared, threads, out);
   return out;
 }
 
@@ -440,6 +467,11 @@ inline std::vector<made_entitlements> member_month_entitlements(const eval_conte
 /// mapped afresh for each block.
 inline constexpr std::size_t members_per_block = 4096;
 
+/// Work that is not there (see `evaluate_allowances`).
+struct no_side_work {
+  void operator()(std::size_t, unsigned) const noexcept {}
+};
+
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
 /// `consume(std::vector<entitlement>& block)`, on the calling thread; it may
 /// move from the block) a block of members at a time, then the teams', in the
@@ -447,67 +479,128 @@ inline constexpr std::size_t members_per_block = 4096;
 /// order), then slice, then rule; a subject's entitlements are never split
 /// between blocks. Appends the findings for items paid short and the totals by
 /// item to `r`. `block_members` is the block's size (tests make it small).
-template <class Consume>
+/// `side(j, worker)` for j in [0, sides) is other work of the evaluation, which
+/// does not read what this stage makes: it runs on the same threads, between
+/// blocks (see `ordered_pipeline`), and is done when this returns.
+template <class Consume, class Side = no_side_work>
 void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
-                         std::size_t block_members = members_per_block) {
+                         std::size_t block_members = members_per_block, std::size_t sides = 0, const Side& side = {}) {
   const allowance_plan& plan = ctx.prog.allowances();
-  if (plan.rules.empty()) return;
+  if (plan.rules.empty()) {
+    parallel_for(ctx.threads, sides, side);
+    return;
+  }
   allowance_evaluator run(ctx, plan);
 
   std::vector<item_total> totals(plan.items.size());
   for (std::size_t i = 0; i < plan.items.size(); ++i) totals[i].item = plan.items[i];
   // Findings for items paid short, each with its rule, in the order rows were visited.
   std::vector<std::pair<std::size_t, finding>> short_paid;
-  const auto hand_on = [&](made_entitlements& made) {
-    for (std::size_t i = 0; i < made.list.size(); ++i) {
-      item_total& t = totals[plan.rules[made.rule_of[i]].item_index];
-      t.owed += made.list[i].amount;
-      if (made.list[i].paid) t.paid += *made.list[i].paid;
-    }
-    for (const allowance_evaluator::payment_check& check : made.payments) {
-      const entitlement& e = made.list[check.entitlement];
-      const planned_allowance& a = plan.rules[check.rule];
-      short_paid.emplace_back(check.rule, short_payment(*a.source, *a.body, e, check.slice, check.owed,
-                                                        e.paid.value_or(money{}), ctx.rules.money.scale));
-    }
-    if (!made.list.empty()) consume(made.list);
+
+  // A block's entitlements with what they add to the totals and the findings:
+  // made on any thread, then handed on in order on the calling one.
+  struct settled {
+    made_entitlements made;
+    std::vector<std::pair<money, money>> totals;  // owed, paid by item
+    std::vector<std::pair<std::size_t, finding>> short_paid;
   };
-  // What the row-at-a-time evaluator made, taken from it.
-  const auto taken = [&](std::vector<entitlement>&& list) {
-    made_entitlements made{std::move(list), std::move(run.subjects), std::move(run.rule_of), std::move(run.payments)};
-    run.subjects.clear();
-    run.rule_of.clear();
-    run.payments.clear();
+  const auto settle = [&](made_entitlements&& made) {
+    settled s{std::move(made), std::vector<std::pair<money, money>>(plan.items.size()), {}};
+    for (std::size_t i = 0; i < s.made.list.size(); ++i) {
+      auto& [owed, paid] = s.totals[plan.rules[s.made.rule_of[i]].item_index];
+      owed += s.made.list[i].amount;
+      if (s.made.list[i].paid) paid += *s.made.list[i].paid;
+    }
+    for (const allowance_evaluator::payment_check& check : s.made.payments) {
+      const entitlement& e = s.made.list[check.entitlement];
+      const planned_allowance& a = plan.rules[check.rule];
+      s.short_paid.emplace_back(check.rule, short_payment(*a.source, *a.body, e, check.slice, check.owed,
+                                                          e.paid.value_or(money{}), ctx.rules.money.scale));
+    }
+    return s;
+  };
+  const auto hand_on = [&](settled& s) {
+    for (std::size_t i = 0; i < totals.size(); ++i) {
+      totals[i].owed += s.totals[i].first;
+      totals[i].paid += s.totals[i].second;
+    }
+    std::move(s.short_paid.begin(), s.short_paid.end(), std::back_inserter(short_paid));
+    if (!s.made.list.empty()) consume(s.made.list);
+  };
+  // What a row-at-a-time evaluator made, taken from it.
+  const auto taken = [](allowance_evaluator& from, std::vector<entitlement>&& list) {
+    made_entitlements made{std::move(list), std::move(from.subjects), std::move(from.rule_of), std::move(from.payments)};
+    from.subjects.clear();
+    from.rule_of.clear();
+    from.payments.clear();
     return made;
   };
 
+  // Blocks are made on the evaluation's threads, each whole on one of them
+  // (with an evaluator of its own), and handed on in order; a county of a
+  // single block cuts that block's work over the threads instead.
   const std::size_t members = ctx.data.members.size();
   block_members = std::max<std::size_t>(block_members, 1);
-  for (std::size_t first = 0; first < members; first += block_members) {
-    const std::size_t last = std::min(members, first + block_members);
-    std::vector<made_entitlements> parts;
+  const std::size_t block_count = (members + block_members - 1) / block_members;
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(ctx.threads, std::max<std::size_t>(block_count + sides, 1)));
+  const unsigned inner_threads = block_count > 1 ? 1u : ctx.threads;
+  std::vector<std::unique_ptr<allowance_evaluator>> helpers;  // worker w > 0 uses helpers[w − 1]
+  for (unsigned w = 1; w < threads; ++w) helpers.push_back(std::make_unique<allowance_evaluator>(run));
+
+  // Each thread's batch and columns, and the lists of entitlements handed on,
+  // are used again for the next block: a block's list is some 30 MB, and
+  // memory taken afresh from the system costs a page fault every 20 entitlements.
+  struct workspace {
+    member_month_batch batch;
+    std::vector<rule_column> cols;
+  };
+  std::vector<workspace> spaces(threads);
+  std::mutex spare_lock;
+  std::vector<made_entitlements> spare;
+  const auto take_spare = [&] {
+    const std::lock_guard<std::mutex> hold(spare_lock);
+    if (spare.empty()) return made_entitlements{};
+    made_entitlements m = std::move(spare.back());
+    spare.pop_back();
+    return m;
+  };
+  const auto give_back = [&](made_entitlements&& m) {
+    m.list.clear();
+    m.subjects.clear();
+    m.rule_of.clear();
+    m.payments.clear();
+    const std::lock_guard<std::mutex> hold(spare_lock);
+    spare.push_back(std::move(m));
+  };
+
+  const auto make_block = [&](std::size_t block, unsigned worker) {
+    allowance_evaluator& mine = worker == 0 ? run : *helpers[worker - 1];
+    workspace& space = spaces[worker];
+    const std::size_t first = block * block_members, last = std::min(members, first + block_members);
+    made_entitlements made = take_spare();
     if (!plan.member_month.empty()) {
-      const member_month_batch batch(ctx, plan, run.months(), first, last);
-      const std::vector<rule_column> cols = run_member_month_rules(ctx, plan, batch, run, ctx.threads);
-      parts = member_month_entitlements(ctx, plan, batch, cols, ctx.threads);
+      space.batch.build(ctx, plan, mine.months(), first, last);
+      run_member_month_rules(ctx, plan, space.batch, mine, inner_threads, space.cols);
+      if (inner_threads <= 1) {
+        member_month_entitlements(ctx, plan, space.batch, space.cols, first, last, made);
+      } else {
+        for (made_entitlements& part : member_month_entitlements(ctx, plan, space.batch, space.cols, inner_threads))
+          append(made, std::move(part));
+      }
     }
-    if (plan.member_year.empty()) {
-      for (made_entitlements& part : parts) hand_on(part);
-      continue;
-    }
+    if (plan.member_year.empty()) return settle(std::move(made));
     // By member, then slice, then rule: the members' years go among their months.
-    made_entitlements made;
-    for (made_entitlements& part : parts) append(made, std::move(part));
     std::vector<entitlement> year_list;
-    run.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
-    append(made, taken(std::move(year_list)));
+    mine.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
+    append(made, taken(mine, std::move(year_list)));
     const auto key = [&](std::size_t i) {
       return std::tuple(made.subjects[i], made.list[i].slice.first, plan.rules[made.rule_of[i]].rule_index);
     };
     std::vector<std::size_t> order(made.list.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
-    made_entitlements sorted;
+    made_entitlements sorted = take_spare();
+    sorted.list.reserve(order.size());
     std::vector<std::size_t> position(order.size());
     for (const std::size_t i : order) {
       position[i] = sorted.list.size();
@@ -517,12 +610,19 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
     }
     sorted.payments = std::move(made.payments);
     for (allowance_evaluator::payment_check& p : sorted.payments) p.entitlement = position[p.entitlement];
-    hand_on(sorted);
-  }
+    made.payments.clear();
+    give_back(std::move(made));
+    return settle(std::move(sorted));
+  };
+  ordered_pipeline<settled>(threads, block_count, std::size_t{threads} + 1, make_block,
+                            [&](std::size_t, settled& s) {
+                              hand_on(s);
+                              give_back(std::move(s.made));
+                            }, sides, side);
 
   std::vector<entitlement> team_list;
   run.team_years(plan.team_year, team_list);
-  made_entitlements teams = taken(std::move(team_list));
+  settled teams = settle(taken(run, std::move(team_list)));
   hand_on(teams);
 
   // Kept unrounded, the amounts are rounded once in their totals.
@@ -550,21 +650,6 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   const std::size_t years = static_cast<std::size_t>(p.range.last.year() - p.range.first.year() + 1);
   return stretch_months * plan.member_month.size() +
          2 * years * (c.members.size() * plan.member_year.size() + c.teams.size() * plan.team_year.size());
-}
-
-/// Asks the kernel to back [data, data + bytes) with huge pages where it can
-/// (Linux, `transparent_hugepage` set to `madvise` or `always`); elsewhere, or
-/// when refused, nothing changes. A list of a county's entitlements is hundreds
-/// of megabytes written once, front to back: in 4 KiB pages that is a page fault
-/// every 20 entitlements, and on the virtual machines counties run on a fault
-/// costs some 6 µs — more than making the entitlements.
-inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes) noexcept {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
-  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
-  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
-#endif
 }
 
 /// Blocks of entitlements moved, as they come, into one list reserved
