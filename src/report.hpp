@@ -75,6 +75,12 @@ struct csv_file {
 /// only `with_entitlements` (else it is written by an `entitlement_csv_writer`).
 [[nodiscard]] std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements = true);
 
+/// The files of `csv_files`, in the same order, each handed to `take` as soon as
+/// it is rendered: a caller that writes each out and drops it holds one at a
+/// time (roll-ups of a million members are some 300 MB of text).
+void each_csv_file(const results& r, int money_scale, bool with_entitlements,
+                   const std::function<void(csv_file&&)>& take);
+
 /// Writes entitlements.csv as entitlements come (from `evaluate`'s sink): the
 /// header at once, then each block's rows, through a buffer of a few MB, so
 /// that no county's amounts need be held whole. The same rows as `csv_files`.

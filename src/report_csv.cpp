@@ -145,14 +145,20 @@ std::string_view yes_no(bool b) { return b ? "true" : "false"; }
 }  // namespace
 
 std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements) {
-  const auto text = [&](const money& m) { return money_text(m, money_scale); };
   std::vector<csv_file> files;
+  each_csv_file(r, money_scale, with_entitlements, [&](csv_file&& f) { files.push_back(std::move(f)); });
+  return files;
+}
+
+void each_csv_file(const results& r, int money_scale, bool with_entitlements,
+                   const std::function<void(csv_file&&)>& take) {
+  const auto text = [&](const money& m) { return money_text(m, money_scale); };
 
   if (with_entitlements) {
     std::string rows;
     append_csv_row(rows, entitlement_header);
     for (const entitlement& e : r.entitlements) append_entitlement_row(rows, e, money_scale);
-    files.push_back({"entitlements.csv", std::move(rows)});
+    take({"entitlements.csv", std::move(rows)});
   }
 
   // `finding` numbers the findings from 0, as penalties.csv and the JSON's charges refer to them.
@@ -164,7 +170,7 @@ std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_ent
                   f.responsible_unit, severity_name(f.severity), to_string(f.slice.first), to_string(f.slice.last),
                   f.expected, f.actual, f.message});
   }
-  files.push_back({"findings.csv", findings.take()});
+  take({"findings.csv", findings.take()});
 
   // One row per ranked member, the quota's own figures repeated on each.
   csv_writer quota({"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
@@ -178,7 +184,7 @@ std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_ent
                  yes_no(p.proposed), yes_no(p.within_quota), yes_no(over)});
     }
   }
-  files.push_back({"quota.csv", quota.take()});
+  take({"quota.csv", quota.take()});
 
   // One row per charge, the unit's own figures repeated on each.
   csv_writer penalties({"unit", "notices", "points_charged", "points", "capped", "finding", "rule", "charge_points"});
@@ -192,11 +198,11 @@ std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_ent
                      c.points.to_string()});
     }
   }
-  files.push_back({"penalties.csv", penalties.take()});
+  take({"penalties.csv", penalties.take()});
 
   csv_writer totals({"item", "owed", "paid"});
   for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
-  files.push_back({"totals.csv", totals.take()});
+  take({"totals.csv", totals.take()});
 
   // The row of all items has an empty `item`, as an absent value is written.
   csv_writer rollups({"subject", "id", "item", "owed", "paid", "shortfall", "entitlements", "unrecorded",
@@ -206,8 +212,7 @@ std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_ent
                  text(x.shortfall), std::to_string(x.entitlements), std::to_string(x.unrecorded),
                  std::to_string(x.violations), std::to_string(x.advisories)});
   }
-  files.push_back({"rollups.csv", rollups.take()});
-  return files;
+  take({"rollups.csv", rollups.take()});
 }
 
 entitlement_csv_writer::entitlement_csv_writer(std::ostream& out, int money_scale) : out_(out), scale_(money_scale) {

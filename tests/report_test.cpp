@@ -347,6 +347,24 @@ TEST(report_csv, entitlements_written_block_by_block_are_the_same_file) {
   EXPECT_EQ(files[0].name, "findings.csv");
 }
 
+TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files) {
+  const rulebook::results r = sample();
+  std::vector<std::string> names;
+  std::vector<rulebook::report::csv_file> handed;
+  rulebook::report::each_csv_file(r, 2, true, [&](rulebook::report::csv_file&& f) {
+    names.push_back(f.name);
+    handed.push_back(std::move(f));
+  });
+  EXPECT_EQ(names, (std::vector<std::string>{"entitlements.csv", "findings.csv", "quota.csv", "penalties.csv",
+                                             "totals.csv", "rollups.csv"}));
+  const auto files = rulebook::report::csv_files(r, 2);
+  ASSERT_EQ(files.size(), handed.size());
+  for (std::size_t i = 0; i < files.size(); ++i) EXPECT_EQ(files[i].text, handed[i].text) << files[i].name;
+  EXPECT_EQ(handed[4].text,  // totals.csv: the sample's three entitlements, summed by item
+            "item,owed,paid\nliving,2500.00,2000.00\ntransport,463.20,463.20\nwork_funds,2878.50,0.00\n");
+  EXPECT_TRUE(handed[0].text.starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
+}
+
 TEST(report_csv, a_stream_that_fails_is_an_error_not_a_short_file) {
   const rulebook::results r = sample();
   std::ostringstream out;

@@ -195,8 +195,13 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   file.close();
   if (!file) return stage->failed_to_write(entitlements_csv), 2;
   stage->add(entitlements_csv);
-  for (const report::csv_file& f : report::csv_files(r, prog.rules().money.scale, false))
-    if (!stage->write(f)) return 2;
+  // Each file written as soon as it is rendered, so that one is held at a time.
+  bool written = true;
+  report::each_csv_file(r, prog.rules().money.scale, false, [&](report::csv_file&& f) {
+    written = written && stage->write(f);
+    f.text = std::string();
+  });
+  if (!written) return 2;
   r.entitlements = std::move(sink.kept);
   return stage->commit() ? 0 : 2;
 }
