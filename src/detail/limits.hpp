@@ -18,8 +18,9 @@ inline constexpr std::uintmax_t max_policy_file_bytes = std::uintmax_t{1} << 20;
 /// A county YAML file. Its tree takes some 6 times its size in memory; a bigger
 /// county is a folder of YAML files or of CSV tables.
 inline constexpr std::uintmax_t max_yaml_data_file_bytes = std::uintmax_t{64} << 20;  // 64 MiB
-/// A CSV table, read as a stream: the county's rows still fill memory.
-inline constexpr std::uintmax_t max_csv_table_bytes = std::uintmax_t{512} << 20;  // 512 MiB
+/// A CSV table, read as a stream: the county's rows still fill memory. The
+/// whole country's year of month records (3 M members × 12 months) is 1.4 GB.
+inline constexpr std::uintmax_t max_csv_table_bytes = std::uintmax_t{4} << 30;  // 4 GiB
 /// Files a policy's `extends:` chain may hold, the policy's own included.
 inline constexpr std::size_t max_extends_chain = 8;
 /// Rules, and parameters, of one policy file.
