@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -347,6 +348,36 @@ TEST(meetings, a_pair_of_unit_and_team_counts_only_its_units_members_in_that_tea
   EXPECT_EQ(found[0].slice, days(day(2019, 1, 1), day(2019, 6, 30)));
   EXPECT_EQ(found[0].actual, "0 meetings");
   EXPECT_TRUE(about(of_rule(run_checks(p, c, rb::period::of_year(2019)), "members_meetings"), "T05").empty());
+}
+
+TEST(meetings, a_meeting_counts_once_for_a_team_however_many_of_its_members_attended) {
+  // A copy of the Qiyang policy asking two forums a half year, judged per team: H1 has one
+  // forum (06-20), so every team that attended it has 1, not one per member who came.
+  const fs::path dir = fs::temp_directory_path() / "rulebook-engine-checks-two-forums";
+  fs::create_directories(dir);
+  fs::copy_file(source_dir / "rules/national-2017.yaml", dir / "national-2017.yaml",
+                fs::copy_options::overwrite_existing);
+  std::string text;
+  {
+    std::ifstream in(source_dir / "rules/qiyang-2019.yaml", std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string once = "en: members' forums a half year}\n    unit: count\n    values: {2019-01-01: 1}";
+  const std::size_t at = text.find(once);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at + once.size() - 2, 1, "2");
+  std::ofstream(dir / "qiyang-2019.yaml", std::ios::binary) << text;
+  rb::policy p = rb::load_policy_or_throw(dir / "qiyang-2019.yaml");
+  fs::remove_all(dir);
+  for (rb::rule& r : p.rules)
+    if (r.id == "members_meetings") std::get<rb::obligation_rule>(r.body).for_each = rb::obligation_subject::team;
+
+  const auto found = about(of_rule(run_checks(p, data().county, rb::period::of_year(2019)), "members_meetings"), "T01");
+  ASSERT_EQ(found.size(), 2u);  // H1 and H2: T01's five members came to each forum, one forum each
+  for (const rb::finding& f : found) {
+    EXPECT_EQ(f.expected, "2 meetings");
+    EXPECT_EQ(f.actual, "1 meeting");
+  }
 }
 
 TEST(obligations, a_half_year_judges_its_two_quarters_only) {
