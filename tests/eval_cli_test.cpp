@@ -5,7 +5,6 @@
 #include "run_cli.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -25,16 +24,9 @@ constexpr const char* qiyang = "rules/qiyang-2019.yaml examples/qiyang/county.ya
 /// `run`, with the locale variables cleared and then `environment` ("LANG=en_US.UTF-8 …") set.
 /// Standard output only.
 rulebook_test::run_result run_env(const std::string& environment, const std::string& args) {
-  const std::string command = std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && env -u LC_ALL -u LC_MESSAGES -u LANG " +
-                              environment + " " + RULEBOOK_CLI + " " + args + " 2>/dev/null";
-  rulebook_test::run_result r;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  while (const std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return rulebook_test::run_shell(std::string("cd '") + RULEBOOK_SOURCE_DIR +
+                                  "' && env -u LC_ALL -u LC_MESSAGES -u LANG " + environment + " " + RULEBOOK_CLI + " " +
+                                  args + " 2>/dev/null");
 }
 
 }  // namespace

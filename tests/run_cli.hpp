@@ -21,9 +21,8 @@ struct run_result {
   std::string out;  // standard output (and standard error, unless asked apart)
 };
 
-inline run_result run(const std::string& args, bool with_stderr = true) {
-  const std::string command = std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && " + RULEBOOK_CLI + " " + args +
-                              (with_stderr ? " 2>&1" : " 2>/dev/null");
+/// Runs a shell command, with what it writes to standard output and its exit code.
+inline run_result run_shell(const std::string& command) {
   run_result r;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return r;
@@ -32,6 +31,11 @@ inline run_result run(const std::string& args, bool with_stderr = true) {
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+inline run_result run(const std::string& args, bool with_stderr = true) {
+  return run_shell(std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && " + RULEBOOK_CLI + " " + args +
+                   (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
