@@ -43,12 +43,6 @@ void append_csv_field(std::string& out, std::string_view s) {
   // injection"). Numbers — money, counts, "-12.50" — stay numbers.
   bool special = false;  // one pass over the bytes: most fields (ids, dates, amounts) need nothing
   for (const char c : s) special |= quoted_anywhere[static_cast<unsigned char>(c)];
-  const bool edge = !s.empty() && (std::string_view("=+-@\t\r ").find(s.front()) != std::string_view::npos ||
-                                   s.back() == ' ' || s.back() == '\t');
-  if (!special && !edge) {
-    out += s;
-    return;
-  }
   const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos &&
                        !plain_number(s);
   const bool quote = formula || special ||

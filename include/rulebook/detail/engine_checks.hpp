@@ -20,10 +20,8 @@
 #include <iterator>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -496,7 +494,7 @@ class meeting_attendance {
   explicit meeting_attendance(const eval_context& ctx)
       : ctx_(ctx), members_(ctx.data.members.size()), teams_(ctx.data.teams.size()) {}
 
-  /// Counts one meeting: `attendee(m)` says whether member m may count.
+  /// Counts one meeting: `counts_as_member(m)` says whether member m may count.
   template <class Counts>
   void add(const meeting& mt, const Counts& counts_as_member) {
     ++meeting_;

@@ -2,13 +2,8 @@
 // lookups by id and by date, and the responsible unit of a rule for a subject.
 #pragma once
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include <algorithm>
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,21 +20,6 @@ class program;
 }
 
 namespace rulebook::detail {
-
-/// Asks the kernel to back [data, data + bytes) with huge pages where it can
-/// (Linux, `transparent_hugepage` set to `madvise` or `always`); elsewhere, or
-/// when refused, nothing changes. A list of a county's entitlements is hundreds
-/// of megabytes written once, front to back: in 4 KiB pages that is a page fault
-/// every 20 entitlements, and on the virtual machines counties run on a fault
-/// costs some 6 µs — more than making the entitlements.
-inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes) noexcept {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
-  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
-  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
-#endif
-}
 
 /// One stretch of a member's service, with the team's index.
 struct served_stretch {

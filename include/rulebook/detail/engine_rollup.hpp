@@ -277,7 +277,6 @@ class rollup_builder {
     const money_settings& m = ctx_.rules.money;
     // Some 500,000 rows for 100 k members: placed once, not moved as the list grows.
     out.reserve(out.size() + members_.rows() + teams_.rows() + units_.rows() + items_.size() + 1);
-    prefer_huge_pages(out.data() + out.size(), (out.capacity() - out.size()) * sizeof(rollup));
     members_.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items_, m, out);
     teams_.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items_, m, out);
     units_.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items_, m, out);
