@@ -63,7 +63,8 @@ struct columns {
 columns make_columns(const fixture& f) {
   const rb::detail::county_index index(f.data);
   columns c;
-  for (const rb::month_record& r : f.data.months) {
+  for (const auto row : f.data.months) {
+    const rb::month_record r = row.record();
     const std::size_t m = *index.member(r.member);
     const rb::date_range month{r.month.first_day(), r.month.last_day()};
     const int served = index.days_served(m, month);
@@ -176,7 +177,8 @@ rb::county replicate(const rb::county& c, int copies) {
       for (rb::service_interval& s : m.service) s.team += suffix;
       out.members.push_back(std::move(m));
     }
-    for (rb::month_record r : c.months) {
+    for (const auto row : c.months) {
+      rb::month_record r = row.record();
       r.member += suffix;
       out.months.push_back(std::move(r));
     }
@@ -214,9 +216,9 @@ struct core_fixture {
   [[nodiscard]] columns hand_columns() const {
     columns c;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      const rb::month_record* rec = batch.record[i];
-      c.days_in_village.push_back(rec ? rec->days_in_village : 0);
-      c.round_trips.push_back(rec ? rec->round_trips : 0);
+      const rb::month_records::row rec = batch.record[i];
+      c.days_in_village.push_back(rec ? rec.days_in_village() : 0);
+      c.round_trips.push_back(rec ? rec.round_trips() : 0);
       c.distance_raw.push_back(data.teams[batch.team[i]].distance_km.raw());
       c.days_served.push_back(batch.served[i]);
       c.days_in_month.push_back(rb::year_month::of(batch.slice[i].first).days());
@@ -236,9 +238,11 @@ const fixture& single_rows() {
   static const fixture f = [] {
     fixture g;
     std::erase_if(g.data.members, [](const rb::member& m) { return m.service.size() > 1; });
-    std::erase_if(g.data.months, [&](const rb::month_record& r) {
-      return std::none_of(g.data.members.begin(), g.data.members.end(), [&](const rb::member& m) { return m.id == r.member; });
-    });
+    rb::month_records kept;
+    for (const auto r : g.data.months)
+      if (std::any_of(g.data.members.begin(), g.data.members.end(), [&](const rb::member& m) { return m.id == r.member(); }))
+        kept.push_back(r.record());
+    g.data.months = std::move(kept);
     return g;
   }();
   return f;

@@ -40,7 +40,8 @@ rb::county repeated(const rb::county& c, int copies) {
       for (rb::service_interval& s : m.service) s.team += suffix;
       out.members.push_back(std::move(m));
     }
-    for (rb::month_record r : c.months) {
+    for (const auto row : c.months) {
+      rb::month_record r = row.record();
       r.member += suffix;
       out.months.push_back(std::move(r));
     }

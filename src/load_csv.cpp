@@ -313,6 +313,8 @@ struct load_state {
   /// Each table read, by its number in all_tables.
   std::array<table_info, std::size(all_tables)> tables;
   row_registry rows;
+  /// A months.csv row's paid amounts, read before the row is known to be good.
+  std::vector<std::pair<std::string_view, money>> paid_scratch;
 };
 
 // ---- one table -----------------------------------------------------------------------------
@@ -1067,21 +1069,23 @@ void read_assessment_row(row& r, load_state& s) {
 }
 
 void read_month_row(row& r, load_state& s) {
-  month_record m;
-  take(r.reference("member", need::required, "member"), m.member);
-  take(r.month("month", need::required), m.month);
-  take(r.count("days_in_village", need::required), m.days_in_village);
-  take(r.count("round_trips", need::required), m.round_trips);
-  take(r.count("days_away_on_duty", need::optional), m.days_away_on_duty);
-  // Room for the items recorded, allocated once: a county has millions of records.
-  const auto& paid_columns = r.source().paid_columns();
-  m.paid.reserve(static_cast<std::size_t>(std::count_if(paid_columns.begin(), paid_columns.end(),
-                                                        [&](const auto& column) { return r.has_value_at(column.second); })));
-  for (const auto& [item, index] : paid_columns)
-    if (auto amount = r.amount_at(index)) m.paid.push_back({item, *amount});
+  std::string member;
+  year_month month;
+  int days = 0, trips = 0, away = 0;
+  take(r.reference("member", need::required, "member"), member);
+  take(r.month("month", need::required), month);
+  take(r.count("days_in_village", need::required), days);
+  take(r.count("round_trips", need::required), trips);
+  take(r.count("days_away_on_duty", need::optional), away);
+  // The amounts are read before the record is added, which happens only when the row is good.
+  auto& paid = s.paid_scratch;
+  paid.clear();
+  for (const auto& [item, index] : r.source().paid_columns())
+    if (auto amount = r.amount_at(index)) paid.emplace_back(item, *amount);
   if (!r.ok()) return;
   s.rows.months.push_back(r.ref());
-  s.result.months.push_back(std::move(m));
+  s.result.months.add(member, month, days, trips, away);
+  for (const auto& [item, amount] : paid) s.result.months.add_paid(item, amount);
 }
 
 void read_visit_row(row& r, load_state& s) {
@@ -1433,7 +1437,9 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   read_table(
       months_table, folder, *present, s, [&](row& r) { read_month_row(r, s); },
       [&](std::size_t n) {
-        s.result.months.reserve(n);
+        // Paid amounts as many per record as in the records read so far.
+        const std::size_t read = s.result.months.size();
+        s.result.months.reserve(n, read == 0 ? 0 : (n * s.result.months.paid_size() + read - 1) / read);
         s.rows.months.reserve(n);
       });
   read_table(visits_table, folder, *present, s, [&](row& r) { read_visit_row(r, s); });

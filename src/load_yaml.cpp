@@ -308,9 +308,8 @@ class county_builder {
 
   /// Reads a list section (`units:`), appending to `out`; each element is
   /// recorded under "section[i]" with i its index in the joined county.
-  template <class T, class Read>
-  void read_list(yaml_file& file, const map_entry& e, std::string_view each, key_list allowed, std::vector<T>& out,
-                 Read read) {
+  template <class List, class Read>
+  void read_list(yaml_file& file, const map_entry& e, std::string_view each, key_list allowed, List& out, Read read) {
     const std::string& section = e.key;
     const bool referred_to = section == "units" || section == "teams" || section == "members";
     if (e.value.is_null()) return;  // an empty section
@@ -330,7 +329,7 @@ class county_builder {
         continue;
       }
       fields f(file, item, what, allowed);
-      T value = read(f);
+      auto value = read(f);
       if (!f.ok() && !referred_to) continue;
       std::move(f.pos()).commit(where_, indexed(section, out.size()));
       out.push_back(std::move(value));

@@ -245,17 +245,17 @@ class checker {
     const std::vector<std::pair<std::size_t, std::size_t>> repeats = repeated_records(member_of);
     auto repeat = repeats.begin();
     for (std::size_t i = 0; i < c_.months.size(); ++i) {
-      const month_record& r = c_.months[i];
+      const month_records::row r = c_.months[i];
       const bool known = member_of[i] < c_.members.size();
       if (!known)
         resolve(
-            members_, r.member, [i] { return indexed("months", i) + ".member"; },
+            members_, r.member(), [i] { return indexed("months", i) + ".member"; },
             [] { return std::string("in a month record"); });
-      if (!usable(r.month)) continue;
+      if (!usable(r.month())) continue;
 
       if (repeat != repeats.end() && repeat->first == i) {
         error("duplicate-record", indexed("months", i),
-              "second month record for member " + in_quotes(r.member) + " in " + r.month.to_string(),
+              "second month record for member " + in_quotes(r.member()) + " in " + r.month().to_string(),
               "the first is at " + describe(where_.find(indexed("months", repeat->second))) +
                   "; a member has at most one record a month");
         ++repeat;
@@ -268,28 +268,26 @@ class checker {
 
   /// The member each month record names, as an index into the county's
   /// members; an id no member has gets a number from `members.size()` up, one
-  /// per distinct id, so that its records still group together. A member's
-  /// records usually follow one another, members in their table's order, so
-  /// the member after the last one found is tried before the hash table.
+  /// per distinct id, so that its records still group together. Each distinct
+  /// id is looked up once; members usually come in their table's order, so the
+  /// member after the last one found is tried before the hash table.
   [[nodiscard]] std::vector<std::uint32_t> month_members() const {
-    std::vector<std::uint32_t> out(c_.months.size());
-    std::unordered_map<std::string_view, std::uint32_t> unknown;
-    std::optional<std::string_view> last_id;
-    std::uint32_t last = 0;
-    for (std::size_t i = 0; i < c_.months.size(); ++i) {
-      const std::string_view id = c_.months[i].member;
-      if (id != last_id) {
-        const std::size_t next = last_id ? last + std::size_t{1} : 0;
-        if (next < c_.members.size() && c_.members[next].id == id && members_.is_first(next))
-          last = static_cast<std::uint32_t>(next);
-        else if (const std::optional<std::size_t> m = members_.find(id))
-          last = static_cast<std::uint32_t>(*m);
-        else
-          last = unknown.try_emplace(id, static_cast<std::uint32_t>(c_.members.size() + unknown.size())).first->second;
-        last_id = id;
-      }
-      out[i] = last;
+    const month_records& months = c_.months;
+    std::vector<std::uint32_t> of_key(months.member_count());
+    std::uint32_t unknown = 0;
+    std::size_t next = 0;
+    for (month_records::key k = 0; k < of_key.size(); ++k) {
+      const std::string_view id = months.member_id(k);
+      if (next < c_.members.size() && c_.members[next].id == id && members_.is_first(next))
+        of_key[k] = static_cast<std::uint32_t>(next);
+      else if (const std::optional<std::size_t> m = members_.find(id))
+        of_key[k] = static_cast<std::uint32_t>(*m);
+      else
+        of_key[k] = static_cast<std::uint32_t>(c_.members.size() + unknown++);
+      next = of_key[k] + std::size_t{1};
     }
+    std::vector<std::uint32_t> out(months.size());
+    for (std::size_t i = 0; i < months.size(); ++i) out[i] = of_key[months[i].member_key()];
     return out;
   }
 
@@ -304,13 +302,13 @@ class checker {
     for (const std::uint32_t m : member_of) groups = std::max<std::size_t>(groups, m + std::size_t{1});
     std::vector<std::uint32_t> start(groups + 1, 0);
     for (std::size_t i = 0; i < c_.months.size(); ++i)
-      if (usable(c_.months[i].month)) ++start[member_of[i] + 1];
+      if (usable(c_.months[i].month())) ++start[member_of[i] + 1];
     for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
     std::vector<std::uint32_t> order(start.back());
     {
       std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
       for (std::size_t i = 0; i < c_.months.size(); ++i)
-        if (usable(c_.months[i].month)) order[next[member_of[i]]++] = static_cast<std::uint32_t>(i);
+        if (usable(c_.months[i].month())) order[next[member_of[i]]++] = static_cast<std::uint32_t>(i);
     }
 
     std::vector<std::pair<std::size_t, std::size_t>> out;
@@ -320,7 +318,7 @@ class checker {
       group.clear();
       bool ascending = true;  // as an export usually lists them: then no month repeats
       for (std::uint32_t k = start[g]; k < start[g + 1]; ++k) {
-        const year_month m = c_.months[order[k]].month;
+        const year_month m = c_.months[order[k]].month();
         const int number = m.year * 12 + m.month - 1;
         if (!group.empty() && number <= group.back().first) ascending = false;
         group.emplace_back(number, order[k]);
@@ -340,28 +338,28 @@ class checker {
 
   /// `days_in_village` fits the month, and so do days in the village and days
   /// away on duty together. Returns whether `days_in_village` fits.
-  bool check_days_in_month(const month_record& r, std::size_t i) {
-    const int days = r.month.days();
-    if (r.days_in_village > days) {
+  bool check_days_in_month(const month_records::row& r, std::size_t i) {
+    const int days = r.month().days();
+    if (r.days_in_village() > days) {
       error("days-exceed-month", indexed("months", i) + ".days_in_village",
-            "days_in_village is " + std::to_string(r.days_in_village) + " but " + r.month.to_string() + " has " +
+            "days_in_village is " + std::to_string(r.days_in_village()) + " but " + r.month().to_string() + " has " +
                 std::to_string(days) + " days");
       return false;
     }
-    const int together = r.days_in_village + r.days_away_on_duty;
+    const int together = r.days_in_village() + r.days_away_on_duty();
     if (together > days)
       error("days-exceed-month", indexed("months", i) + ".days_away_on_duty",
-            "days_in_village + days_away_on_duty is " + std::to_string(r.days_in_village) + " + " +
-                std::to_string(r.days_away_on_duty) + " = " + std::to_string(together) + " but " +
-                r.month.to_string() + " has " + std::to_string(days) + " days");
+            "days_in_village + days_away_on_duty is " + std::to_string(r.days_in_village()) + " + " +
+                std::to_string(r.days_away_on_duty()) + " = " + std::to_string(together) + " but " +
+                r.month().to_string() + " has " + std::to_string(days) + " days");
     return true;
   }
 
   /// A record is for a month the member served, and counts no more days in
   /// the village than the member served in it.
-  void check_days_served(const month_record& r, const member& m, std::size_t i, bool within_month) {
+  void check_days_served(const month_records::row& r, const member& m, std::size_t i, bool within_month) {
     if (m.service.empty()) return;  // no readable service: reported when read
-    const date_range month{r.month.first_day(), r.month.last_day()};
+    const date_range month{r.month().first_day(), r.month().last_day()};
     // The days served, as bits 0 to 30 for days 1 to 31; intervals may
     // overlap (reported on their own), and a day counts once.
     std::uint32_t served = 0;
@@ -376,17 +374,17 @@ class checker {
       std::string intervals;
       for (const service_interval& s : m.service) intervals += (intervals.empty() ? "" : "; ") + describe(s);
       error("not-in-service", indexed("months", i) + ".month",
-            "month record for " + r.month.to_string() + ", a month member " + in_quotes(m.id) + " did not serve",
+            "month record for " + r.month().to_string() + ", a month member " + in_quotes(m.id) + " did not serve",
             m.id + " served " + intervals);
       return;
     }
-    if (within_month && r.days_in_village > days_served) {
+    if (within_month && r.days_in_village() > days_served) {
       std::vector<date_range> parts;
       for (const service_interval& s : m.service)
         if (const std::optional<date_range> part = served_part(s, month)) parts.push_back(*part);
       error("days-exceed-service", indexed("months", i) + ".days_in_village",
-            "days_in_village is " + std::to_string(r.days_in_village) + " but " + m.id + " served " +
-                std::to_string(days_served) + " day" + (days_served == 1 ? "" : "s") + " of " + r.month.to_string() +
+            "days_in_village is " + std::to_string(r.days_in_village()) + " but " + m.id + " served " +
+                std::to_string(days_served) + " day" + (days_served == 1 ? "" : "s") + " of " + r.month().to_string() +
                 " (" + describe_parts(parts, month) + ")");
     }
   }

@@ -57,7 +57,7 @@ inline county small_county(std::vector<member> members, std::vector<month_record
     c.teams.push_back(std::move(t));
   }
   c.members = std::move(members);
-  c.months = std::move(months);
+  c.months = month_records(months.begin(), months.end());
   return c;
 }
 

@@ -105,7 +105,7 @@ rb::county small_county(std::vector<rb::member> members, std::vector<rb::month_r
     c.teams.push_back(std::move(t));
   }
   c.members = std::move(members);
-  c.months = std::move(months);
+  c.months = rb::month_records(months.begin(), months.end());
   return c;
 }
 

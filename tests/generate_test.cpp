@@ -177,7 +177,8 @@ TEST(generate, writes_a_county_that_loads_cleanly_with_the_counts_reported) {
     EXPECT_GE(t.distance_km, rb::decimal::parse("1.0")) << t.id;
     EXPECT_LE(t.distance_km, rb::decimal::parse("300.0")) << t.id;
   }
-  for (const rb::month_record& m : c.months) {
+  for (const auto row : c.months) {
+    const rb::month_record m = row.record();
     EXPECT_LE(m.days_in_village + m.days_away_on_duty, m.month.days()) << m.member;
     EXPECT_GE(m.round_trips, 0);
     EXPECT_LE(m.round_trips, 8);
@@ -200,7 +201,8 @@ TEST(generate, pays_what_the_qiyang_rules_owe_worked_out_from_each_record) {
       if (t.id == m.service.front().team) team_of[m.id] = &t;
   ASSERT_EQ(c.months.size(), 30u * 4 * 12);
   std::size_t over_four = 0;
-  for (const rb::month_record& r : c.months) {
+  for (const auto row : c.months) {
+    const rb::month_record r = row.record();
     SCOPED_TRACE(r.member + " " + r.month.to_string());
     ASSERT_EQ(r.paid.size(), 3u);
     const rb::team& t = *team_of.at(r.member);

@@ -246,10 +246,10 @@ TEST(county_json, values_are_read_exactly) {
   EXPECT_EQ(c.teams.at(0).distance_km, rb::decimal::parse("38.6"));
   EXPECT_FALSE(c.members.at(0).service.at(0).to.has_value());
   EXPECT_EQ(c.members.at(0).insurance.at(0).cover, rb::money::yuan(200000));
-  EXPECT_EQ(c.months.at(0).days_in_village, 22);
-  ASSERT_EQ(c.months.at(0).paid.size(), 2u);
-  EXPECT_EQ(c.months.at(0).paid.at(0).item, "transport");
-  EXPECT_EQ(c.months.at(0).paid.at(0).amount, rb::money::parse("463.20"));
+  EXPECT_EQ(c.months.at(0).record().days_in_village, 22);
+  ASSERT_EQ(c.months.at(0).record().paid.size(), 2u);
+  EXPECT_EQ(c.months.at(0).record().paid.at(0).item, "transport");
+  EXPECT_EQ(c.months.at(0).record().paid.at(0).amount, rb::money::parse("463.20"));
 }
 
 TEST(county_json, problems_are_reported_at_their_json_line_and_column) {

@@ -146,7 +146,8 @@ std::string dump(const rb::county& c) {
     for (const auto& h : m.health_checks) out << "  health " << rb::to_string(h.on) << " " << h.cost << "\n";
     for (const auto& a : m.assessments) out << "  assessment " << a.year << " " << a.score << " " << rb::to_string(a.proposed) << "\n";
   }
-  for (const auto& r : c.months) {
+  for (const auto row : c.months) {
+    const rb::month_record r = row.record();
     out << "month " << r.member << " " << r.month.to_string() << " " << r.days_in_village << " " << r.round_trips << " "
         << r.days_away_on_duty;
     for (const auto& p : r.paid) out << " " << p.item << "=" << p.amount;
@@ -222,18 +223,18 @@ TEST_F(csv_county, loads_every_table_with_exact_values) {
   EXPECT_EQ(c.members[1].name, "王\"小\"明");
 
   ASSERT_EQ(c.months.size(), 2u);
-  EXPECT_EQ(c.months[0].member, "M001");
-  EXPECT_EQ(c.months[0].month, (rb::year_month{2019, 1}));
-  EXPECT_EQ(c.months[0].days_in_village, 22);
-  EXPECT_EQ(c.months[0].round_trips, 4);
-  EXPECT_EQ(c.months[0].days_away_on_duty, 2);
-  ASSERT_EQ(c.months[0].paid.size(), 2u);
-  EXPECT_EQ(c.months[0].paid[0].item, "living");
-  EXPECT_EQ(c.months[0].paid[0].amount, rb::money::yuan(2200));
-  EXPECT_EQ(c.months[0].paid[1].item, "transport");
-  EXPECT_EQ(c.months[1].days_away_on_duty, 0);  // an empty optional count is the default
-  ASSERT_EQ(c.months[1].paid.size(), 1u);        // nothing recorded for living
-  EXPECT_EQ(c.months[1].paid[0].amount, rb::money::parse("100.25"));
+  EXPECT_EQ(c.months[0].record().member, "M001");
+  EXPECT_EQ(c.months[0].record().month, (rb::year_month{2019, 1}));
+  EXPECT_EQ(c.months[0].record().days_in_village, 22);
+  EXPECT_EQ(c.months[0].record().round_trips, 4);
+  EXPECT_EQ(c.months[0].record().days_away_on_duty, 2);
+  ASSERT_EQ(c.months[0].record().paid.size(), 2u);
+  EXPECT_EQ(c.months[0].record().paid[0].item, "living");
+  EXPECT_EQ(c.months[0].record().paid[0].amount, rb::money::yuan(2200));
+  EXPECT_EQ(c.months[0].record().paid[1].item, "transport");
+  EXPECT_EQ(c.months[1].record().days_away_on_duty, 0);  // an empty optional count is the default
+  ASSERT_EQ(c.months[1].record().paid.size(), 1u);        // nothing recorded for living
+  EXPECT_EQ(c.months[1].record().paid[0].amount, rb::money::parse("100.25"));
 
   ASSERT_EQ(c.visits.size(), 2u);
   EXPECT_EQ(c.visits[1].visitor, rb::visitor_role::town_leader);

@@ -190,7 +190,7 @@ TEST(load_yaml, good_county_loads_every_value_exactly) {
   EXPECT_THAT(m.assessments, ElementsAre(rb::assessment{2019, rb::decimal::parse("92.5"), rb::grade::excellent}));
 
   ASSERT_EQ(c.months.size(), 2u);
-  const rb::month_record& first = c.months[0];
+  const rb::month_record first = c.months[0].record();
   EXPECT_EQ(first.member, "M001");
   EXPECT_EQ(first.month, (rb::year_month{2019, 1}));
   EXPECT_EQ(first.days_in_village, 22);
@@ -198,8 +198,8 @@ TEST(load_yaml, good_county_loads_every_value_exactly) {
   EXPECT_EQ(first.days_away_on_duty, 2);
   EXPECT_THAT(first.paid, ElementsAre(rb::paid_amount{"living", yuan("2200")}, rb::paid_amount{"transport", yuan("1038")},
                                       rb::paid_amount{"communication", yuan("100")}));
-  EXPECT_EQ(c.months[1].days_away_on_duty, 0) << "days_away_on_duty defaults to 0";
-  EXPECT_TRUE(c.months[1].paid.empty());
+  EXPECT_EQ(c.months[1].record().days_away_on_duty, 0) << "days_away_on_duty defaults to 0";
+  EXPECT_TRUE(c.months[1].record().paid.empty());
 
   EXPECT_THAT(c.visits, ElementsAre(rb::visit{day(2019, 3, 15), rb::visitor_role::unit_head, "U01", "T01"},
                                     rb::visit{day(2019, 4, 2), rb::visitor_role::town_leader, "", "T02"}));

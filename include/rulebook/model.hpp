@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "rulebook/money.hpp"
+#include "rulebook/month_records.hpp"
 #include "rulebook/period.hpp"
 
 namespace rulebook {
@@ -148,24 +149,8 @@ struct member {
 
 // ---- month records (月度记录) -------------------------------------------------
 
-/// An amount a unit actually paid a member for one item in one month.
-struct paid_amount {
-  std::string item;  // `living`, `transport`, `communication`, or a policy's own item
-  money amount;
-
-  friend bool operator==(const paid_amount&, const paid_amount&) = default;
-};
-
-struct month_record {
-  std::string member;
-  year_month month;
-  int days_in_village = 0;    // days actually spent in the village
-  int round_trips = 0;        // trips lead unit ↔ village made
-  int days_away_on_duty = 0;  // approved official days out of the village
-  std::vector<paid_amount> paid;
-
-  friend bool operator==(const month_record&, const month_record&) = default;
-};
+// Their columns: `month_record` (one record as plain data) and `month_records`
+// (a county's, as columns) are in month_records.hpp.
 
 // ---- care events (走访慰问 / 座谈) ---------------------------------------------
 
@@ -222,7 +207,7 @@ struct county {
   std::vector<sponsor_unit> units;
   std::vector<team> teams;
   std::vector<member> members;
-  std::vector<month_record> months;
+  month_records months;
   std::vector<visit> visits;
   std::vector<meeting> meetings;
   std::vector<condolence> condolences;

@@ -16,9 +16,12 @@ namespace {
 /// The period a county's month records cover, from the first month to the last.
 std::optional<period> covered_period(const county& c) {
   if (c.months.empty()) return std::nullopt;
-  auto [lo, hi] = std::minmax_element(c.months.begin(), c.months.end(),
-                                      [](const month_record& a, const month_record& b) { return a.month < b.month; });
-  return period::of_range(lo->month.first_day(), hi->month.last_day());
+  year_month lo = c.months[0].month(), hi = lo;
+  for (const month_records::row r : c.months) {
+    lo = std::min(lo, r.month());
+    hi = std::max(hi, r.month());
+  }
+  return period::of_range(lo.first_day(), hi.last_day());
 }
 
 bool serves_during(const member& m, const date_range& range) {
@@ -58,7 +61,7 @@ void print_summary(const county& c, const period& p, std::ostream& out) {
   for (const auto& u : c.units) units[u.id] = &u;
 
   std::map<std::string, team_totals> by_team;
-  std::map<std::string, std::string> team_of;
+  std::map<std::string, std::string, std::less<>> team_of;
   std::map<member_role, int> roles;
   for (const auto& m : c.members) {
     if (!serves_during(m, p.range)) continue;
@@ -66,17 +69,24 @@ void print_summary(const county& c, const period& p, std::ostream& out) {
     team_of[m.id] = team_during(m, p.range);
     ++by_team[team_of[m.id]].members;
   }
-  std::map<std::string, money> paid_by_item;
+  // Each distinct member id of the records, and each paid item, is looked up once.
+  std::vector<team_totals*> totals_of(c.months.member_count());
+  for (month_records::key k = 0; k < totals_of.size(); ++k) {
+    const auto team = team_of.find(c.months.member_id(k));
+    totals_of[k] = &by_team[team == team_of.end() ? std::string() : team->second];
+  }
+  std::vector<std::optional<money>> paid_by_item(c.months.item_count());  // by item key
   long member_months = 0;
-  for (const auto& r : c.months) {
-    if (r.month.last_day() < p.range.first || p.range.last < r.month.first_day()) continue;
+  for (const month_records::row r : c.months) {
+    if (r.month().last_day() < p.range.first || p.range.last < r.month().first_day()) continue;
     ++member_months;
-    auto& t = by_team[team_of[r.member]];
-    t.days_in_village += r.days_in_village;
-    t.round_trips += r.round_trips;
-    for (const auto& paid : r.paid) {
+    team_totals& t = *totals_of[r.member_key()];
+    t.days_in_village += r.days_in_village();
+    t.round_trips += r.round_trips();
+    for (std::size_t k = 0; k < r.paid_count(); ++k) {
+      const month_records::paid_entry paid = r.paid(k);
       t.paid += paid.amount;
-      paid_by_item[paid.item] += paid.amount;
+      paid_by_item[paid.item_key] = paid_by_item[paid.item_key].value_or(money{}) + paid.amount;
     }
   }
 
@@ -107,8 +117,11 @@ void print_summary(const county& c, const period& p, std::ostream& out) {
              county_totals.paid.to_string(2)});
   teams.print(out, 4);
 
+  std::map<std::string_view, money> items;  // by name
+  for (month_records::key k = 0; k < paid_by_item.size(); ++k)
+    if (paid_by_item[k]) items.emplace(c.months.item(k), *paid_by_item[k]);
   out << "\npaid by item:";
-  for (const auto& [item, amount] : paid_by_item) out << "  " << item << " " << amount.to_string(2);
+  for (const auto& [item, amount] : items) out << "  " << item << " " << amount.to_string(2);
   out << '\n';
 
   std::map<visitor_role, int> visits;

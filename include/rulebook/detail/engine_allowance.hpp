@@ -375,39 +375,39 @@ class month_table {
   month_table(const county& c, const county_index& index, const period& p)
       : first_(year_month::of(p.first()).year * 12 + year_month::of(p.first()).month - 1),
         months_(p.months().size()),
-        records_(c.members.size() * months_, nullptr) {
-    // Records come grouped by member: the member found last is tried first.
-    std::optional<std::size_t> m;
-    const std::string* last_id = nullptr;
-    for (const month_record& r : c.months) {
-      if (last_id == nullptr || r.member != *last_id) {
-        m = index.member(r.member);
-        last_id = &r.member;
-      }
+        records_(&c.months),
+        at_(c.members.size() * months_, none) {
+    // Each distinct member id of the records is looked up once.
+    std::vector<std::optional<std::size_t>> member_of(c.months.member_count());
+    for (month_records::key k = 0; k < member_of.size(); ++k) member_of[k] = index.member(c.months.member_id(k));
+    for (std::size_t i = 0; i < c.months.size(); ++i) {
+      const month_records::row r = c.months[i];
+      const std::optional<std::size_t> m = member_of[r.member_key()];
       if (!m) continue;
-      const int k = r.month.year * 12 + r.month.month - 1 - first_;
+      const int k = r.month().year * 12 + r.month().month - 1 - first_;
       if (k < 0 || static_cast<std::size_t>(k) >= months_) continue;
-      records_[*m * months_ + static_cast<std::size_t>(k)] = &r;
+      at_[*m * months_ + static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(i);
     }
   }
-  [[nodiscard]] const month_record* at(std::size_t member, year_month ym) const noexcept {
+  /// The record of `member` for `ym`, or no row.
+  [[nodiscard]] month_records::row at(std::size_t member, year_month ym) const noexcept {
     const int k = ym.year * 12 + ym.month - 1 - first_;
-    if (k < 0 || static_cast<std::size_t>(k) >= months_) return nullptr;
-    return records_[member * months_ + static_cast<std::size_t>(k)];
+    if (k < 0 || static_cast<std::size_t>(k) >= months_) return {};
+    const std::uint32_t i = at_[member * months_ + static_cast<std::size_t>(k)];
+    return i == none ? month_records::row{} : (*records_)[i];
   }
 
  private:
+  static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
   int first_;
   std::size_t months_;
-  std::vector<const month_record*> records_;
+  const month_records* records_;
+  std::vector<std::uint32_t> at_;  // [member × months + k]: the record's index, or none
 };
 
-inline std::optional<money> paid_for(const month_record* r, std::string_view item) {
-  if (r == nullptr) return std::nullopt;
-  std::optional<money> paid;
-  for (const paid_amount& p : r->paid)
-    if (p.item == item) paid = paid.value_or(money{}) + p.amount;
-  return paid;
+inline std::optional<money> paid_for(const month_records::row& r, std::string_view item) {
+  if (!r) return std::nullopt;
+  return r.paid_for(item);
 }
 
 inline date_range year_range(int y) {
@@ -479,7 +479,7 @@ class allowance_evaluator {
         if (only && !month.contains(only->slice.first)) continue;
         const int served = ctx_.index.days_served(m, month);
         if (served == 0) continue;
-        const month_record* rec = months_.at(m, ym);
+        const month_records::row rec = months_.at(m, ym);
         set_member_month(who, ym, rec, served);
         std::fill(owed_.begin(), owed_.end(), money{});
         std::fill(last_.begin(), last_.end(), no_slot);
@@ -516,7 +516,7 @@ class allowance_evaluator {
   /// the month's slices owe together, as paying rounds it, is noted in
   /// `payments`. `owed[k]` and `last[k]` (the index in `out` of its last
   /// entitlement, or no_slot) are per rule `rules[k]` (indices in the plan).
-  static void settle_month(const money_settings& m, const month_record* rec, std::span<const std::size_t> rules,
+  static void settle_month(const money_settings& m, const month_records::row& rec, std::span<const std::size_t> rules,
                            std::span<const money> owed, std::span<const std::size_t> last, date first_served,
                            std::vector<entitlement>& out, std::vector<payment_check>& payments) {
     for (std::size_t k = 0; k < rules.size(); ++k) {
@@ -532,7 +532,7 @@ class allowance_evaluator {
   /// it does not run itself (a month in which a value read changes, a row whose
   /// arithmetic failed), with the same result, or the same error, as `member_months`.
   std::optional<money> member_month_row(const planned_allowance& a, const member& who, year_month ym,
-                                        const month_record* rec, int served, const team& t, const date_range& slice) {
+                                        const month_records::row& rec, int served, const team& t, const date_range& slice) {
     set_member_month(who, ym, rec, served);
     set_slice(t, slice);
     return member_month_amount(a, who, ym, slice, served, nullptr);
@@ -571,10 +571,10 @@ class allowance_evaluator {
           }
         int days = 0, trips = 0, away = 0;
         for (year_month ym = year_month::of(year->first); ym <= year_month::of(year->last); ym = ym.next()) {
-          if (const month_record* rec = months_.at(m, ym)) {
-            days += rec->days_in_village;
-            trips += rec->round_trips;
-            away += rec->days_away_on_duty;
+          if (const month_records::row rec = months_.at(m, ym)) {
+            days += rec.days_in_village();
+            trips += rec.round_trips();
+            away += rec.days_away_on_duty();
           }
         }
         const auto t = ctx_.index.team_on(m, slice.last);
@@ -665,12 +665,12 @@ class allowance_evaluator {
   }
 
  private:
-  void set_member_month(const member& who, year_month ym, const month_record* rec, int served) {
+  void set_member_month(const member& who, year_month ym, const month_records::row& rec, int served) {
     const auto& in = plan_.inputs;
     set(in.role, value::of_text(to_string(who.role)));
-    set(in.days_in_village, number_value(rec ? rec->days_in_village : 0));
-    set(in.round_trips, number_value(rec ? rec->round_trips : 0));
-    set(in.days_away_on_duty, number_value(rec ? rec->days_away_on_duty : 0));
+    set(in.days_in_village, number_value(rec ? rec.days_in_village() : 0));
+    set(in.round_trips, number_value(rec ? rec.round_trips() : 0));
+    set(in.days_away_on_duty, number_value(rec ? rec.days_away_on_duty() : 0));
     set(in.days_in_month, number_value(ym.days()));
     set(in.days_in_period, number_value(ym.days()));
     set(in.days_served, number_value(served));

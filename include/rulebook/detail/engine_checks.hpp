@@ -763,8 +763,6 @@ inline void check_term(const eval_context& ctx, const rule& r, const term_rule& 
 inline void check_attendance(const eval_context& ctx, const rule& r, const attendance_rule& body,
                              std::vector<finding>& out) {
   const std::size_t first_finding = out.size();
-  std::map<std::string_view, std::vector<const month_record*>> records;
-  for (const month_record& rec : ctx.data.months) records[rec.member].push_back(&rec);
   for (const date_range& slice : whole_slices(body.each, ctx.evaluated.range)) {
     const decimal minimum = number_figure_on(ctx.rules, body.at_least, slice.last);
     const decimal cap = body.days_away_counted_up_to
@@ -776,12 +774,11 @@ inline void check_attendance(const eval_context& ctx, const rule& r, const atten
       if (served == 0) continue;
       long long in_village = 0;
       long long away = 0;
-      if (const auto it = records.find(m.id); it != records.end())
-        for (const month_record* rec : it->second)
-          if (slice.contains(rec->month.first_day())) {
-            in_village += rec->days_in_village;
-            away += rec->days_away_on_duty;
-          }
+      for (const std::uint32_t i : ctx.index.records_of(mi))
+        if (const month_records::row rec = ctx.data.months[i]; slice.contains(rec.month().first_day())) {
+          in_village += rec.days_in_village();
+          away += rec.days_away_on_duty();
+        }
       const decimal counted = decimal::from_int(in_village) + std::min(decimal::from_int(away), cap);
       const decimal due = minimum.mul_div(served, slice.days(), rounding::floor, 0);
       if (counted >= due) continue;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -50,6 +52,7 @@ class county_index {
       for (const served_stretch& s : service_[m])
         if (team_members_[s.team].empty() || team_members_[s.team].back() != m) team_members_[s.team].push_back(m);
     for (auto& list : team_members_) list.erase(std::unique(list.begin(), list.end()), list.end());
+    group_records(c);
   }
 
   [[nodiscard]] const county& data() const noexcept { return *county_; }
@@ -77,6 +80,11 @@ class county_index {
     return days;
   }
 
+  /// The member's month records, as indices into `county::months`, in their order there.
+  [[nodiscard]] std::span<const std::uint32_t> records_of(std::size_t member) const noexcept {
+    return {records_.data() + record_start_[member], records_.data() + record_start_[member + 1]};
+  }
+
   /// Members who ever served in `team`, by index, ascending.
   [[nodiscard]] std::span<const std::size_t> members_in(std::size_t team) const noexcept { return team_members_[team]; }
 
@@ -88,8 +96,28 @@ class county_index {
     return it->second;
   }
 
+  /// Groups the month records by member (a counting sort): each distinct id of
+  /// the records is looked up once. Records of no member are left out.
+  void group_records(const county& c) {
+    constexpr std::uint32_t nobody = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> member_of(c.months.member_count(), nobody);
+    for (month_records::key k = 0; k < member_of.size(); ++k)
+      if (const auto m = member(c.months.member_id(k))) member_of[k] = static_cast<std::uint32_t>(*m);
+    record_start_.assign(c.members.size() + 1, 0);
+    for (const month_records::row r : c.months)
+      if (const std::uint32_t m = member_of[r.member_key()]; m != nobody) ++record_start_[m + 1];
+    for (std::size_t m = 0; m < c.members.size(); ++m) record_start_[m + 1] += record_start_[m];
+    records_.resize(record_start_.back());
+    std::vector<std::uint32_t> next(record_start_.begin(), record_start_.end() - 1);
+    for (std::size_t i = 0; i < c.months.size(); ++i)
+      if (const std::uint32_t m = member_of[c.months[i].member_key()]; m != nobody)
+        records_[next[m]++] = static_cast<std::uint32_t>(i);
+  }
+
   const county* county_;
   id_map units_, teams_, members_;
+  std::vector<std::uint32_t> record_start_{0};  // [member]: where its records start in records_
+  std::vector<std::uint32_t> records_;
   std::vector<std::vector<served_stretch>> service_;
   std::vector<std::vector<std::size_t>> team_members_;  // per team: members who served in it, ascending
 };

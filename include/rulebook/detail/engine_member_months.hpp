@@ -58,7 +58,7 @@ struct member_month_batch {
   std::vector<date_range> slice;       // the days of the row: its stretch ∩ the month ∩ the period
   std::vector<std::int32_t> slice_days;  // days in `slice`
   std::vector<std::int32_t> served;    // the member's days of service in the month, all rows together
-  std::vector<const month_record*> record;
+  std::vector<month_records::row> record;
   std::vector<std::vector<std::int64_t>> columns;  // per slot read, raw; empty for the rest
   std::size_t month_count = 0;
   std::size_t first_member = 0, last_member = 0;
@@ -108,7 +108,7 @@ struct member_month_batch {
       for (std::size_t m = first; m < last; ++m) {
         const int days = ctx.index.days_served(m, b.range);
         if (days == 0) continue;
-        const month_record* rec = months.at(m, b.month);
+        const month_records::row rec = months.at(m, b.month);
         const std::size_t at = (m - first) * month_count + k;
         for (const served_stretch& s : ctx.index.service_of(m)) {
           const std::optional<date_range> part = overlap(s.range, b.range);
@@ -141,9 +141,9 @@ struct member_month_batch {
         for (std::size_t i = b.begin; i < b.end; ++i) col[i] = f(i, b);
     };
     constexpr std::int64_t one = decimal::one;
-    fill(in.days_in_village, [&](std::size_t i, const block&) { return record[i] ? record[i]->days_in_village * one : 0; });
-    fill(in.round_trips, [&](std::size_t i, const block&) { return record[i] ? record[i]->round_trips * one : 0; });
-    fill(in.days_away_on_duty, [&](std::size_t i, const block&) { return record[i] ? record[i]->days_away_on_duty * one : 0; });
+    fill(in.days_in_village, [&](std::size_t i, const block&) { return record[i] ? record[i].days_in_village() * one : 0; });
+    fill(in.round_trips, [&](std::size_t i, const block&) { return record[i] ? record[i].round_trips() * one : 0; });
+    fill(in.days_away_on_duty, [&](std::size_t i, const block&) { return record[i] ? record[i].days_away_on_duty() * one : 0; });
     fill(in.days_in_month, [&](std::size_t, const block& b) { return b.month.days() * one; });
     fill(in.days_in_period, [&](std::size_t, const block& b) { return b.month.days() * one; });
     fill(in.days_served, [&](std::size_t i, const block&) { return served[i] * one; });

@@ -74,22 +74,12 @@ inline void evaluate_quotas(const eval_context& ctx, results& res) {
   const county& c = ctx.data;
   const date_range within = ctx.evaluated.range;
   const int year = static_cast<int>(within.last.year());
-  // Days in the village per member, by index. Month records come grouped by
-  // member: the member found last is tried first (a map by id compared strings
-  // some 17 times for each of 1.2 M records: most of the quota's time).
+  // Days in the village per member, by index.
   std::vector<long long> days(c.members.size(), 0);
-  std::string_view last_id;
-  std::optional<std::size_t> last_member;
-  bool looked_up = false;
-  for (const month_record& rec : c.months) {
-    if (!within.contains(rec.month.first_day())) continue;
-    if (!looked_up || rec.member != last_id) {
-      last_member = ctx.index.member(rec.member);
-      last_id = rec.member;
-      looked_up = true;
-    }
-    if (last_member) days[*last_member] += rec.days_in_village;
-  }
+  for (std::size_t m = 0; m < c.members.size(); ++m)
+    for (const std::uint32_t i : ctx.index.records_of(m))
+      if (const month_records::row rec = c.months[i]; within.contains(rec.month().first_day()))
+        days[m] += rec.days_in_village();
 
   for (const rule& r : ctx.rules.rules) {
     const auto* body = std::get_if<quota_rule>(&r.body);

@@ -1,0 +1,136 @@
+// A county's month records held as columns (month_records.hpp): what goes in
+// comes back out, record by record, with ids and items stored once.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "rulebook/model.hpp"
+
+namespace rb = rulebook;
+using rb::money;
+
+namespace {
+
+rb::month_record march(std::string member, int days, std::vector<rb::paid_amount> paid = {}) {
+  return {.member = std::move(member), .month = {2019, 3}, .days_in_village = days, .round_trips = 2,
+          .days_away_on_duty = 1, .paid = std::move(paid)};
+}
+
+TEST(month_records, gives_back_each_record_as_added) {
+  const std::vector<rb::month_record> in = {
+      march("M001", 22, {{"living", money::yuan(2200)}, {"transport", money::parse("463.20")}}),
+      march("M002", 0),
+      {.member = "M001", .month = {2019, 4}, .days_in_village = 30, .round_trips = 9, .days_away_on_duty = 0,
+       .paid = {{"communication", money::parse("100.25")}}},
+  };
+  const rb::month_records r(in.begin(), in.end());
+  ASSERT_EQ(r.size(), 3u);
+  for (std::size_t i = 0; i < in.size(); ++i) EXPECT_EQ(r[i].record(), in[i]) << i;
+
+  const rb::month_records::row first = r[0];
+  EXPECT_EQ(first.member(), "M001");
+  EXPECT_EQ(first.month(), (rb::year_month{2019, 3}));
+  EXPECT_EQ(first.days_in_village(), 22);
+  EXPECT_EQ(first.round_trips(), 2);
+  EXPECT_EQ(first.days_away_on_duty(), 1);
+  ASSERT_EQ(first.paid_count(), 2u);
+  EXPECT_EQ(first.paid(1).item, "transport");
+  EXPECT_EQ(first.paid(1).amount, money::parse("463.20"));
+  EXPECT_EQ(r[1].paid_count(), 0u);
+  EXPECT_EQ(r[2].round_trips(), 9);
+}
+
+TEST(month_records, stores_each_member_id_and_item_once) {
+  rb::month_records r;
+  r.add("M001", {2019, 1}, 20, 1, 0);
+  r.add_paid("living", money::yuan(2000));
+  r.add("M002", {2019, 1}, 21, 1, 0);
+  r.add_paid("living", money::yuan(2100));
+  r.add("M001", {2019, 2}, 18, 0, 0);  // M001 again, after another member
+  r.add_paid("transport", money::yuan(30));
+  EXPECT_EQ(r.member_count(), 2u);
+  EXPECT_EQ(r[0].member_key(), r[2].member_key());
+  EXPECT_NE(r[0].member_key(), r[1].member_key());
+  EXPECT_EQ(r.member_id(r[2].member_key()), "M001");
+  EXPECT_EQ(r.member_key("M002"), r[1].member_key());
+  EXPECT_EQ(r.member_key("M003"), std::nullopt);
+  EXPECT_EQ(r.item_count(), 2u);
+  EXPECT_EQ(r.item(*r.item_key("transport")), "transport");
+  EXPECT_EQ(r.item_key("communication"), std::nullopt);
+  EXPECT_EQ(r.paid_size(), 3u);
+}
+
+TEST(month_records, sums_an_item_paid_twice_and_tells_none_from_zero) {
+  rb::month_records r{march("M001", 10, {{"living", money::yuan(600)}, {"living", money::parse("400.50")},
+                                         {"transport", money::yuan(0)}})};
+  r.push_back(march("M002", 10, {{"transport", money::yuan(12)}}));
+  EXPECT_EQ(r[0].paid_for("living"), money::parse("1000.50"));
+  EXPECT_EQ(r[0].paid_for("transport"), money::yuan(0));  // recorded as nothing paid
+  EXPECT_EQ(r[0].paid_for("communication"), std::nullopt);  // no item of that name anywhere
+  EXPECT_EQ(r[1].paid_for("living"), std::nullopt);          // an item others have, not this record
+  EXPECT_EQ(r[1].paid_for(*r.item_key("transport")), money::yuan(12));
+}
+
+TEST(month_records, a_copy_finds_ids_after_the_original_is_gone) {
+  auto original = std::make_unique<rb::month_records>();
+  original->push_back(march("M001", 1));
+  original->push_back(march("M002", 2));
+  const rb::month_records copy = *original;
+  rb::month_records assigned;
+  assigned = *original;
+  original.reset();
+  for (const rb::month_records* r : {&copy, static_cast<const rb::month_records*>(&assigned)}) {
+    EXPECT_EQ(r->member_key("M002"), 1u);
+    EXPECT_EQ((*r)[1].days_in_village(), 2);
+  }
+  rb::month_records more = copy;
+  more.push_back(march("M002", 3));  // a known id after copying keeps its key
+  EXPECT_EQ(more.member_count(), 2u);
+  EXPECT_EQ(more[2].member_key(), 1u);
+}
+
+TEST(month_records, compares_record_by_record_not_by_key_numbers) {
+  // The same records, ids first seen in another order: keys differ, records are equal.
+  rb::month_records a{march("M001", 1), march("M002", 2)};
+  rb::month_records b;
+  b.add("M002", {2019, 1}, 0, 0, 0);
+  rb::month_records c{march("M001", 1), march("M002", 2)};
+  EXPECT_EQ(a, c);
+  EXPECT_NE(a, b);
+  EXPECT_NE(a, (rb::month_records{march("M001", 1), march("M002", 3)}));
+  EXPECT_NE(a, (rb::month_records{march("M001", 1), march("M002", 2, {{"living", money::yuan(1)}})}));
+  EXPECT_EQ(rb::month_records{}, rb::month_records{});
+}
+
+TEST(month_records, iterates_as_a_random_access_range) {
+  const rb::month_records r{march("M001", 5), march("M002", 15), march("M003", 25)};
+  static_assert(std::random_access_iterator<rb::month_records::iterator>);
+  EXPECT_EQ(std::distance(r.begin(), r.end()), 3);
+  EXPECT_EQ(std::count_if(r.begin(), r.end(), [](rb::month_records::row x) { return x.days_in_village() > 10; }), 2);
+  EXPECT_EQ(r.begin()[2].member(), "M003");
+  int days = 0;
+  for (const auto x : r) days += x.days_in_village();
+  EXPECT_EQ(days, 45);
+  EXPECT_FALSE(rb::month_records::row{});  // no record
+  EXPECT_TRUE(r[0]);
+}
+
+TEST(month_records, refuses_what_it_cannot_hold) {
+  rb::month_records r;
+  EXPECT_THROW(r.add_paid("living", money::yuan(1)), std::logic_error);  // no record yet
+  EXPECT_THROW((void)r.at(0), std::out_of_range);
+  r.push_back(march("M001", 1));
+  EXPECT_NO_THROW((void)r.at(0));
+  EXPECT_THROW((void)r.at(1), std::out_of_range);
+  r.clear();
+  EXPECT_TRUE(r.empty());
+  EXPECT_EQ(r.member_count(), 0u);
+}
+
+}  // namespace
