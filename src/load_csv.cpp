@@ -23,6 +23,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -33,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -1409,6 +1411,31 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   const std::optional<std::set<std::string>> present = scan_folder(folder, s);
   if (!present) return {std::nullopt, std::move(s.sink.diagnostics())};
 
+  // months.csv, most of a county's bytes, names members only by id (checked
+  // with the rest afterwards): it is read beside the other tables, on a thread
+  // of its own with a state of its own, and joined in before the checks.
+  load_state months;
+  std::exception_ptr months_failed;
+  const auto read_months = [&] {
+    try {
+      read_table(
+          months_table, folder, *present, months, [&](row& r) { read_month_row(r, months); },
+          [&](std::size_t n) {
+            // Paid amounts as many per record as in the records read so far.
+            const std::size_t read = months.result.months.size();
+            months.result.months.reserve(n, read == 0 ? 0 : (n * months.result.months.paid_size() + read - 1) / read);
+            months.rows.months.reserve(n);
+          });
+    } catch (...) {
+      months_failed = std::current_exception();
+    }
+  };
+  std::jthread beside;
+  if (std::thread::hardware_concurrency() > 1)
+    beside = std::jthread(read_months);
+  else
+    read_months();
+
   bool county_seen = false;
   read_table(county_table, folder, *present, s, [&](row& r) { read_county_row(r, s, county_seen); });
   if (!county_seen && present->contains("county.csv") && s.complete)
@@ -1434,17 +1461,16 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   read_table(insurance_table, folder, *present, s, [&](row& r) { read_insurance_row(r, s); });
   read_table(health_checks_table, folder, *present, s, [&](row& r) { read_health_check_row(r, s); });
   read_table(assessments_table, folder, *present, s, [&](row& r) { read_assessment_row(r, s); });
-  read_table(
-      months_table, folder, *present, s, [&](row& r) { read_month_row(r, s); },
-      [&](std::size_t n) {
-        // Paid amounts as many per record as in the records read so far.
-        const std::size_t read = s.result.months.size();
-        s.result.months.reserve(n, read == 0 ? 0 : (n * s.result.months.paid_size() + read - 1) / read);
-        s.rows.months.reserve(n);
-      });
   read_table(visits_table, folder, *present, s, [&](row& r) { read_visit_row(r, s); });
   read_table(meetings_table, folder, *present, s, [&](row& r) { read_meeting_row(r, s); });
   read_table(condolences_table, folder, *present, s, [&](row& r) { read_condolence_row(r, s); });
+  if (beside.joinable()) beside.join();
+  if (months_failed) std::rethrow_exception(months_failed);
+  s.result.months = std::move(months.result.months);
+  s.rows.months = std::move(months.rows.months);
+  s.tables[table_number(months_table)] = std::move(months.tables[table_number(months_table)]);
+  s.complete = s.complete && months.complete;
+  for (diagnostic& d : months.sink.diagnostics()) s.sink.diagnostics().push_back(std::move(d));
 
   // Each file's problems top to bottom, left to right, files in reading order.
   auto& ds = s.sink.diagnostics();

@@ -706,6 +706,18 @@ TEST_F(csv_county, after_a_row_that_cannot_be_read_the_cross_table_checks_wait) 
   EXPECT_THAT(where_all(r), ElementsAre("units.csv:2:kind [field-count]"));
 }
 
+TEST_F(csv_county, a_months_row_that_cannot_be_read_holds_back_the_checks_too) {
+  // months.csv is read beside the other tables: its unread row must still stop the
+  // checks, which would otherwise report M009 as no member's.
+  write("months.csv",
+        "member,month,days_in_village,round_trips\n"
+        "M009,2019-01,22,4\n"
+        "M001,2019-02,20\n");
+  EXPECT_THAT(where_all(load()), ElementsAre("months.csv:3:round_trips [field-count]"));
+  write("months.csv", "member,month,days_in_village,round_trips\nM009,2019-01,22,4\n");
+  EXPECT_THAT(where_all(load()), ElementsAre("months.csv:2:member [unknown-reference]"));
+}
+
 TEST_F(csv_county, every_problem_of_every_table_is_reported_in_one_run) {
   write("unit.csv", "id\n");
   write("units.csv", "id,name,kind\nU01,县财政局,county_department\nU02,大忠桥镇,twonship\nU03,x,enterprise\n");
