@@ -75,28 +75,55 @@ struct csv_file {
 /// only `with_entitlements` (else it is written by an `entitlement_csv_writer`).
 [[nodiscard]] std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements = true);
 
+/// The files a caller writes itself as their rows come (`entitlement_csv_writer`,
+/// `rollup_csv_writer`), and `each_csv_file` leaves out.
+struct streamed_files {
+  bool entitlements = false;
+  bool rollups = false;
+};
+
 /// The files of `csv_files`, in the same order, each handed to `take` as soon as
 /// it is rendered: a caller that writes each out and drops it holds one at a
 /// time (roll-ups of a million members are some 300 MB of text).
-void each_csv_file(const results& r, int money_scale, bool with_entitlements,
+void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                    const std::function<void(csv_file&&)>& take);
 
-/// Writes entitlements.csv as entitlements come (from `evaluate`'s sink): the
-/// header at once, then each block's rows, through a buffer of a few MB, so
-/// that no county's amounts need be held whole. The same rows as `csv_files`.
-/// Throws std::runtime_error when `out` fails.
-class entitlement_csv_writer {
+/// Writes one CSV file as its rows come (from `evaluate`'s sink): the header at
+/// once, then each block's rows, through a buffer of a few MB, so that no
+/// county's rows need be held whole. The same rows as `csv_files`. Throws
+/// std::runtime_error when `out` fails.
+class streamed_csv_writer {
  public:
-  entitlement_csv_writer(std::ostream& out, int money_scale);
-  void write(std::span<const entitlement> block);
   /// Writes what is buffered; call once after the last block.
   void flush();
 
- private:
+ protected:
+  streamed_csv_writer(std::ostream& out, int money_scale, std::string_view file,
+                      std::span<const std::string_view> header);
+  /// Flushes when the buffer is full; after each row.
+  void row_written() {
+    if (buffer_.size() >= flush_at) flush();
+  }
+
   static constexpr std::size_t flush_at = std::size_t{4} << 20;
   std::ostream& out_;
   int scale_;
+  std::string_view file_;
   std::string buffer_;
+};
+
+/// entitlements.csv.
+class entitlement_csv_writer : public streamed_csv_writer {
+ public:
+  entitlement_csv_writer(std::ostream& out, int money_scale);
+  void write(std::span<const entitlement> block);
+};
+
+/// rollups.csv.
+class rollup_csv_writer : public streamed_csv_writer {
+ public:
+  rollup_csv_writer(std::ostream& out, int money_scale);
+  void write(std::span<const rollup> block);
 };
 
 // ---- terminal table ------------------------------------------------------------------------

@@ -83,6 +83,9 @@ void append_csv_row(std::string& out, std::initializer_list<std::string_view> fi
 
 constexpr std::string_view entitlement_header[] = {"rule", "item", "subject", "subject_id", "team",
                                                    "unit", "from", "to", "amount", "paid"};
+// The row of all items has an empty `item`, as an absent value is written.
+constexpr std::string_view rollup_header[] = {"subject",   "id",           "item",       "owed",       "paid",
+                                              "shortfall", "entitlements", "unrecorded", "violations", "advisories"};
 
 /// A date as YYYY-MM-DD (years 1400–9999, as Boost.Date_Time's are), without a temporary string.
 void append_date(std::string& out, date d) {
@@ -122,6 +125,13 @@ void append_entitlement_row(std::string& out, const entitlement& e, int money_sc
   out += '\n';
 }
 
+void append_rollup_row(std::string& out, const rollup& x, int money_scale) {
+  const auto text = [&](const money& m) { return money_text(m, money_scale); };
+  append_csv_row(out, {subject_name(x.subject), x.id, x.item, text(x.owed), x.paid ? text(*x.paid) : std::string(),
+                       text(x.shortfall), std::to_string(x.entitlements), std::to_string(x.unrecorded),
+                       std::to_string(x.violations), std::to_string(x.advisories)});
+}
+
 class csv_writer {
  public:
   explicit csv_writer(std::initializer_list<std::string_view> header) { row(header); }
@@ -140,15 +150,16 @@ std::string_view yes_no(bool b) { return b ? "true" : "false"; }
 
 std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements) {
   std::vector<csv_file> files;
-  each_csv_file(r, money_scale, with_entitlements, [&](csv_file&& f) { files.push_back(std::move(f)); });
+  each_csv_file(r, money_scale, {.entitlements = !with_entitlements},
+                [&](csv_file&& f) { files.push_back(std::move(f)); });
   return files;
 }
 
-void each_csv_file(const results& r, int money_scale, bool with_entitlements,
+void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                    const std::function<void(csv_file&&)>& take) {
   const auto text = [&](const money& m) { return money_text(m, money_scale); };
 
-  if (with_entitlements) {
+  if (!streamed.entitlements) {
     std::string rows;
     append_csv_row(rows, entitlement_header);
     for (const entitlement& e : r.entitlements) append_entitlement_row(rows, e, money_scale);
@@ -198,32 +209,43 @@ void each_csv_file(const results& r, int money_scale, bool with_entitlements,
   for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
   take({"totals.csv", totals.take()});
 
-  // The row of all items has an empty `item`, as an absent value is written.
-  csv_writer rollups({"subject", "id", "item", "owed", "paid", "shortfall", "entitlements", "unrecorded",
-                      "violations", "advisories"});
-  for (const rollup& x : r.rollups) {
-    rollups.row({subject_name(x.subject), x.id, x.item, text(x.owed), x.paid ? text(*x.paid) : std::string(),
-                 text(x.shortfall), std::to_string(x.entitlements), std::to_string(x.unrecorded),
-                 std::to_string(x.violations), std::to_string(x.advisories)});
-  }
-  take({"rollups.csv", rollups.take()});
+  if (streamed.rollups) return;
+  std::string rollups;
+  append_csv_row(rollups, rollup_header);
+  for (const rollup& x : r.rollups) append_rollup_row(rollups, x, money_scale);
+  take({"rollups.csv", std::move(rollups)});
 }
 
-entitlement_csv_writer::entitlement_csv_writer(std::ostream& out, int money_scale) : out_(out), scale_(money_scale) {
-  append_csv_row(buffer_, entitlement_header);
+streamed_csv_writer::streamed_csv_writer(std::ostream& out, int money_scale, std::string_view file,
+                                         std::span<const std::string_view> header)
+    : out_(out), scale_(money_scale), file_(file) {
+  append_csv_row(buffer_, header);
 }
+
+void streamed_csv_writer::flush() {
+  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  buffer_.clear();
+  if (!out_) throw std::runtime_error("cannot write " + std::string(file_));
+}
+
+entitlement_csv_writer::entitlement_csv_writer(std::ostream& out, int money_scale)
+    : streamed_csv_writer(out, money_scale, "entitlements.csv", entitlement_header) {}
 
 void entitlement_csv_writer::write(std::span<const entitlement> block) {
   for (const entitlement& e : block) {
     append_entitlement_row(buffer_, e, scale_);
-    if (buffer_.size() >= flush_at) flush();
+    row_written();
   }
 }
 
-void entitlement_csv_writer::flush() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-  buffer_.clear();
-  if (!out_) throw std::runtime_error("cannot write entitlements.csv");
+rollup_csv_writer::rollup_csv_writer(std::ostream& out, int money_scale)
+    : streamed_csv_writer(out, money_scale, "rollups.csv", rollup_header) {}
+
+void rollup_csv_writer::write(std::span<const rollup> block) {
+  for (const rollup& x : block) {
+    append_rollup_row(buffer_, x, scale_);
+    row_written();
+  }
 }
 
 }  // namespace rulebook::report

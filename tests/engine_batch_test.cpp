@@ -631,6 +631,43 @@ TEST(entitlement_sink, is_handed_every_entitlement_in_order_and_the_results_keep
   EXPECT_TRUE(streamed == whole);
 }
 
+TEST(entitlement_sink, that_takes_the_rollups_is_handed_them_in_blocks_and_the_results_keep_none) {
+  struct taking_rollups : collecting_sink {
+    std::vector<rb::rollup> rows;
+    std::vector<std::size_t> blocks;
+    [[nodiscard]] bool takes_rollups() const override { return true; }
+    void accept_rollups(std::span<const rb::rollup> block) override {
+      blocks.push_back(block.size());
+      rows.insert(rows.end(), block.begin(), block.end());
+    }
+  };
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  // Enough members for more than one block of roll-up rows (16,384 a block).
+  const rb::county c = generated(21, 5000);
+  const rb::period year = rb::period::of_year(2019);
+  const rb::results whole = rb::evaluate(qiyang, c, year);
+  ASSERT_GT(whole.rollups.size(), rd::rollup_rows::block);
+  taking_rollups sink;
+  rb::results streamed = rb::evaluate(qiyang, c, year, {.threads = 2}, sink);
+  EXPECT_TRUE(streamed.rollups.empty());
+  EXPECT_EQ(sink.rows, whole.rollups);
+  ASSERT_EQ(sink.blocks.size(), (whole.rollups.size() + rd::rollup_rows::block - 1) / rd::rollup_rows::block);
+  EXPECT_EQ(sink.blocks.front(), rd::rollup_rows::block);
+  // The county's row of all items comes last but for its items' rows; its figures are the entitlements'.
+  rb::money owed;
+  for (const rb::entitlement& e : sink.got) owed += e.amount;
+  const auto county_row = std::find_if(sink.rows.begin(), sink.rows.end(), [](const rb::rollup& x) {
+    return x.subject == rb::subject_kind::county && x.all_items();
+  });
+  ASSERT_NE(county_row, sink.rows.end());
+  EXPECT_EQ(county_row->owed, owed);
+  EXPECT_EQ(county_row->entitlements, sink.got.size());
+  // Everything else is as `evaluate` keeps it.
+  streamed.entitlements = whole.entitlements;
+  streamed.rollups = whole.rollups;
+  EXPECT_TRUE(streamed == whole);
+}
+
 TEST(entitlement_sink, an_exception_it_throws_stops_the_evaluation) {
   struct failing_sink : rb::entitlement_sink {
     void accept(std::span<const rb::entitlement>) override { throw std::runtime_error("disk full"); }

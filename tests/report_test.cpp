@@ -351,7 +351,7 @@ TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files)
   const rulebook::results r = sample();
   std::vector<std::string> names;
   std::vector<rulebook::report::csv_file> handed;
-  rulebook::report::each_csv_file(r, 2, true, [&](rulebook::report::csv_file&& f) {
+  rulebook::report::each_csv_file(r, 2, {}, [&](rulebook::report::csv_file&& f) {
     names.push_back(f.name);
     handed.push_back(std::move(f));
   });
@@ -372,6 +372,33 @@ TEST(report_csv, a_stream_that_fails_is_an_error_not_a_short_file) {
   rulebook::report::entitlement_csv_writer writer(out, 2);
   writer.write(r.entitlements);
   EXPECT_THROW(writer.flush(), std::runtime_error);
+  rulebook::report::rollup_csv_writer rollups(out, 2);
+  rollups.write(r.rollups);
+  try {
+    rollups.flush();
+    ADD_FAILURE() << "a failed stream must throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "cannot write rollups.csv");
+  }
+}
+
+TEST(report_csv, rollups_written_as_they_come_are_the_file_csv_files_renders) {
+  const rulebook::results r = sample();
+  std::ostringstream out;
+  rulebook::report::rollup_csv_writer writer(out, 2);
+  for (const rulebook::rollup& x : r.rollups) writer.write(std::span(&x, 1));  // a row a block
+  writer.flush();
+  const auto files = rulebook::report::csv_files(r, 2);
+  EXPECT_EQ(out.str(), files.back().text);
+  EXPECT_TRUE(out.str().starts_with(
+      "subject,id,item,owed,paid,shortfall,entitlements,unrecorded,violations,advisories\n"
+      "member,M014,,2500.00,2000.00,500.00,1,0,1,0\n"))
+      << out.str();
+  // A caller writing entitlements.csv and rollups.csv itself is handed the other four.
+  std::vector<std::string> names;
+  rulebook::report::each_csv_file(r, 2, {.entitlements = true, .rollups = true},
+                                  [&](rulebook::report::csv_file&& f) { names.push_back(f.name); });
+  EXPECT_EQ(names, (std::vector<std::string>{"findings.csv", "quota.csv", "penalties.csv", "totals.csv"}));
 }
 
 TEST(report_table, lines_up_chinese_names_by_display_width) {

@@ -80,11 +80,18 @@ class entitlement_sink {
  public:
   virtual ~entitlement_sink() = default;
   virtual void accept(std::span<const entitlement> block) = 0;
+
+  /// True to be handed the roll-up rows too, instead of their being kept in
+  /// `results::rollups` (some 5 a member: 15 M rows, 2 GB, for 3 M members).
+  [[nodiscard]] virtual bool takes_rollups() const { return false; }
+  /// Receives the roll-up rows, when `takes_rollups`: a block at a time, in the
+  /// order `results::rollups` keeps them, after the last entitlement.
+  virtual void accept_rollups(std::span<const rollup> block) { (void)block; }
 };
 
 /// Evaluates as above, but hands every entitlement to `sink` and keeps none:
-/// the results hold the findings, quotas, ledger, totals and roll-ups, and no
-/// entitlement. What evaluation holds then grows with the county's members, not
+/// the results hold the findings, quotas, ledger, totals and roll-ups (unless
+/// the sink takes those too), and no entitlement. What evaluation holds then grows with the county's members, not
 /// with its member-months — for counties too large to keep every amount.
 /// An exception from `sink` stops the evaluation and propagates.
 [[nodiscard]] results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options,

@@ -142,65 +142,78 @@ evaluate_options evaluating_options(const eval_options& o, progress& bar) {
 }
 
 /// `--format csv`: evaluates with each block of entitlements written to
-/// entitlements.csv as it is made — a county's amounts are never all held —
-/// then writes the other files, and moves the set into `--out` (`staged_folder`).
-/// `r` keeps, of the entitlements, only those `--explain` asks about; `bar`
-/// shows `evaluating` meanwhile. Returns the exit code: 0, or 2 when
-/// evaluating or writing failed (said on `err`).
+/// entitlements.csv as it is made, and the roll-up rows to rollups.csv — a
+/// county's amounts and roll-ups are never all held — then writes the other
+/// files, and moves the set into `--out` (`staged_folder`). `r` keeps, of the
+/// entitlements, only those `--explain` asks about; `bar` shows `evaluating`
+/// meanwhile. Returns the exit code: 0, or 2 when evaluating or writing failed
+/// (said on `err`).
 int evaluate_to_csv(const eval_options& o, const program& prog, const county& c, results& r, std::ostream& err,
                     progress& bar, const std::string& evaluating) {
   const std::unique_ptr<staged_folder> stage = staged_folder::open(*o.out, err, "rulebook eval");
   if (!stage) return 2;
-  const std::string entitlements_csv = "entitlements.csv";
-  std::ofstream file(stage->path_of(entitlements_csv), std::ios::binary | std::ios::trunc);
-  if (!file) return stage->failed_to_write(entitlements_csv), 2;
+  static const std::string entitlements_csv = "entitlements.csv", rollups_csv = "rollups.csv";
+  std::ofstream entitlements_file(stage->path_of(entitlements_csv), std::ios::binary | std::ios::trunc);
+  if (!entitlements_file) return stage->failed_to_write(entitlements_csv), 2;
+  std::ofstream rollups_file(stage->path_of(rollups_csv), std::ios::binary | std::ios::trunc);
+  if (!rollups_file) return stage->failed_to_write(rollups_csv), 2;
 
-  struct to_file : entitlement_sink {
-    report::entitlement_csv_writer writer;
+  struct to_files : entitlement_sink {
+    report::entitlement_csv_writer entitlements;
+    report::rollup_csv_writer rollups;
     const std::vector<explain_request>& explain;
     std::vector<entitlement> kept;  // the entitlements of the members to explain
-    bool write_failed = false;
-    to_file(std::ostream& out, int scale, const std::vector<explain_request>& e) : writer(out, scale), explain(e) {}
-    /// Runs `write`, remembering that a write failed (not the evaluation) if it throws.
-    void guarded(const std::function<void()>& write) {
+    const std::string* write_failed = nullptr;  // the file, when a write failed (not the evaluation)
+    to_files(std::ostream& e, std::ostream& x, int scale, const std::vector<explain_request>& ex)
+        : entitlements(e, scale), rollups(x, scale), explain(ex) {}
+    /// Runs `write`, remembering that writing `file` failed if it throws.
+    void guarded(const std::string& file, const std::function<void()>& write) {
       try {
         write();
       } catch (const std::exception&) {
-        write_failed = true;
+        write_failed = &file;
         throw;
       }
     }
     void accept(std::span<const entitlement> block) override {
-      guarded([&] { writer.write(block); });
+      guarded(entitlements_csv, [&] { entitlements.write(block); });
       if (explain.empty()) return;
       for (const entitlement& e : block)
         if (e.subject == subject_kind::member &&
             std::any_of(explain.begin(), explain.end(), [&](const explain_request& x) { return x.member == e.subject_id; }))
           kept.push_back(e);
     }
-  } sink(file, prog.rules().money.scale, o.explain);
+    [[nodiscard]] bool takes_rollups() const override { return true; }
+    void accept_rollups(std::span<const rollup> block) override {
+      guarded(rollups_csv, [&] { rollups.write(block); });
+    }
+  } sink(entitlements_file, rollups_file, prog.rules().money.scale, o.explain);
 
   try {
     bar.start(evaluating, c.members.size());
     r = evaluate(prog, c, o.evaluated, evaluating_options(o, bar), sink);
-    sink.guarded([&] { sink.writer.flush(); });
+    sink.guarded(entitlements_csv, [&] { sink.entitlements.flush(); });
+    sink.guarded(rollups_csv, [&] { sink.rollups.flush(); });
     bar.finish();
   } catch (const std::exception& e) {
     bar.finish();
-    if (sink.write_failed) return stage->failed_to_write(entitlements_csv), 2;
+    if (sink.write_failed) return stage->failed_to_write(*sink.write_failed), 2;
     err << "rulebook eval: evaluating " << o.policy_path << " over " << o.data_path << " failed: " << e.what()
         << '\n';
     return 2;
   }
-  file.close();
-  if (!file) return stage->failed_to_write(entitlements_csv), 2;
-  stage->add(entitlements_csv);
-  // Each file written as soon as it is rendered, so that one is held at a time.
+  for (auto [file, name] : {std::pair{&entitlements_file, &entitlements_csv}, std::pair{&rollups_file, &rollups_csv}}) {
+    file->close();
+    if (!*file) return stage->failed_to_write(*name), 2;
+    stage->add(*name);
+  }
+  // Each other file written as soon as it is rendered, so that one is held at a time.
   bool written = true;
-  report::each_csv_file(r, prog.rules().money.scale, false, [&](report::csv_file&& f) {
-    written = written && stage->write(f);
-    f.text = std::string();
-  });
+  report::each_csv_file(r, prog.rules().money.scale, {.entitlements = true, .rollups = true},
+                        [&](report::csv_file&& f) {
+                          written = written && stage->write(f);
+                          f.text = std::string();
+                        });
   if (!written) return 2;
   r.entitlements = std::move(sink.kept);
   return stage->commit() ? 0 : 2;

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,7 +36,8 @@ namespace detail {
 /// `evaluate_allowances`, which takes `block_members`) as the roll-ups take them in.
 template <class Consume>
 results evaluate_each(const program& prog, const county& c, const period& p, const evaluate_options& options,
-                      Consume&& consume, std::size_t block_members = members_per_block) {
+                      Consume&& consume, std::size_t block_members = members_per_block,
+                      const std::function<void(std::span<const rollup>)>* hand_on_rollups = nullptr) {
   const county_index index(c);
   const eval_context context{prog, prog.rules(), c, p, index, thread_count(options.threads)};
   results r;
@@ -83,7 +86,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
   r.quotas = std::move(quotas.quotas);
   evaluate_penalties(context, r);   // charges findings of every rule above
-  rollups.finish(r.findings, r.rollups);  // per member, team, unit and county
+  rollups.finish(r.findings, r.rollups, hand_on_rollups);  // per member, team, unit and county
   if (options.progress) options.progress(members, members);
   return r;
 }
@@ -99,7 +102,12 @@ inline results evaluate(const program& prog, const county& c, const period& p, c
 
 inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options,
                         entitlement_sink& sink) {
-  return detail::evaluate_each(prog, c, p, options, [&](std::vector<entitlement>& block) { sink.accept(block); });
+  const std::function<void(std::span<const rollup>)> rollups = [&](std::span<const rollup> block) {
+    sink.accept_rollups(block);
+  };
+  return detail::evaluate_each(
+      prog, c, p, options, [&](std::vector<entitlement>& block) { sink.accept(block); }, detail::members_per_block,
+      sink.takes_rollups() ? &rollups : nullptr);
 }
 
 }  // namespace rulebook

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -78,6 +79,25 @@ struct rollup_sums {
 
 /// The subjects of one kind (members, teams or units): the county's, by index,
 /// then any id the county does not list, and a table of sums per subject and
+/// Where finished roll-up rows go: kept in a list, or handed on a block at a
+/// time when `hand_on` is set (the block is then cleared).
+struct rollup_rows {
+  static constexpr std::size_t block = 16384;
+  std::vector<rollup>& rows;
+  const std::function<void(std::span<const rollup>)>* hand_on = nullptr;
+
+  void push(rollup&& x) {
+    rows.push_back(std::move(x));
+    if (hand_on != nullptr && rows.size() >= block) done();
+  }
+  /// Hands on what is left.
+  void done() {
+    if (hand_on == nullptr || rows.empty()) return;
+    (*hand_on)(rows);
+    rows.clear();
+  }
+};
+
 /// item (slot 0 holds all items, slot i + 1 the i-th item).
 class rollup_table {
  public:
@@ -112,19 +132,19 @@ class rollup_table {
   /// subjects in order (`id_of(i)` names the i-th), then the others by id.
   template <class IdOf>
   void emit(subject_kind kind, IdOf id_of, const std::vector<std::string>& item_names, const money_settings& m,
-            std::vector<rollup>& out) const {
+            rollup_rows& out) const {
     for (std::size_t s = 0; s < known_; ++s) emit_subject(kind, id_of(s), s, item_names, m, out);
     for (const auto& [id, slot] : unknown_) emit_subject(kind, id, slot, item_names, m, out);
   }
 
  private:
   void emit_subject(subject_kind kind, const std::string& id, std::size_t s, const std::vector<std::string>& item_names,
-                    const money_settings& m, std::vector<rollup>& out) const {
+                    const money_settings& m, rollup_rows& out) const {
     const rollup_sums* row = &sums_[s * (items_ + 1)];
     if (!row[0].used()) return;
     for (std::size_t i = 0; i <= items_; ++i) {
       if (!row[i].used()) continue;
-      out.push_back(finish_rollup(kind, id, i == 0 ? std::string() : item_names[i - 1], row[i], m));
+      out.push(finish_rollup(kind, id, i == 0 ? std::string() : item_names[i - 1], row[i], m));
     }
   }
 
@@ -258,8 +278,10 @@ class rollup_builder {
   }
 
   /// Counts `findings` and appends the rows to `out`: members, then teams, then
-  /// units, then the county.
-  void finish(const std::vector<finding>& findings, std::vector<rollup>& out) {
+  /// units, then the county. With `hand_on`, the rows are handed to it a block
+  /// at a time instead, and `out` is left empty.
+  void finish(const std::vector<finding>& findings, std::vector<rollup>& out,
+              const std::function<void(std::span<const rollup>)>* hand_on = nullptr) {
     for (const finding& f : findings) {
       const auto it = rule_item_.find(f.rule);
       const std::size_t item = it == rule_item_.end() ? 0 : it->second;
@@ -275,16 +297,20 @@ class rollup_builder {
 
     const county& c = ctx_.data;
     const money_settings& m = ctx_.rules.money;
-    // Some 500,000 rows for 100 k members: placed once, not moved as the list grows.
-    out.reserve(out.size() + members_.rows() + teams_.rows() + units_.rows() + items_.size() + 1);
-    members_.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items_, m, out);
-    teams_.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items_, m, out);
-    units_.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items_, m, out);
+    std::vector<rollup> block;  // rows on their way to `hand_on`
+    if (hand_on != nullptr)
+      block.reserve(rollup_rows::block);
+    else  // some 500,000 rows for 100 k members: placed once, not moved as the list grows
+      out.reserve(out.size() + members_.rows() + teams_.rows() + units_.rows() + items_.size() + 1);
+    rollup_rows rows{hand_on != nullptr ? block : out, hand_on};
+    members_.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items_, m, rows);
+    teams_.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items_, m, rows);
+    units_.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items_, m, rows);
     // The county's row is there even when nothing was owed or found.
-    out.push_back(finish_rollup(subject_kind::county, c.id, std::string(), county_items_[0], m));
+    rows.push(finish_rollup(subject_kind::county, c.id, std::string(), county_items_[0], m));
     for (std::size_t i = 1; i <= items_.size(); ++i)
-      if (county_items_[i].used())
-        out.push_back(finish_rollup(subject_kind::county, c.id, items_[i - 1], county_items_[i], m));
+      if (county_items_[i].used()) rows.push(finish_rollup(subject_kind::county, c.id, items_[i - 1], county_items_[i], m));
+    rows.done();
   }
 
  private:
