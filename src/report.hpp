@@ -96,6 +96,8 @@ class streamed_csv_writer {
  public:
   /// Writes what is buffered; call once after the last block.
   void flush();
+  /// Writes rows rendered elsewhere (`entitlement_csv_writer::render`), after what is buffered.
+  void write_rendered(std::string_view rows);
 
  protected:
   streamed_csv_writer(std::ostream& out, int money_scale, std::string_view file,
@@ -117,6 +119,8 @@ class entitlement_csv_writer : public streamed_csv_writer {
  public:
   entitlement_csv_writer(std::ostream& out, int money_scale);
   void write(std::span<const entitlement> block);
+  /// Appends the rows `write` would write for `block` to `out`; on any thread.
+  static void render(std::span<const entitlement> block, int money_scale, std::string& out);
 };
 
 /// rollups.csv.

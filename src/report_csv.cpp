@@ -228,6 +228,12 @@ void streamed_csv_writer::flush() {
   if (!out_) throw std::runtime_error("cannot write " + std::string(file_));
 }
 
+void streamed_csv_writer::write_rendered(std::string_view rows) {
+  if (!buffer_.empty()) flush();
+  out_.write(rows.data(), static_cast<std::streamsize>(rows.size()));
+  if (!out_) throw std::runtime_error("cannot write " + std::string(file_));
+}
+
 entitlement_csv_writer::entitlement_csv_writer(std::ostream& out, int money_scale)
     : streamed_csv_writer(out, money_scale, "entitlements.csv", entitlement_header) {}
 
@@ -236,6 +242,10 @@ void entitlement_csv_writer::write(std::span<const entitlement> block) {
     append_entitlement_row(buffer_, e, scale_);
     row_written();
   }
+}
+
+void entitlement_csv_writer::render(std::span<const entitlement> block, int money_scale, std::string& out) {
+  for (const entitlement& e : block) append_entitlement_row(out, e, money_scale);
 }
 
 rollup_csv_writer::rollup_csv_writer(std::ostream& out, int money_scale)

@@ -668,6 +668,42 @@ TEST(entitlement_sink, that_takes_the_rollups_is_handed_them_in_blocks_and_the_r
   EXPECT_TRUE(streamed == whole);
 }
 
+TEST(entitlement_sink, that_renders_gets_each_block_with_its_own_text_in_order) {
+  struct rendering : rb::entitlement_sink {
+    static void rows_of(std::span<const rb::entitlement> block, std::string& out) {
+      for (const rb::entitlement& e : block) out += e.rule + ' ' + e.subject_id + ' ' + e.amount.to_string(4) + '\n';
+    }
+    std::vector<rb::entitlement> got;
+    std::string text;
+    std::size_t blocks = 0, mismatched = 0;
+    [[nodiscard]] bool renders() const override { return true; }
+    void render(std::span<const rb::entitlement> block, std::string& out) const override { rows_of(block, out); }
+    void accept_rendered(std::span<const rb::entitlement> block, std::string_view rows) override {
+      std::string own;
+      rows_of(block, own);
+      mismatched += own != rows;
+      ++blocks;
+      got.insert(got.end(), block.begin(), block.end());
+      text += rows;
+    }
+    void accept(std::span<const rb::entitlement>) override { ADD_FAILURE() << "a sink that renders gets blocks rendered"; }
+  };
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::county c = generated(22, 9000);  // three blocks of 4,096 members
+  const rb::period year = rb::period::of_year(2019);
+  const rb::results whole = rb::evaluate(qiyang, c, year);
+  for (const unsigned threads : {1u, 2u}) {
+    rendering sink;
+    (void)rb::evaluate(qiyang, c, year, {.threads = threads}, sink);
+    EXPECT_GE(sink.blocks, 3u) << threads;  // and the teams', if any
+    EXPECT_EQ(sink.mismatched, 0u) << threads;
+    EXPECT_EQ(sink.got, whole.entitlements) << threads;
+    std::string all;
+    rendering::rows_of(whole.entitlements, all);
+    EXPECT_EQ(sink.text, all) << threads;
+  }
+}
+
 TEST(entitlement_sink, an_exception_it_throws_stops_the_evaluation) {
   struct failing_sink : rb::entitlement_sink {
     void accept(std::span<const rb::entitlement>) override { throw std::runtime_error("disk full"); }

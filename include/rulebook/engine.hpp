@@ -20,6 +20,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "rulebook/model.hpp"
 #include "rulebook/period.hpp"
@@ -87,6 +88,21 @@ class entitlement_sink {
   /// Receives the roll-up rows, when `takes_rollups`: a block at a time, in the
   /// order `results::rollups` keeps them, after the last entitlement.
   virtual void accept_rollups(std::span<const rollup> block) { (void)block; }
+
+  /// True for a sink that turns each block into text (a file's rows): `render`
+  /// then appends a block's text to `out` on the thread that made the block,
+  /// several blocks at once, so it must touch nothing but `out`; and
+  /// `accept_rendered`, not `accept`, gets each block with its text, on the
+  /// calling thread, in order.
+  [[nodiscard]] virtual bool renders() const { return false; }
+  virtual void render(std::span<const entitlement> block, std::string& out) const {
+    (void)block;
+    (void)out;
+  }
+  virtual void accept_rendered(std::span<const entitlement> block, std::string_view text) {
+    (void)text;
+    accept(block);
+  }
 };
 
 /// Evaluates as above, but hands every entitlement to `sink` and keeps none:

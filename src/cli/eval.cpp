@@ -164,8 +164,9 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     const std::vector<explain_request>& explain;
     std::vector<entitlement> kept;  // the entitlements of the members to explain
     const std::string* write_failed = nullptr;  // the file, when a write failed (not the evaluation)
-    to_files(std::ostream& e, std::ostream& x, int scale, const std::vector<explain_request>& ex)
-        : entitlements(e, scale), rollups(x, scale), explain(ex) {}
+    int scale;
+    to_files(std::ostream& e, std::ostream& x, int money_scale, const std::vector<explain_request>& ex)
+        : entitlements(e, money_scale), rollups(x, money_scale), explain(ex), scale(money_scale) {}
     /// Runs `write`, remembering that writing `file` failed if it throws.
     void guarded(const std::string& file, const std::function<void()>& write) {
       try {
@@ -175,8 +176,21 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
         throw;
       }
     }
-    void accept(std::span<const entitlement> block) override {
-      guarded(entitlements_csv, [&] { entitlements.write(block); });
+    // The rows are rendered on the threads that make the blocks, and written here in order.
+    [[nodiscard]] bool renders() const override { return true; }
+    void render(std::span<const entitlement> block, std::string& out) const override {
+      report::entitlement_csv_writer::render(block, scale, out);
+    }
+    void accept_rendered(std::span<const entitlement> block, std::string_view rows) override {
+      guarded(entitlements_csv, [&] { entitlements.write_rendered(rows); });
+      keep_explained(block);
+    }
+    void accept(std::span<const entitlement> block) override {  // not called: it renders
+      std::string rows;
+      render(block, rows);
+      accept_rendered(block, rows);
+    }
+    void keep_explained(std::span<const entitlement> block) {
       if (explain.empty()) return;
       for (const entitlement& e : block)
         if (e.subject == subject_kind::member &&

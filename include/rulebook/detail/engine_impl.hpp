@@ -10,6 +10,8 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -37,7 +39,8 @@ namespace detail {
 template <class Consume>
 results evaluate_each(const program& prog, const county& c, const period& p, const evaluate_options& options,
                       Consume&& consume, std::size_t block_members = members_per_block,
-                      const std::function<void(std::span<const rollup>)>* hand_on_rollups = nullptr) {
+                      const std::function<void(std::span<const rollup>)>* hand_on_rollups = nullptr,
+                      const block_renderer* render = nullptr) {
   const county_index index(c);
   const eval_context context{prog, prog.rules(), c, p, index, thread_count(options.threads)};
   results r;
@@ -72,15 +75,18 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
     else evaluate_quotas(one_thread, quotas);
   };
 
-  evaluate_allowances(context, r, [&](std::vector<entitlement>& block) {  // entitlements; findings for items paid short
-    rollups.add(block);
+  evaluate_allowances(context, r, [&](std::vector<entitlement>& block, std::string_view text) {
+    rollups.add(block);  // the entitlements; then findings for items paid short
     // A block ends with its last member's (or a team's) entitlements: the members up to it are done.
     const entitlement& last = block.back();
     const std::optional<std::size_t> member =
         last.subject == subject_kind::member ? index.member(last.subject_id) : std::optional<std::size_t>(members - 1);
-    consume(block);
+    if constexpr (std::is_invocable_v<Consume&, std::vector<entitlement>&, std::string_view>)
+      consume(block, text);
+    else
+      consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
-  }, block_members, checks.size() + 1, side);
+  }, block_members, checks.size() + 1, side, render);
   for (std::vector<finding>& found : checked)  // minimum, kit, obligation, team_size, term, attendance
     std::move(found.begin(), found.end(), std::back_inserter(r.findings));
   std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
@@ -105,9 +111,17 @@ inline results evaluate(const program& prog, const county& c, const period& p, c
   const std::function<void(std::span<const rollup>)> rollups = [&](std::span<const rollup> block) {
     sink.accept_rollups(block);
   };
-  return detail::evaluate_each(
-      prog, c, p, options, [&](std::vector<entitlement>& block) { sink.accept(block); }, detail::members_per_block,
-      sink.takes_rollups() ? &rollups : nullptr);
+  const detail::block_renderer render = [&](std::span<const entitlement> block, std::string& out) {
+    sink.render(block, out);
+  };
+  const auto accept = [&](std::vector<entitlement>& block, std::string_view text) {
+    if (sink.renders())
+      sink.accept_rendered(block, text);
+    else
+      sink.accept(block);
+  };
+  return detail::evaluate_each(prog, c, p, options, accept, detail::members_per_block,
+                               sink.takes_rollups() ? &rollups : nullptr, sink.renders() ? &render : nullptr);
 }
 
 }  // namespace rulebook

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -384,6 +386,7 @@ struct made_entitlements {
   std::vector<entitlement> list;
   std::vector<std::size_t> subjects, rule_of;
   std::vector<allowance_evaluator::payment_check> payments;  // `entitlement` indexes `list`
+  std::string text;  // `list` rendered by a sink that renders, on the thread that made it
 
   /// Empties it, keeping its memory for the next block.
   void clear() noexcept {
@@ -391,8 +394,13 @@ struct made_entitlements {
     subjects.clear();
     rule_of.clear();
     payments.clear();
+    text.clear();
   }
 };
+
+/// How a sink that renders turns a block of entitlements into text (see
+/// `entitlement_sink::render`); called on any thread.
+using block_renderer = std::function<void(std::span<const entitlement>, std::string&)>;
 
 /// The member-month entitlements of members [first_member, last_member), from
 /// the batch's rule columns, in the order `results` keeps them, and the items
@@ -491,7 +499,8 @@ struct no_side_work {
 
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
 /// `consume(std::vector<entitlement>& block)`, on the calling thread; it may
-/// move from the block) a block of members at a time, then the teams', in the
+/// move from the block; or as `consume(block, text)` with the block rendered
+/// by `render` on the thread that made it) a block of members at a time, then the teams', in the
 /// order `results` keeps them — by subject (members, then teams, in county
 /// order), then slice, then rule; a subject's entitlements are never split
 /// between blocks. Appends the findings for items paid short and the totals by
@@ -501,7 +510,8 @@ struct no_side_work {
 /// blocks (see `ordered_pipeline`), and is done when this returns.
 template <class Consume, class Side = no_side_work>
 void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
-                         std::size_t block_members = members_per_block, std::size_t sides = 0, const Side& side = {}) {
+                         std::size_t block_members = members_per_block, std::size_t sides = 0, const Side& side = {},
+                         const block_renderer* render = nullptr) {
   const allowance_plan& plan = ctx.prog.allowances();
   if (plan.rules.empty()) {
     parallel_for(ctx.threads, sides, side);
@@ -534,6 +544,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       s.short_paid.emplace_back(check.rule, short_payment(*a.source, *a.body, e, check.slice, check.owed,
                                                           e.paid.value_or(money{}), ctx.rules.money.scale));
     }
+    if (render != nullptr && !s.made.list.empty()) (*render)(s.made.list, s.made.text);
     return s;
   };
   const auto hand_on = [&](settled& s) {
@@ -542,11 +553,15 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       totals[i].paid += s.totals[i].second;
     }
     std::move(s.short_paid.begin(), s.short_paid.end(), std::back_inserter(short_paid));
-    if (!s.made.list.empty()) consume(s.made.list);
+    if (s.made.list.empty()) return;
+    if constexpr (std::is_invocable_v<Consume&, std::vector<entitlement>&, std::string_view>)
+      consume(s.made.list, std::string_view(s.made.text));
+    else
+      consume(s.made.list);
   };
   // What a row-at-a-time evaluator made, taken from it.
   const auto taken = [](allowance_evaluator& from, std::vector<entitlement>&& list) {
-    made_entitlements made{std::move(list), std::move(from.subjects), std::move(from.rule_of), std::move(from.payments)};
+    made_entitlements made{std::move(list), std::move(from.subjects), std::move(from.rule_of), std::move(from.payments), {}};
     from.subjects.clear();
     from.rule_of.clear();
     from.payments.clear();
