@@ -2,6 +2,7 @@
 // out. Figures come from examples/qiyang/README.md, worked out by hand there.
 #include <gtest/gtest.h>
 
+#include "cli/huge_pages.hpp"
 #include "run_cli.hpp"
 
 #include <string>
@@ -10,6 +11,7 @@ namespace {
 
 using rulebook_test::contains;
 using rulebook_test::run;
+using rulebook_test::run_shell;
 
 }  // namespace
 
@@ -87,3 +89,31 @@ TEST(cli_check, a_broken_policy_exits_2_with_every_diagnostic) {
 }
 
 TEST(cli_check, needs_a_policy) { EXPECT_EQ(run("check").exit_code, 2); }
+
+TEST(cli_huge_pages, restarts_only_where_huge_pages_come_on_request_and_nobody_said_otherwise) {
+  using rulebook::cli::restart_for_huge_pages;
+  constexpr std::string_view on_request = "always [madvise] never";
+  EXPECT_TRUE(restart_for_huge_pages({.transparent_hugepage = on_request}));
+  EXPECT_TRUE(restart_for_huge_pages({.opt_out = "1", .preload = "libfoo.so", .transparent_hugepage = on_request}));
+  // Every program has them already, or none may.
+  EXPECT_FALSE(restart_for_huge_pages({.transparent_hugepage = "[always] madvise never"}));
+  EXPECT_FALSE(restart_for_huge_pages({.transparent_hugepage = "always madvise [never]"}));
+  EXPECT_FALSE(restart_for_huge_pages({.transparent_hugepage = ""}));  // no such file: not Linux, or no THP
+  // The user's own tunables (and those of the restarted program, which stops the loop).
+  EXPECT_FALSE(restart_for_huge_pages({.glibc_tunables = "", .transparent_hugepage = on_request}));
+  EXPECT_FALSE(restart_for_huge_pages({.glibc_tunables = "glibc.malloc.hugetlb=1", .transparent_hugepage = on_request}));
+  EXPECT_FALSE(restart_for_huge_pages({.opt_out = "0", .transparent_hugepage = on_request}));
+  // Under valgrind the restarted program would run outside the tool.
+  EXPECT_FALSE(restart_for_huge_pages(
+      {.preload = "/usr/libexec/valgrind/vgpreload_core-amd64-linux.so:/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so",
+       .transparent_hugepage = on_request}));
+}
+
+TEST(cli_huge_pages, a_summary_is_the_same_with_and_without) {
+  // Here, with the kernel's `[madvise]`, the first starts itself again.
+  const auto with = run("summary examples/qiyang/csv --period 2019");
+  const auto without = run_shell(std::string("cd '") + RULEBOOK_SOURCE_DIR + "' && RULEBOOK_HUGE_PAGES=0 " + RULEBOOK_CLI +
+                                 " summary examples/qiyang/csv --period 2019 2>&1");
+  ASSERT_EQ(with.exit_code, 0) << with.out;
+  EXPECT_EQ(with.out, without.out);
+}

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/huge_pages.hpp"
 
 namespace {
 
@@ -86,6 +87,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string_view command = args.front();
+  // The commands that load a county, which may be gigabytes (cli/huge_pages.hpp).
+  if (command == "summary" || command == "eval" || command == "diff") rulebook::cli::use_huge_pages(argv);
   const std::span<const std::string_view> rest(args.begin() + 1, args.end());
   if (command == "check") return rulebook::cli::run_check(rest, std::cout, std::cerr);
   if (command == "summary") return rulebook::cli::run_summary(rest, std::cout, std::cerr);
