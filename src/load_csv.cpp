@@ -26,6 +26,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -171,10 +172,12 @@ void for_each_element(std::string_view cell, F f) {
 
 /// Where one row of a table starts: enough to read it again.
 struct row_ref {
-  std::uint64_t offset = 0;  // of the record in its file
+  std::uint32_t offset = 0;  // of the record in its file, which is at most max_csv_table_bytes long
   int line = 0;
   std::uint8_t table = 0;    // its number in all_tables
 };
+static_assert(max_csv_table_bytes - 1 <= std::numeric_limits<std::uint32_t>::max(),
+              "a row's offset is kept in 32 bits: 12 bytes a row, of which a county has tens of millions");
 
 /// The rows of one kind of child (kit items, service intervals, …) in file
 /// order, each with the index of its parent: one list for the table rather
@@ -338,14 +341,7 @@ class table {
   bool open() {
     std::error_code size_ec;
     const std::uintmax_t size = std::filesystem::file_size(path_, size_ec);
-    if (!size_ec && size > max_csv_table_bytes) {
-      state_.sink.error("too-large", {name_, 0, 0, {}},
-                        "the table is " + std::to_string(size) + " bytes; at most " + size_text(max_csv_table_bytes) +
-                            " is read from one table",
-                        "split the county: evaluate its towns, or its years, one at a time");
-      state_.complete = false;
-      return false;
-    }
+    if (!size_ec && size > max_csv_table_bytes) return report_too_large(std::to_string(size) + " bytes");
     in_.open(path_, std::ios::binary);
     if (!in_) {
       const std::string why = std::generic_category().message(errno);
@@ -360,9 +356,18 @@ class table {
     return true;
   }
 
+  /// Reports a table too large to read (`size` says how large); false.
+  bool report_too_large(const std::string& size) {
+    state_.sink.error("too-large", {name_, 0, 0, {}},
+                      "the table is " + size + "; at most " + size_text(max_csv_table_bytes) + " is read from one table",
+                      "split the county: evaluate its towns, or its years, one at a time");
+    state_.complete = false;
+    return false;
+  }
+
   /// Where the current row starts, to read it again.
   [[nodiscard]] row_ref current_row() const noexcept {
-    return {reader_->offset(), reader_->line(), number_};
+    return {static_cast<std::uint32_t>(reader_->offset()), reader_->line(), number_};
   }
 
   /// The number of rows the table probably has, judged from the `rows` rows
@@ -382,6 +387,8 @@ class table {
   /// cannot be read are reported and skipped, blank lines skipped quietly.
   bool next_row() {
     while (reader_->next()) {
+      // A file that grew past the limit while it was read (its size was checked when opened).
+      if (reader_->offset() >= max_csv_table_bytes) return report_too_large("over " + size_text(max_csv_table_bytes));
       csv_reader& csv = *reader_;
       if (csv.error()) {
         report_syntax_error();
