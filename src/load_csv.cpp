@@ -697,11 +697,6 @@ class row {
     return parse_amount(*found);
   }
 
-  /// True when the cell at `index` is not empty.
-  [[nodiscard]] bool has_value_at(int index) const {
-    return !table_.reader().fields()[static_cast<std::size_t>(index)].empty();
-  }
-
   /// An amount in the cell at `index` (a `paid_ITEM` column).
   std::optional<money> amount_at(int index) {
     const auto fields = table_.reader().fields();

@@ -107,9 +107,10 @@ class entitlement_sink {
 
 /// Evaluates as above, but hands every entitlement to `sink` and keeps none:
 /// the results hold the findings, quotas, ledger, totals and roll-ups (unless
-/// the sink takes those too), and no entitlement. What evaluation holds then grows with the county's members, not
-/// with its member-months — for counties too large to keep every amount.
-/// An exception from `sink` stops the evaluation and propagates.
+/// the sink takes those too), and no entitlement. What evaluation holds then
+/// grows with the county's members, not with its member-months — for counties
+/// too large to keep every amount. An exception from `sink` (from `render` too,
+/// on whichever thread) stops the evaluation and propagates.
 [[nodiscard]] results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options,
                                entitlement_sink& sink);
 

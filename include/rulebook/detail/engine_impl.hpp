@@ -35,7 +35,9 @@ inline program compile(policy p) { return program(std::move(p)); }
 namespace detail {
 
 /// Every stage, in order, with the entitlements handed to `consume` (see
-/// `evaluate_allowances`, which takes `block_members`) as the roll-ups take them in.
+/// `evaluate_allowances`, which takes `block_members` and `render`) as the
+/// roll-ups take them in; the roll-up rows are kept in the results, or handed to
+/// `hand_on_rollups` a block at a time when it is given.
 template <class Consume>
 results evaluate_each(const program& prog, const county& c, const period& p, const evaluate_options& options,
                       Consume&& consume, std::size_t block_members = members_per_block,

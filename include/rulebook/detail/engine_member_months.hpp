@@ -498,12 +498,12 @@ struct no_side_work {
 };
 
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
-/// `consume(std::vector<entitlement>& block)`, on the calling thread; it may
-/// move from the block; or as `consume(block, text)` with the block rendered
-/// by `render` on the thread that made it) a block of members at a time, then the teams', in the
-/// order `results` keeps them — by subject (members, then teams, in county
-/// order), then slice, then rule; a subject's entitlements are never split
-/// between blocks. Appends the findings for items paid short and the totals by
+/// `consume(std::vector<entitlement>& block)`, on the calling thread, and it may
+/// move from the block; or as `consume(block, text)`, with the text `render`
+/// made of the block on the thread that made it) a block of members at a time,
+/// then the teams', in the order `results` keeps them — by subject (members,
+/// then teams, in county order), then slice, then rule; a subject's
+/// entitlements are never split between blocks. Appends the findings for items paid short and the totals by
 /// item to `r`. `block_members` is the block's size (tests make it small).
 /// `side(j, worker)` for j in [0, sides) is other work of the evaluation, which
 /// does not read what this stage makes: it runs on the same threads, between

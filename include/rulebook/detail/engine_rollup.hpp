@@ -279,7 +279,7 @@ class rollup_builder {
 
   /// Counts `findings` and appends the rows to `out`: members, then teams, then
   /// units, then the county. With `hand_on`, the rows are handed to it a block
-  /// at a time instead, and `out` is left empty.
+  /// at a time instead, and `out` is not touched.
   void finish(const std::vector<finding>& findings, std::vector<rollup>& out,
               const std::function<void(std::span<const rollup>)>* hand_on = nullptr) {
     for (const finding& f : findings) {
