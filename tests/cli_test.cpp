@@ -91,22 +91,54 @@ TEST(cli_check, a_broken_policy_exits_2_with_every_diagnostic) {
 TEST(cli_check, needs_a_policy) { EXPECT_EQ(run("check").exit_code, 2); }
 
 TEST(cli_huge_pages, restarts_only_where_huge_pages_come_on_request_and_nobody_said_otherwise) {
+  using rulebook::cli::huge_page_setting;
   using rulebook::cli::restart_for_huge_pages;
-  constexpr std::string_view on_request = "always [madvise] never";
-  EXPECT_TRUE(restart_for_huge_pages({.transparent_hugepage = on_request}));
-  EXPECT_TRUE(restart_for_huge_pages({.opt_out = "1", .preload = "libfoo.so", .transparent_hugepage = on_request}));
+  // As on the machine the figures come from: Debian 12's glibc, THP on request.
+  const auto here = [] {
+    return huge_page_setting{.transparent_hugepage = "always [madvise] never", .glibc_version = "2.36", .program = "rulebook"};
+  };
+  EXPECT_TRUE(restart_for_huge_pages(here()));
+  huge_page_setting s = here();
+  s.opt_out = "1";
+  s.preload = "libfoo.so";
+  EXPECT_TRUE(restart_for_huge_pages(s));
   // Every program has them already, or none may.
-  EXPECT_FALSE(restart_for_huge_pages({.transparent_hugepage = "[always] madvise never"}));
-  EXPECT_FALSE(restart_for_huge_pages({.transparent_hugepage = "always madvise [never]"}));
-  EXPECT_FALSE(restart_for_huge_pages({.transparent_hugepage = ""}));  // no such file: not Linux, or no THP
-  // The user's own tunables (and those of the restarted program, which stops the loop).
-  EXPECT_FALSE(restart_for_huge_pages({.glibc_tunables = "", .transparent_hugepage = on_request}));
-  EXPECT_FALSE(restart_for_huge_pages({.glibc_tunables = "glibc.malloc.hugetlb=1", .transparent_hugepage = on_request}));
-  EXPECT_FALSE(restart_for_huge_pages({.opt_out = "0", .transparent_hugepage = on_request}));
+  for (const std::string_view thp : {"[always] madvise never", "always madvise [never]", ""}) {
+    s = here();
+    s.transparent_hugepage = thp;  // "": no such file, not Linux or no THP
+    EXPECT_FALSE(restart_for_huge_pages(s)) << thp;
+  }
+  // The user's own tunables (and the restarted program's, with RULEBOOK_HUGE_PAGES=0, which stop a loop).
+  for (const char* tunables : {"", "glibc.malloc.hugetlb=1"}) {
+    s = here();
+    s.glibc_tunables = tunables;
+    EXPECT_FALSE(restart_for_huge_pages(s)) << tunables;
+  }
+  s = here();
+  s.opt_out = "0";
+  EXPECT_FALSE(restart_for_huge_pages(s));
   // Under valgrind the restarted program would run outside the tool.
-  EXPECT_FALSE(restart_for_huge_pages(
-      {.preload = "/usr/libexec/valgrind/vgpreload_core-amd64-linux.so:/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so",
-       .transparent_hugepage = on_request}));
+  s = here();
+  s.preload = "/usr/libexec/valgrind/vgpreload_core-amd64-linux.so:/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so";
+  EXPECT_FALSE(restart_for_huge_pages(s));
+  // glibc before 2.35 has no such tunable; a version it cannot read is taken as one.
+  for (const std::string_view version : {"2.34", "2.9", "1.99", "", "x.y", "2"}) {
+    s = here();
+    s.glibc_version = version;
+    EXPECT_FALSE(restart_for_huge_pages(s)) << version;
+  }
+  for (const std::string_view version : {"2.35", "2.40", "3.0"}) {
+    s = here();
+    s.glibc_version = version;
+    EXPECT_TRUE(restart_for_huge_pages(s)) << version;
+  }
+  // Started through the dynamic loader, /proc/self/exe is the loader; set-user-id, the tunable is dropped.
+  s = here();
+  s.program = "ld-linux-x86-64.so.2";
+  EXPECT_FALSE(restart_for_huge_pages(s));
+  s = here();
+  s.secure = true;
+  EXPECT_FALSE(restart_for_huge_pages(s));
 }
 
 TEST(cli_huge_pages, a_summary_is_the_same_with_and_without) {

@@ -64,6 +64,14 @@ TEST(month_records, stores_each_member_id_and_item_once) {
   EXPECT_EQ(r.item(*r.item_key("transport")), "transport");
   EXPECT_EQ(r.item_key("communication"), std::nullopt);
   EXPECT_EQ(r.paid_size(), 3u);
+  // A paid entry's item stays valid however many items come after it.
+  const std::string_view first = r[0].paid(0).item;
+  for (int i = 0; i < 100; ++i) {
+    r.add("M003", {2019, 3}, 1, 0, 0);
+    r.add_paid("own_item_" + std::to_string(i), money::yuan(1));
+  }
+  EXPECT_EQ(first, "living");
+  EXPECT_EQ(r.item_count(), 102u);
 }
 
 TEST(month_records, sums_an_item_paid_twice_and_tells_none_from_zero) {
@@ -89,6 +97,8 @@ TEST(month_records, a_copy_finds_ids_after_the_original_is_gone) {
     EXPECT_EQ(r->member_key("M002"), 1u);
     EXPECT_EQ((*r)[1].days_in_village(), 2);
   }
+  assigned = *&assigned;  // to itself: unchanged
+  EXPECT_EQ(assigned, copy);
   rb::month_records more = copy;
   more.push_back(march("M002", 3));  // a known id after copying keeps its key
   EXPECT_EQ(more.member_count(), 2u);

@@ -20,6 +20,7 @@
 // threads once filled.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -169,47 +170,66 @@ class month_records {
   month_records(It first, It last) {
     for (; first != last; ++first) push_back(*first);
   }
-  month_records(const month_records& o) { *this = o; }
-  month_records(month_records&&) noexcept = default;
+  month_records(const month_records& o)
+      : member_(o.member_),
+        month_(o.month_),
+        days_(o.days_),
+        trips_(o.trips_),
+        away_(o.away_),
+        paid_end_(o.paid_end_),
+        paid_item_(o.paid_item_),
+        paid_amount_(o.paid_amount_),
+        items_(o.items_),
+        ids_(o.ids_),
+        last_id_(o.last_id_) {
+    id_keys_.reserve(ids_.size());  // its keys view the other's strings: made again
+    for (key k = 0; k < ids_.size(); ++k) id_keys_.emplace(ids_[k], k);
+  }
+  month_records(month_records&&) = default;  // std::deque's may allocate: not noexcept
   month_records& operator=(month_records&&) noexcept = default;
   month_records& operator=(const month_records& o) {
-    if (this == &o) return *this;
-    member_ = o.member_;
-    month_ = o.month_;
-    days_ = o.days_;
-    trips_ = o.trips_;
-    away_ = o.away_;
-    paid_end_ = o.paid_end_;
-    paid_item_ = o.paid_item_;
-    paid_amount_ = o.paid_amount_;
-    items_ = o.items_;
-    ids_ = o.ids_;
-    id_keys_.clear();  // its keys view the other's strings
-    for (key k = 0; k < ids_.size(); ++k) id_keys_.emplace(ids_[k], k);
-    last_id_ = o.last_id_;
-    return *this;
+    month_records copy(o);
+    return *this = std::move(copy);
   }
 
   /// Adds a record of `member` with no paid amounts; returns its index.
+  /// Adds a record of `member` with no paid amounts; returns its index. When
+  /// it throws (out of memory), the records are as they were.
   std::size_t add(std::string_view member, year_month month, int days_in_village, int round_trips,
                   int days_away_on_duty) {
-    if (member_.size() >= std::numeric_limits<std::uint32_t>::max())
+    const std::size_t n = member_.size();
+    if (n >= std::numeric_limits<std::uint32_t>::max())
       throw std::length_error("month_records: more than 4,294,967,294 records");
-    member_.push_back(id_key_adding(member));
-    month_.push_back(month);
-    days_.push_back(days_in_village);
-    trips_.push_back(round_trips);
-    away_.push_back(days_away_on_duty);
-    paid_end_.push_back(static_cast<std::uint32_t>(paid_item_.size()));
-    return member_.size() - 1;
+    try {
+      member_.push_back(id_key_adding(member));
+      month_.push_back(month);
+      days_.push_back(days_in_village);
+      trips_.push_back(round_trips);
+      away_.push_back(days_away_on_duty);
+      paid_end_.push_back(static_cast<std::uint32_t>(paid_item_.size()));
+    } catch (...) {
+      member_.resize(std::min(member_.size(), n));
+      month_.resize(std::min(month_.size(), n));
+      for (auto* v : {&days_, &trips_, &away_}) v->resize(std::min(v->size(), n));
+      paid_end_.resize(std::min(paid_end_.size(), n));
+      throw;
+    }
+    return n;
   }
-  /// Adds a paid amount to the record added last.
+  /// Adds a paid amount to the record added last. When it throws, the records
+  /// are as they were.
   void add_paid(std::string_view item, money amount) {
     if (member_.empty()) throw std::logic_error("month_records::add_paid before any record");
-    if (paid_item_.size() >= std::numeric_limits<std::uint32_t>::max())
+    const std::size_t n = paid_item_.size();
+    if (n >= std::numeric_limits<std::uint32_t>::max())
       throw std::length_error("month_records: more than 4,294,967,295 paid amounts");
     paid_item_.push_back(item_key_adding(item));
-    paid_amount_.push_back(amount);
+    try {
+      paid_amount_.push_back(amount);
+    } catch (...) {
+      paid_item_.resize(n);
+      throw;
+    }
     paid_end_.back() = static_cast<std::uint32_t>(paid_item_.size());
   }
   void push_back(const month_record& r) {
@@ -287,8 +307,8 @@ class month_records {
   std::vector<std::uint32_t> paid_end_;  // per record, the end of its paid amounts
   std::vector<std::uint16_t> paid_item_;
   std::vector<money> paid_amount_;
-  std::vector<std::string> items_;
-  std::deque<std::string> ids_;  // a deque, so that id_keys_' views stay put as ids are added
+  std::deque<std::string> items_;  // deques, so that views of them (and id_keys_') stay put as more are added
+  std::deque<std::string> ids_;
   std::unordered_map<std::string_view, key> id_keys_;
   key last_id_ = std::numeric_limits<key>::max();
 };

@@ -152,6 +152,7 @@ struct results {
   /// Members, then teams, then units, each in the county's order (ids the county
   /// does not list after them, by id), then the county; for each subject the row
   /// of all items first, then one row per item it has, in the order of `totals`.
+  /// Empty when an `entitlement_sink` that `takes_rollups()` was handed them.
   std::vector<rollup> rollups;
   friend bool operator==(const results&, const results&) = default;
 };

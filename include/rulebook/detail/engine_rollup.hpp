@@ -77,8 +77,6 @@ struct rollup_sums {
   return r;
 }
 
-/// The subjects of one kind (members, teams or units): the county's, by index,
-/// then any id the county does not list, and a table of sums per subject and
 /// Where finished roll-up rows go: kept in a list, or handed on a block at a
 /// time when `hand_on` is set (the block is then cleared).
 struct rollup_rows {
@@ -98,6 +96,8 @@ struct rollup_rows {
   }
 };
 
+/// The subjects of one kind (members, teams or units): the county's, by index,
+/// then any id the county does not list, and a table of sums per subject and
 /// item (slot 0 holds all items, slot i + 1 the i-th item).
 class rollup_table {
  public:
