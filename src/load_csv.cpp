@@ -1433,15 +1433,11 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
     }
   };
   std::jthread beside;
-  if (std::thread::hardware_concurrency() > 1) {
-    try {
-      beside = std::jthread(read_months);
-    } catch (const std::system_error&) {  // no thread to be had: read it first, here
-      read_months();
-    }
-  } else {
-    read_months();
+  try {
+    if (std::thread::hardware_concurrency() > 1) beside = std::jthread(read_months);
+  } catch (const std::system_error&) {  // no thread to be had
   }
+  if (!beside.joinable()) read_months();  // one core, or no thread: read it first, here
 
   bool county_seen = false;
   read_table(county_table, folder, *present, s, [&](row& r) { read_county_row(r, s, county_seen); });

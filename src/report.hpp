@@ -107,11 +107,16 @@ class streamed_csv_writer {
     if (buffer_.size() >= flush_at) flush();
   }
 
+  int scale_;
+  std::string buffer_;
+
+ private:
+  /// Writes `text` to the file; throws when the stream fails.
+  void write_out(std::string_view text);
+
   static constexpr std::size_t flush_at = std::size_t{4} << 20;
   std::ostream& out_;
-  int scale_;
   std::string_view file_;
-  std::string buffer_;
 };
 
 /// entitlements.csv.

@@ -218,19 +218,22 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
 
 streamed_csv_writer::streamed_csv_writer(std::ostream& out, int money_scale, std::string_view file,
                                          std::span<const std::string_view> header)
-    : out_(out), scale_(money_scale), file_(file) {
+    : scale_(money_scale), out_(out), file_(file) {
   append_csv_row(buffer_, header);
 }
 
 void streamed_csv_writer::flush() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  write_out(buffer_);
   buffer_.clear();
-  if (!out_) throw std::runtime_error("cannot write " + std::string(file_));
 }
 
 void streamed_csv_writer::write_rendered(std::string_view rows) {
   if (!buffer_.empty()) flush();
-  out_.write(rows.data(), static_cast<std::streamsize>(rows.size()));
+  write_out(rows);
+}
+
+void streamed_csv_writer::write_out(std::string_view text) {
+  out_.write(text.data(), static_cast<std::streamsize>(text.size()));
   if (!out_) throw std::runtime_error("cannot write " + std::string(file_));
 }
 

@@ -377,17 +377,14 @@ class month_table {
         months_(p.months().size()),
         records_(&c.months),
         at_(c.members.size() * months_, none) {
-    // Each distinct member id of the records is looked up once.
-    std::vector<std::optional<std::size_t>> member_of(c.months.member_count());
-    for (month_records::key k = 0; k < member_of.size(); ++k) member_of[k] = index.member(c.months.member_id(k));
-    for (std::size_t i = 0; i < c.months.size(); ++i) {
-      const month_records::row r = c.months[i];
-      const std::optional<std::size_t> m = member_of[r.member_key()];
-      if (!m) continue;
-      const int k = r.month().year * 12 + r.month().month - 1 - first_;
-      if (k < 0 || static_cast<std::size_t>(k) >= months_) continue;
-      at_[*m * months_ + static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(i);
-    }
+    // Each member's records, grouped once by the index, in the order of the county's list.
+    for (std::size_t m = 0; m < c.members.size(); ++m)
+      for (const std::uint32_t i : index.records_of(m)) {
+        const year_month ym = c.months[i].month();
+        const int k = ym.year * 12 + ym.month - 1 - first_;
+        if (k < 0 || static_cast<std::size_t>(k) >= months_) continue;
+        at_[m * months_ + static_cast<std::size_t>(k)] = i;
+      }
   }
   /// The record of `member` for `ym`, or no row.
   [[nodiscard]] month_records::row at(std::size_t member, year_month ym) const noexcept {
