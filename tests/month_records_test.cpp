@@ -131,6 +131,61 @@ TEST(month_records, iterates_as_a_random_access_range) {
   EXPECT_TRUE(r[0]);
 }
 
+TEST(month_records, keeps_every_amount_exactly_however_it_is_stored) {
+  // Whole fen are stored in fen, anything finer as it is; both signs, both ends of money's range.
+  const std::vector<money> amounts = {money::yuan(0),          money::parse("0.01"),   money::parse("-0.01"),
+                                      money::parse("0.0001"),  money::parse("-0.0001"), money::parse("1779.60"),
+                                      money::parse("1779.605"), money::parse("-2200"),   money::max(),
+                                      money::min(),            money::parse("922337203685477.58")};
+  rb::month_records r;
+  r.add("M001", {2019, 1}, 20, 1, 0);
+  for (const money m : amounts) r.add_paid("living", m);
+  ASSERT_EQ(r[0].paid_count(), amounts.size());
+  EXPECT_EQ(r.paid_size(), amounts.size());
+  for (std::size_t k = 0; k < amounts.size(); ++k) EXPECT_EQ(r[0].paid(k).amount, amounts[k]) << k;
+  EXPECT_THROW((void)r[0].paid(amounts.size()), std::out_of_range);
+  // The first eight summed: 0 + 0.01 - 0.01 + 0.0001 - 0.0001 + 1779.60 + 1779.605 - 2200 = 1359.205.
+  rb::month_records few;
+  few.add("M001", {2019, 1}, 20, 1, 0);
+  for (std::size_t k = 0; k < 8; ++k) few.add_paid("living", amounts[k]);
+  EXPECT_EQ(few[0].paid_for("living"), money::parse("1359.205"));
+}
+
+TEST(month_records, holds_values_too_wide_for_its_columns_aside) {
+  // A bad row is loaded so that it can be reported: its values come back as they went in.
+  const std::vector<rb::month_record> in = {
+      march("M001", 22),
+      {.member = "M002", .month = {2019, 13}, .days_in_village = 400, .round_trips = -128,
+       .days_away_on_duty = 1'000'000, .paid = {}},
+      march("M003", 127),
+      march("M004", -127),
+      {.member = "M005", .month = {-4000, 0}, .days_in_village = 1, .round_trips = 127, .days_away_on_duty = -1, .paid = {}},
+      {.member = "M006", .month = {200'000'000, 6}, .days_in_village = 2, .round_trips = 0,
+       .days_away_on_duty = 0, .paid = {{"living", money::yuan(5)}}},
+      march("M007", 128),
+  };
+  const rb::month_records r(in.begin(), in.end());
+  ASSERT_EQ(r.size(), in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) EXPECT_EQ(r[i].record(), in[i]) << i;
+  EXPECT_EQ(r[1].month(), (rb::year_month{2019, 13}));
+  EXPECT_EQ(r[1].round_trips(), -128);
+  EXPECT_EQ(r[4].month(), (rb::year_month{-4000, 0}));
+  EXPECT_EQ(r[5].paid_for("living"), money::yuan(5));
+  EXPECT_EQ(r[6].days_in_village(), 128);
+  const rb::month_records copy = r;
+  EXPECT_EQ(copy[1].days_away_on_duty(), 1'000'000);
+}
+
+TEST(month_records, numbers_many_items_beyond_one_byte) {
+  rb::month_records r;
+  r.add("M001", {2019, 1}, 1, 0, 0);
+  for (int i = 0; i < 300; ++i) r.add_paid("item_" + std::to_string(i), money::yuan(i));
+  ASSERT_EQ(r[0].paid_count(), 300u);
+  EXPECT_EQ(r[0].paid(299).item, "item_299");
+  EXPECT_EQ(r[0].paid(299).amount, money::yuan(299));
+  EXPECT_EQ(r[0].paid_for("item_200"), money::yuan(200));
+}
+
 TEST(month_records, refuses_what_it_cannot_hold) {
   rb::month_records r;
   EXPECT_THROW(r.add_paid("living", money::yuan(1)), std::logic_error);  // no record yet

@@ -3,8 +3,12 @@
 // A county of three million members has 36 million month records a year. As
 // one struct each (an id string, a vector of paid amounts with an item string
 // each) they take about 200 bytes and four allocations a record; here they take
-// about 54 bytes and none. Member ids and paid items are stored once each and
-// referred to by number.
+// about 26 bytes and none. Member ids and paid items are stored once each and
+// referred to by number; the day counts take a byte each and the month four;
+// each paid amount is its item's number and its exact amount as variable-length
+// integers (an amount in whole fen, as nearly all are, in three bytes). Values
+// too wide for that (a bad row, loaded so that it can be reported) are held
+// aside, whole.
 //
 // Records are added one at a time, as a `month_record` or field by field, and
 // read back through a `row`, a view with the same fields as functions:
@@ -72,6 +76,36 @@ class month_records {
   };
 
   /// A view of one record; a default-constructed row is "no record" and false.
+  class row;
+
+ private:
+  /// Reads one row's paid amounts in order: item key and amount (not the item's name).
+  class paid_reader {
+   public:
+    paid_reader(const std::uint8_t* at, const std::uint8_t* end) noexcept : at_(at), end_(end) {}
+    bool next(paid_entry& p) noexcept {
+      if (at_ == end_) return false;
+      const std::uint64_t head = varint();
+      const std::int64_t v = unzigzag(varint());
+      p.item_key = static_cast<key>(head >> 1);
+      p.amount = money::from_raw((head & 1) != 0 ? v * 100 : v);  // as added: in range, never INT64_MIN
+      return true;
+    }
+
+   private:
+    std::uint64_t varint() noexcept {
+      std::uint64_t v = 0;
+      for (int shift = 0;; shift += 7) {
+        const std::uint8_t b = *at_++;
+        v |= std::uint64_t{b & 0x7fu} << shift;
+        if (b < 0x80) return v;
+      }
+    }
+    const std::uint8_t* at_;
+    const std::uint8_t* end_;
+  };
+
+ public:
   class row {
    public:
     row() = default;
@@ -80,22 +114,35 @@ class month_records {
     [[nodiscard]] std::size_t index() const noexcept { return i_; }
     [[nodiscard]] std::string_view member() const { return set_->ids_[set_->member_[i_]]; }
     [[nodiscard]] key member_key() const noexcept { return set_->member_[i_]; }
-    [[nodiscard]] year_month month() const noexcept { return set_->month_[i_]; }
-    [[nodiscard]] int days_in_village() const noexcept { return set_->days_[i_]; }
-    [[nodiscard]] int round_trips() const noexcept { return set_->trips_[i_]; }
-    [[nodiscard]] int days_away_on_duty() const noexcept { return set_->away_[i_]; }
+    [[nodiscard]] year_month month() const noexcept {
+      return narrow() ? unpack_month(set_->month_[i_]) : set_->wide_of(i_).month;
+    }
+    [[nodiscard]] int days_in_village() const noexcept { return narrow() ? set_->days_[i_] : set_->wide_of(i_).days; }
+    [[nodiscard]] int round_trips() const noexcept { return narrow() ? set_->trips_[i_] : set_->wide_of(i_).trips; }
+    [[nodiscard]] int days_away_on_duty() const noexcept {
+      return narrow() ? set_->away_[i_] : set_->wide_of(i_).away;
+    }
 
     /// The row's paid amounts, in the order added.
-    [[nodiscard]] std::size_t paid_count() const noexcept { return end() - begin(); }
+    [[nodiscard]] std::size_t paid_count() const noexcept {
+      std::size_t ends = 0;  // each amount is two varints; each varint ends in a byte below 0x80
+      for (std::size_t at = begin(), e = end(); at < e; ++at) ends += set_->paid_[at] < 0x80 ? 1 : 0;
+      return ends / 2;
+    }
     [[nodiscard]] paid_entry paid(std::size_t k) const {
-      const std::size_t at = begin() + k;
-      return {set_->items_[set_->paid_item_[at]], set_->paid_amount_[at], set_->paid_item_[at]};
+      paid_reader in = reader();
+      paid_entry p;
+      for (std::size_t n = 0; n <= k; ++n)
+        if (!in.next(p)) throw std::out_of_range("month_records::row::paid");
+      p.item = set_->items_[p.item_key];
+      return p;
     }
     /// The total paid for `item` (by its key), or nothing when none was recorded.
     [[nodiscard]] std::optional<money> paid_for(key item) const {
       std::optional<money> sum;
-      for (std::size_t at = begin(), e = end(); at < e; ++at)
-        if (set_->paid_item_[at] == item) sum = sum.value_or(money{}) + set_->paid_amount_[at];
+      paid_reader in = reader();
+      for (paid_entry p; in.next(p);)
+        if (p.item_key == item) sum = sum.value_or(money{}) + p.amount;
       return sum;
     }
     [[nodiscard]] std::optional<money> paid_for(std::string_view item) const {
@@ -124,8 +171,12 @@ class month_records {
    private:
     friend class month_records;
     row(const month_records* set, std::size_t i) noexcept : set_(set), i_(i) {}
+    [[nodiscard]] bool narrow() const noexcept { return set_->days_[i_] != wide_mark; }
     [[nodiscard]] std::size_t begin() const noexcept { return i_ == 0 ? 0 : set_->paid_end_[i_ - 1]; }
     [[nodiscard]] std::size_t end() const noexcept { return set_->paid_end_[i_]; }
+    [[nodiscard]] paid_reader reader() const noexcept {
+      return {set_->paid_.data() + begin(), set_->paid_.data() + end()};
+    }
 
     const month_records* set_ = nullptr;
     std::size_t i_ = 0;
@@ -176,9 +227,10 @@ class month_records {
         days_(o.days_),
         trips_(o.trips_),
         away_(o.away_),
+        wide_(o.wide_),
         paid_end_(o.paid_end_),
-        paid_item_(o.paid_item_),
-        paid_amount_(o.paid_amount_),
+        paid_(o.paid_),
+        paid_count_(o.paid_count_),
         items_(o.items_),
         ids_(o.ids_),
         last_id_(o.last_id_) {
@@ -192,7 +244,6 @@ class month_records {
     return *this = std::move(copy);
   }
 
-  /// Adds a record of `member` with no paid amounts; returns its index.
   /// Adds a record of `member` with no paid amounts; returns its index. When
   /// it throws (out of memory), the records are as they were.
   std::size_t add(std::string_view member, year_month month, int days_in_village, int round_trips,
@@ -200,13 +251,17 @@ class month_records {
     const std::size_t n = member_.size();
     if (n >= std::numeric_limits<std::uint32_t>::max())
       throw std::length_error("month_records: more than 4,294,967,294 records");
+    const bool fits = fits_month(month) && fits_count(days_in_village) && fits_count(round_trips) &&
+                      fits_count(days_away_on_duty);
     try {
       member_.push_back(id_key_adding(member));
-      month_.push_back(month);
-      days_.push_back(days_in_village);
-      trips_.push_back(round_trips);
-      away_.push_back(days_away_on_duty);
-      paid_end_.push_back(static_cast<std::uint32_t>(paid_item_.size()));
+      month_.push_back(fits ? pack_month(month) : 0);
+      days_.push_back(fits ? static_cast<std::int8_t>(days_in_village) : wide_mark);
+      trips_.push_back(fits ? static_cast<std::int8_t>(round_trips) : 0);
+      away_.push_back(fits ? static_cast<std::int8_t>(days_away_on_duty) : 0);
+      paid_end_.push_back(static_cast<std::uint32_t>(paid_.size()));
+      if (!fits)
+        wide_.push_back({static_cast<std::uint32_t>(n), month, days_in_village, round_trips, days_away_on_duty});
     } catch (...) {
       member_.resize(std::min(member_.size(), n));
       month_.resize(std::min(month_.size(), n));
@@ -220,36 +275,42 @@ class month_records {
   /// are as they were.
   void add_paid(std::string_view item, money amount) {
     if (member_.empty()) throw std::logic_error("month_records::add_paid before any record");
-    const std::size_t n = paid_item_.size();
-    if (n >= std::numeric_limits<std::uint32_t>::max())
-      throw std::length_error("month_records: more than 4,294,967,295 paid amounts");
-    paid_item_.push_back(item_key_adding(item));
+    const std::size_t n = paid_.size();
+    if (n > std::numeric_limits<std::uint32_t>::max() - max_paid_bytes)
+      throw std::length_error("month_records: more than 4 GiB of paid amounts");
+    const key item_key = item_key_adding(item);
+    // In whole fen (as nearly every amount is), the amount is stored in fen.
+    const bool whole_fen = amount.raw() % 100 == 0;
     try {
-      paid_amount_.push_back(amount);
+      append_varint((std::uint64_t{item_key} << 1) | (whole_fen ? 1 : 0));
+      append_varint(zigzag(whole_fen ? amount.raw() / 100 : amount.raw()));
     } catch (...) {
-      paid_item_.resize(n);
+      paid_.resize(n);
       throw;
     }
-    paid_end_.back() = static_cast<std::uint32_t>(paid_item_.size());
+    paid_end_.back() = static_cast<std::uint32_t>(paid_.size());
+    ++paid_count_;
   }
   void push_back(const month_record& r) {
     add(r.member, r.month, r.days_in_village, r.round_trips, r.days_away_on_duty);
     for (const paid_amount& p : r.paid) add_paid(p.item, p.amount);
   }
-  /// Makes room for `records` records holding `paid` paid amounts in all.
+  /// Makes room for `records` records holding `paid` paid amounts in all (of
+  /// as many bytes each as those added so far, or four).
   void reserve(std::size_t records, std::size_t paid = 0) {
-    for (auto* v : {&member_, &paid_end_}) v->reserve(records);
-    for (auto* v : {&days_, &trips_, &away_}) v->reserve(records);
+    member_.reserve(records);
     month_.reserve(records);
-    paid_item_.reserve(paid);
-    paid_amount_.reserve(paid);
+    for (auto* v : {&days_, &trips_, &away_}) v->reserve(records);
+    paid_end_.reserve(records);
+    const std::size_t bytes_each = paid_count_ == 0 ? 4 : (paid_.size() + paid_count_ - 1) / paid_count_;
+    paid_.reserve(paid * bytes_each);
   }
   void clear() { *this = month_records(); }
 
   [[nodiscard]] std::size_t size() const noexcept { return member_.size(); }
   [[nodiscard]] bool empty() const noexcept { return member_.empty(); }
   /// The number of paid amounts of all records.
-  [[nodiscard]] std::size_t paid_size() const noexcept { return paid_item_.size(); }
+  [[nodiscard]] std::size_t paid_size() const noexcept { return paid_count_; }
   [[nodiscard]] row operator[](std::size_t i) const noexcept { return {this, i}; }
   [[nodiscard]] row at(std::size_t i) const {
     if (i >= size()) throw std::out_of_range("month_records::at");
@@ -301,12 +362,48 @@ class month_records {
     return static_cast<std::uint16_t>(items_.size() - 1);
   }
 
+  // A record's values, when they do not fit the columns: days_ then holds wide_mark.
+  static constexpr std::int8_t wide_mark = std::numeric_limits<std::int8_t>::min();
+  struct wide_values {
+    std::uint32_t index = 0;
+    year_month month;
+    int days = 0, trips = 0, away = 0;
+  };
+  static constexpr bool fits_count(int n) noexcept { return n > wide_mark && n <= 127; }
+  // A month as year * 16 + month, for years within ±2^27 and months 0 to 15.
+  static constexpr bool fits_month(year_month m) noexcept {
+    return m.month >= 0 && m.month < 16 && m.year >= -(1 << 27) && m.year < (1 << 27);
+  }
+  static constexpr std::int32_t pack_month(year_month m) noexcept { return m.year * 16 + m.month; }
+  static constexpr year_month unpack_month(std::int32_t packed) noexcept {
+    return {packed >> 4, packed & 15};  // an arithmetic shift: years below zero too
+  }
+  [[nodiscard]] const wide_values& wide_of(std::size_t i) const noexcept {
+    return *std::lower_bound(wide_.begin(), wide_.end(), i,
+                             [](const wide_values& w, std::size_t at) { return w.index < at; });
+  }
+
+  // A paid amount: varint(item key * 2 + whole fen), then varint(zigzag(the
+  // amount in fen when whole fen, else in ten-thousandths of a yuan)).
+  static constexpr std::size_t max_paid_bytes = 3 + 10;
+  static constexpr std::uint64_t zigzag(std::int64_t v) noexcept {
+    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+  }
+  static constexpr std::int64_t unzigzag(std::uint64_t z) noexcept {
+    return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
+  }
+  void append_varint(std::uint64_t v) {
+    for (; v >= 0x80; v >>= 7) paid_.push_back(static_cast<std::uint8_t>(v | 0x80));
+    paid_.push_back(static_cast<std::uint8_t>(v));
+  }
+
   std::vector<key> member_;
-  std::vector<year_month> month_;
-  std::vector<std::int32_t> days_, trips_, away_;
-  std::vector<std::uint32_t> paid_end_;  // per record, the end of its paid amounts
-  std::vector<std::uint16_t> paid_item_;
-  std::vector<money> paid_amount_;
+  std::vector<std::int32_t> month_;
+  std::vector<std::int8_t> days_, trips_, away_;
+  std::vector<wide_values> wide_;        // by index, ascending
+  std::vector<std::uint32_t> paid_end_;  // per record, the end of its paid amounts in paid_
+  std::vector<std::uint8_t> paid_;
+  std::size_t paid_count_ = 0;
   std::deque<std::string> items_;  // deques, so that views of them (and id_keys_') stay put as more are added
   std::deque<std::string> ids_;
   std::unordered_map<std::string_view, key> id_keys_;
