@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -459,3 +462,16 @@ TEST(rollups, ids_the_county_does_not_list_come_after_its_own_by_id) {
   EXPECT_EQ(find(r, rb::subject_kind::unit, "UY", "living")->advisories, 1u);
   EXPECT_EQ(find(r, rb::subject_kind::member, "M1")->owed, yuan("300"));
 }
+
+namespace {
+
+// A roll-up's counts are held in 32 bits: the last count is taken, the one after refused, not wrapped.
+TEST(rollups, a_count_refuses_to_wrap) {
+  std::uint32_t n = std::numeric_limits<std::uint32_t>::max() - 1;
+  rb::detail::count_one(n);
+  EXPECT_EQ(n, std::numeric_limits<std::uint32_t>::max());
+  EXPECT_THROW(rb::detail::count_one(n), std::overflow_error);
+  EXPECT_EQ(n, std::numeric_limits<std::uint32_t>::max());
+}
+
+}  // namespace

@@ -10,9 +10,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "rulebook/detail/id_table.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/period.hpp"
 #include "rulebook/policy.hpp"
@@ -33,10 +33,7 @@ struct served_stretch {
 /// ranges, and the members of each team. Built once per evaluation.
 class county_index {
  public:
-  explicit county_index(const county& c) : county_(&c) {
-    for (std::size_t i = 0; i < c.units.size(); ++i) units_.emplace(c.units[i].id, i);
-    for (std::size_t i = 0; i < c.teams.size(); ++i) teams_.emplace(c.teams[i].id, i);
-    for (std::size_t i = 0; i < c.members.size(); ++i) members_.emplace(c.members[i].id, i);
+  explicit county_index(const county& c) : county_(&c), units_(c.units), teams_(c.teams), members_(c.members) {
     service_.resize(c.members.size());
     for (std::size_t m = 0; m < c.members.size(); ++m) {
       for (const service_interval& s : c.members[m].service) {
@@ -57,9 +54,9 @@ class county_index {
 
   [[nodiscard]] const county& data() const noexcept { return *county_; }
 
-  [[nodiscard]] std::optional<std::size_t> unit(std::string_view id) const { return find(units_, id); }
-  [[nodiscard]] std::optional<std::size_t> team(std::string_view id) const { return find(teams_, id); }
-  [[nodiscard]] std::optional<std::size_t> member(std::string_view id) const { return find(members_, id); }
+  [[nodiscard]] std::optional<std::size_t> unit(std::string_view id) const { return units_.find(id); }
+  [[nodiscard]] std::optional<std::size_t> team(std::string_view id) const { return teams_.find(id); }
+  [[nodiscard]] std::optional<std::size_t> member(std::string_view id) const { return members_.find(id); }
 
   /// The member's stretches of service, by date.
   [[nodiscard]] std::span<const served_stretch> service_of(std::size_t member) const noexcept {
@@ -89,13 +86,6 @@ class county_index {
   [[nodiscard]] std::span<const std::size_t> members_in(std::size_t team) const noexcept { return team_members_[team]; }
 
  private:
-  using id_map = std::unordered_map<std::string_view, std::size_t>;
-  static std::optional<std::size_t> find(const id_map& map, std::string_view id) {
-    const auto it = map.find(id);
-    if (it == map.end()) return std::nullopt;
-    return it->second;
-  }
-
   /// Groups the month records by member (a counting sort): each distinct id of
   /// the records is looked up once. Records of no member are left out.
   void group_records(const county& c) {
@@ -115,7 +105,9 @@ class county_index {
   }
 
   const county* county_;
-  id_map units_, teams_, members_;
+  id_table<rulebook::sponsor_unit> units_;
+  id_table<rulebook::team> teams_;
+  id_table<rulebook::member> members_;
   std::vector<std::uint32_t> record_start_{0};  // [member]: where its records start in records_
   std::vector<std::uint32_t> records_;
   std::vector<std::vector<served_stretch>> service_;

@@ -14,10 +14,13 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,15 +45,25 @@ namespace rulebook::detail {
   return true;
 }
 
-/// The sums of one roll-up row while they are gathered.
+/// Adds one to a roll-up's count, which is held in 32 bits (a county of 3 M
+/// members has 15 M of these rows); refuses to wrap.
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_count_overflow() {
+  throw std::overflow_error("roll-up: more than 4,294,967,295 entitlements or findings in one row");
+}
+inline void count_one(std::uint32_t& n) {
+  if (n == std::numeric_limits<std::uint32_t>::max()) [[unlikely]] throw_count_overflow();
+  ++n;
+}
+
+/// The sums of one roll-up row while they are gathered: 40 bytes.
 struct rollup_sums {
   money owed;
   money paid;
   money shortfall;
-  std::size_t entitlements = 0;
-  std::size_t recorded = 0;
-  std::size_t violations = 0;
-  std::size_t advisories = 0;
+  std::uint32_t entitlements = 0;
+  std::uint32_t recorded = 0;
+  std::uint32_t violations = 0;
+  std::uint32_t advisories = 0;
 
   [[nodiscard]] bool used() const noexcept { return entitlements > 0 || violations > 0 || advisories > 0; }
 };
@@ -181,8 +194,7 @@ class cached_subject {
 
 /// Counts one finding in a row.
 inline void add_finding(rollup_sums& x, const finding& f) {
-  if (f.severity == finding_severity::violation) ++x.violations;
-  else ++x.advisories;
+  count_one(f.severity == finding_severity::violation ? x.violations : x.advisories);
 }
 
 /// The entitlements one payment is compared with: a rule's amounts for one
@@ -334,15 +346,15 @@ class rollup_builder {
     return nullptr;
   }
 
-  /// Adds `f(row)` to each row `e` counts in: its member's (`member`, the slot
-  /// of the run's member, if it is one), team's, unit's and the county's, each
+  /// Adds `f(row)` to each row `e` counts in: its member's (`member`, the
+  /// run's member's rows, if it is one), team's, unit's and the county's, each
   /// for all items and for its item.
   template <class F>
-  void each_row(const entitlement& e, std::optional<std::size_t> member, std::size_t item, F&& f) {
+  void each_row(const entitlement& e, rollup_sums* member, std::size_t item, F&& f) {
     const std::array<std::size_t, 2> slots{0, item};
     for (const std::size_t s : slots) f(county_items_[s]);
-    if (member) {
-      for (const std::size_t s : slots) f(members_.at(*member, s));
+    if (member != nullptr) {
+      for (const std::size_t s : slots) f(member[s]);
     }
     if (!e.team.empty()) {
       const std::size_t t = team_of_(e.team);
@@ -359,17 +371,17 @@ class rollup_builder {
     if (run_.empty()) return;
     // A run is one subject's: a member's slot is looked up once.
     const entitlement& first = *run_.front().e;
-    const std::optional<std::size_t> member =
-        first.subject == subject_kind::member ? std::optional(member_of_(first.subject_id)) : std::nullopt;
+    rollup_sums* const member =
+        first.subject == subject_kind::member ? &members_.at(member_of_(first.subject_id), 0) : nullptr;
     for (const run_entry& entry : run_) {
       const entitlement* const e = entry.e;
       const payment_group& group = groups_[entry.group];
       const bool payer = group.payer == e;
       each_row(*e, member, entry.item, [&](rollup_sums& x) {
         x.owed += e->amount;
-        ++x.entitlements;
+        count_one(x.entitlements);
         if (group.payer == nullptr) return;
-        ++x.recorded;
+        count_one(x.recorded);
         if (!payer) return;
         x.paid += group.paid;
         if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
