@@ -509,6 +509,55 @@ TEST(threads, the_checks_find_the_same_findings_in_the_same_order_on_any_number_
   }
 }
 
+TEST(month_records, results_do_not_depend_on_the_order_of_the_records) {
+  // In the members' order, each member's records are a run of the county's list
+  // (the index keeps no list of them); in any other order, the index lists them.
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::program mixed = rb::testing::policy_from("rulebook-engine-batch", "mixed-order",
+                                                     std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  const rb::county in_order = generated(11, 600);
+  rb::county reversed = in_order;
+  rb::county unknown_first = in_order;
+  reversed.months.clear();
+  unknown_first.months.clear();
+  unknown_first.months.push_back(record("M-nobody", 3, 20, 1, {}));  // names no member: left out
+  for (std::size_t i = in_order.months.size(); i-- > 0;) reversed.months.push_back(in_order.months[i].record());
+  for (const auto r : in_order.months) unknown_first.months.push_back(r.record());
+  for (const rb::program* prog : {&qiyang, &mixed}) {
+    const rb::results want = rb::evaluate(*prog, in_order, rb::period::of_year(2019));
+    ASSERT_GT(want.entitlements.size(), 5000u);
+    EXPECT_TRUE(rb::evaluate(*prog, reversed, rb::period::of_year(2019)) == want);
+    EXPECT_TRUE(rb::evaluate(*prog, unknown_first, rb::period::of_year(2019), {.threads = 2}) == want);
+  }
+}
+
+TEST(month_records, of_two_records_of_one_month_the_later_counts) {
+  // Loading refuses a second record of a member and month; a county built by
+  // hand may hold one, and the later in the county's list is the one read.
+  const rb::program mixed = rb::testing::policy_from("rulebook-engine-batch", "mixed-twice",
+                                                     std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  rb::county once = generated(3, 1);
+  const rb::results want = rb::evaluate(mixed, once, rb::period::of_year(2019));
+  // A month with a living allowance: a record of it with other days changes it.
+  const auto paid = std::find_if(want.entitlements.begin(), want.entitlements.end(),
+                                 [](const rb::entitlement& e) { return e.rule == "living" && e.amount > rb::money{}; });
+  ASSERT_NE(paid, want.entitlements.end());
+  const auto month = std::find_if(once.months.begin(), once.months.end(), [&](rb::month_records::row r) {
+    return r.month() == rb::year_month::of(paid->slice.first);
+  });
+  ASSERT_NE(month, once.months.end());
+  rb::month_record earlier = (*month).record();
+  earlier.days_in_village = earlier.days_in_village == 0 ? 9 : 0;
+  rb::county twice = once;
+  twice.months.clear();
+  twice.months.push_back(earlier);
+  for (const auto r : once.months) twice.months.push_back(r.record());
+  rb::county swapped = once;  // the changed record last: now it counts
+  swapped.months.push_back(earlier);
+  EXPECT_TRUE(rb::evaluate(mixed, twice, rb::period::of_year(2019)).entitlements == want.entitlements);
+  EXPECT_FALSE(rb::evaluate(mixed, swapped, rb::period::of_year(2019)).entitlements == want.entitlements);
+}
+
 TEST(threads, the_error_is_the_one_a_single_thread_raises) {
   // Liuba's rates start in 2020: in 2019 the first member-month fails, on any number of threads.
   const rb::program liuba = rb::compile(rb::load_policy_or_throw(source("rules/liuba-2020.yaml")));

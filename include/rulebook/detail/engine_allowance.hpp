@@ -369,37 +369,26 @@ inline std::vector<std::vector<date_range>> team_presence(const county_index& in
   return out;
 }
 
-/// The month records of the period, by member and month of the period.
+/// The month records of the period, by member and month: found among the
+/// member's records as the index groups them (a dozen a year), which holds
+/// nothing per member-month.
 class month_table {
  public:
   month_table(const county& c, const county_index& index, const period& p)
-      : first_(year_month::of(p.first()).year * 12 + year_month::of(p.first()).month - 1),
-        months_(p.months().size()),
-        records_(&c.months),
-        at_(c.members.size() * months_, none) {
-    // Each member's records, grouped once by the index, in the order of the county's list.
-    for (std::size_t m = 0; m < c.members.size(); ++m)
-      for (const std::uint32_t i : index.records_of(m)) {
-        const year_month ym = c.months[i].month();
-        const int k = ym.year * 12 + ym.month - 1 - first_;
-        if (k < 0 || static_cast<std::size_t>(k) >= months_) continue;
-        at_[m * months_ + static_cast<std::size_t>(k)] = i;
-      }
-  }
-  /// The record of `member` for `ym`, or no row.
+      : first_(year_month::of(p.first())), last_(year_month::of(p.last())), index_(&index), records_(&c.months) {}
+  /// The record of `member` for `ym` (of several, the last in the county's list), or no row.
   [[nodiscard]] month_records::row at(std::size_t member, year_month ym) const noexcept {
-    const int k = ym.year * 12 + ym.month - 1 - first_;
-    if (k < 0 || static_cast<std::size_t>(k) >= months_) return {};
-    const std::uint32_t i = at_[member * months_ + static_cast<std::size_t>(k)];
-    return i == none ? month_records::row{} : (*records_)[i];
+    if (ym < first_ || last_ < ym) return {};
+    month_records::row found;
+    for (const std::uint32_t i : index_->records_of(member))
+      if (const month_records::row r = (*records_)[i]; r.month() == ym) found = r;
+    return found;
   }
 
  private:
-  static constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
-  int first_;
-  std::size_t months_;
+  year_month first_, last_;  // the period's
+  const county_index* index_;
   const month_records* records_;
-  std::vector<std::uint32_t> at_;  // [member × months + k]: the record's index, or none
 };
 
 inline std::optional<money> paid_for(const month_records::row& r, std::string_view item) {

@@ -29,6 +29,44 @@ struct served_stretch {
   date_range range;
 };
 
+/// A member's month records, as indices into `county::months` in their order
+/// there: a slice of a list of indices or, where the county's records come
+/// grouped by member in the members' order (as exports list them), a run of
+/// consecutive indices, which needs no list.
+class record_indices {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::uint32_t;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::uint32_t;
+
+    iterator() = default;
+    iterator(const std::uint32_t* list, std::uint32_t k) noexcept : list_(list), k_(k) {}
+    std::uint32_t operator*() const noexcept { return list_ != nullptr ? list_[k_] : k_; }
+    iterator& operator++() noexcept { return ++k_, *this; }
+    iterator operator++(int) noexcept { return {list_, k_++}; }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.k_ == b.k_; }
+
+   private:
+    const std::uint32_t* list_ = nullptr;
+    std::uint32_t k_ = 0;
+  };
+
+  record_indices(const std::uint32_t* list, std::uint32_t first, std::uint32_t last) noexcept
+      : list_(list), first_(first), last_(last) {}
+  [[nodiscard]] iterator begin() const noexcept { return {list_, first_}; }
+  [[nodiscard]] iterator end() const noexcept { return {list_, last_}; }
+  [[nodiscard]] std::size_t size() const noexcept { return last_ - first_; }
+  [[nodiscard]] bool empty() const noexcept { return first_ == last_; }
+
+ private:
+  const std::uint32_t* list_;  // null: the indices are first_, first_ + 1, …
+  std::uint32_t first_, last_;
+};
+
 /// The county with its ids resolved to indices, each member's service as date
 /// ranges, and the members of each team. Built once per evaluation.
 class county_index {
@@ -78,8 +116,8 @@ class county_index {
   }
 
   /// The member's month records, as indices into `county::months`, in their order there.
-  [[nodiscard]] std::span<const std::uint32_t> records_of(std::size_t member) const noexcept {
-    return {records_.data() + record_start_[member], records_.data() + record_start_[member + 1]};
+  [[nodiscard]] record_indices records_of(std::size_t member) const noexcept {
+    return {records_.empty() ? nullptr : records_.data(), record_start_[member], record_start_[member + 1]};
   }
 
   /// Members who ever served in `team`, by index, ascending.
@@ -87,16 +125,25 @@ class county_index {
 
  private:
   /// Groups the month records by member (a counting sort): each distinct id of
-  /// the records is looked up once. Records of no member are left out.
+  /// the records is looked up once. Records of no member are left out. When
+  /// every record names a member and they come in the members' order, each
+  /// member's are a run of consecutive indices, and no list is made.
   void group_records(const county& c) {
     constexpr std::uint32_t nobody = std::numeric_limits<std::uint32_t>::max();
     std::vector<std::uint32_t> member_of(c.months.member_count(), nobody);
     for (month_records::key k = 0; k < member_of.size(); ++k)
       if (const auto m = member(c.months.member_id(k))) member_of[k] = static_cast<std::uint32_t>(*m);
     record_start_.assign(c.members.size() + 1, 0);
-    for (const month_records::row r : c.months)
-      if (const std::uint32_t m = member_of[r.member_key()]; m != nobody) ++record_start_[m + 1];
+    bool in_order = true;
+    std::uint32_t previous = 0;
+    for (const month_records::row r : c.months) {
+      const std::uint32_t m = member_of[r.member_key()];
+      if (m == nobody || m < previous) in_order = false;
+      if (m != nobody) ++record_start_[m + 1];
+      previous = m;
+    }
     for (std::size_t m = 0; m < c.members.size(); ++m) record_start_[m + 1] += record_start_[m];
+    if (in_order) return;
     records_.resize(record_start_.back());
     std::vector<std::uint32_t> next(record_start_.begin(), record_start_.end() - 1);
     for (std::size_t i = 0; i < c.months.size(); ++i)
@@ -109,7 +156,7 @@ class county_index {
   id_table<rulebook::team> teams_;
   id_table<rulebook::member> members_;
   std::vector<std::uint32_t> record_start_{0};  // [member]: where its records start in records_
-  std::vector<std::uint32_t> records_;
+  std::vector<std::uint32_t> records_;  // empty when each member's records are a run (see group_records)
   std::vector<std::vector<served_stretch>> service_;
   std::vector<std::vector<std::size_t>> team_members_;  // per team: members who served in it, ascending
 };
