@@ -72,21 +72,38 @@ class record_indices {
 class county_index {
  public:
   explicit county_index(const county& c) : county_(&c), units_(c.units), teams_(c.teams), members_(c.members) {
-    service_.resize(c.members.size());
-    for (std::size_t m = 0; m < c.members.size(); ++m) {
-      for (const service_interval& s : c.members[m].service) {
+    // Each member's stretches, by date, in one list for all members (most have
+    // one or two): a list a member would cost an allocation each.
+    std::size_t stretches = 0;
+    for (const rulebook::member& m : c.members) stretches += m.service.size();
+    service_.reserve(stretches);
+    service_start_.reserve(c.members.size() + 1);
+    for (const rulebook::member& m : c.members) {
+      const std::size_t first = service_.size();
+      for (const service_interval& s : m.service) {
         const auto t = team(s.team);
         if (!t) continue;  // loading guarantees references resolve; a hand-filled county may not
-        service_[m].push_back({*t, s.to ? date_range{s.from, *s.to} : date_range::from(s.from)});
+        service_.push_back({*t, s.to ? date_range{s.from, *s.to} : date_range::from(s.from)});
       }
-      std::sort(service_[m].begin(), service_[m].end(),
+      std::sort(service_.begin() + static_cast<std::ptrdiff_t>(first), service_.end(),
                 [](const served_stretch& a, const served_stretch& b) { return a.range.first < b.range.first; });
+      service_start_.push_back(service_.size());
     }
-    team_members_.resize(c.teams.size());
-    for (std::size_t m = 0; m < c.members.size(); ++m)
-      for (const served_stretch& s : service_[m])
-        if (team_members_[s.team].empty() || team_members_[s.team].back() != m) team_members_[s.team].push_back(m);
-    for (auto& list : team_members_) list.erase(std::unique(list.begin(), list.end()), list.end());
+    // Each team's members, ascending, also in one list: counted, then placed.
+    constexpr std::size_t nobody = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> last(c.teams.size(), nobody);  // the member last placed in each team
+    const auto each_team_member = [&](auto&& f) {
+      std::fill(last.begin(), last.end(), nobody);
+      for (std::size_t m = 0; m < c.members.size(); ++m)
+        for (const served_stretch& s : service_of(m))
+          if (last[s.team] != m) f(s.team, last[s.team] = m);
+    };
+    team_start_.assign(c.teams.size() + 1, 0);
+    each_team_member([&](std::size_t t, std::size_t) { ++team_start_[t + 1]; });
+    for (std::size_t t = 0; t < c.teams.size(); ++t) team_start_[t + 1] += team_start_[t];
+    team_members_.resize(team_start_.back());
+    std::vector<std::size_t> next(team_start_.begin(), team_start_.end() - 1);
+    each_team_member([&](std::size_t t, std::size_t m) { team_members_[next[t]++] = m; });
     group_records(c);
   }
 
@@ -98,12 +115,12 @@ class county_index {
 
   /// The member's stretches of service, by date.
   [[nodiscard]] std::span<const served_stretch> service_of(std::size_t member) const noexcept {
-    return service_[member];
+    return {service_.data() + service_start_[member], service_.data() + service_start_[member + 1]};
   }
 
   /// The team the member served in on `day`, or nothing when not serving.
   [[nodiscard]] std::optional<std::size_t> team_on(std::size_t member, date day) const noexcept {
-    for (const served_stretch& s : service_[member])
+    for (const served_stretch& s : service_of(member))
       if (s.range.contains(day)) return s.team;
     return std::nullopt;
   }
@@ -111,7 +128,7 @@ class county_index {
   /// The member's days of service inside `range`.
   [[nodiscard]] int days_served(std::size_t member, const date_range& range) const noexcept {
     int days = 0;
-    for (const served_stretch& s : service_[member]) days += days_overlapping(s.range, range);
+    for (const served_stretch& s : service_of(member)) days += days_overlapping(s.range, range);
     return days;
   }
 
@@ -121,7 +138,9 @@ class county_index {
   }
 
   /// Members who ever served in `team`, by index, ascending.
-  [[nodiscard]] std::span<const std::size_t> members_in(std::size_t team) const noexcept { return team_members_[team]; }
+  [[nodiscard]] std::span<const std::size_t> members_in(std::size_t team) const noexcept {
+    return {team_members_.data() + team_start_[team], team_members_.data() + team_start_[team + 1]};
+  }
 
  private:
   /// Groups the month records by member (a counting sort): each distinct id of
@@ -157,8 +176,10 @@ class county_index {
   id_table<rulebook::member> members_;
   std::vector<std::uint32_t> record_start_{0};  // [member]: where its records start in records_
   std::vector<std::uint32_t> records_;  // empty when each member's records are a run (see group_records)
-  std::vector<std::vector<served_stretch>> service_;
-  std::vector<std::vector<std::size_t>> team_members_;  // per team: members who served in it, ascending
+  std::vector<std::size_t> service_start_{0};  // [member]: where its stretches start in service_
+  std::vector<served_stretch> service_;
+  std::vector<std::size_t> team_start_{0};  // [team]: where its members start in team_members_
+  std::vector<std::size_t> team_members_;   // per team: members who served in it, ascending
 };
 
 /// Everything one evaluation reads. Never written during it.
