@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -241,12 +242,13 @@ class checker {
   // ---- month records ----
 
   void check_months() {
-    const std::vector<std::uint32_t> member_of = month_members();
-    const std::vector<std::pair<std::size_t, std::size_t>> repeats = repeated_records(member_of);
+    const std::vector<std::uint32_t> of_key = month_members();
+    const std::vector<std::pair<std::size_t, std::size_t>> repeats = repeated_records(of_key);
     auto repeat = repeats.begin();
     for (std::size_t i = 0; i < c_.months.size(); ++i) {
       const month_records::row r = c_.months[i];
-      const bool known = member_of[i] < c_.members.size();
+      const std::uint32_t member = of_key[r.member_key()];
+      const bool known = member < c_.members.size();
       if (!known)
         resolve(
             members_, r.member(), [i] { return indexed("months", i) + ".member"; },
@@ -262,15 +264,16 @@ class checker {
       }
 
       const bool within_month = check_days_in_month(r, i);
-      if (known) check_days_served(r, c_.members[member_of[i]], i, within_month);
+      if (known) check_days_served(r, c_.members[member], i, within_month);
     }
   }
 
-  /// The member each month record names, as an index into the county's
-  /// members; an id no member has gets a number from `members.size()` up, one
-  /// per distinct id, so that its records still group together. Each distinct
-  /// id is looked up once; members usually come in their table's order, so the
-  /// member after the last one found is tried before the hash table.
+  /// The member each of the month records' distinct ids names (by key), as an
+  /// index into the county's members; an id no member has gets a number from
+  /// `members.size()` up, one per distinct id, so that its records still group
+  /// together. Each distinct id is looked up once; members usually come in
+  /// their table's order, so the member after the last one found is tried
+  /// before the hash table.
   [[nodiscard]] std::vector<std::uint32_t> month_members() const {
     const month_records& months = c_.months;
     std::vector<std::uint32_t> of_key(months.member_count());
@@ -286,29 +289,31 @@ class checker {
         of_key[k] = static_cast<std::uint32_t>(c_.members.size() + unknown++);
       next = of_key[k] + std::size_t{1};
     }
-    std::vector<std::uint32_t> out(months.size());
-    for (std::size_t i = 0; i < months.size(); ++i) out[i] = of_key[months[i].member_key()];
-    return out;
+    return of_key;
   }
 
   /// "At most one record a member and month": each record (with a usable
   /// month) that repeats an earlier one's member and month, paired with the
-  /// first such record, ordered by the repeat. Records are grouped by member
+  /// first such record, ordered by the repeat. Where each member's records
+  /// come together with their months ascending, as exports list them, none
+  /// repeats, and one pass shows it. Otherwise records are grouped by member
   /// with a counting sort, then each member's few are compared, which costs a
   /// few bytes a record where a map of (member, month) cost a node each.
   [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> repeated_records(
-      const std::vector<std::uint32_t>& member_of) const {
+      const std::vector<std::uint32_t>& of_key) const {
     std::size_t groups = 0;
-    for (const std::uint32_t m : member_of) groups = std::max<std::size_t>(groups, m + std::size_t{1});
+    for (const std::uint32_t m : of_key) groups = std::max<std::size_t>(groups, m + std::size_t{1});
+    if (grouped_and_ascending(of_key, groups)) return {};
+    const auto member_of = [&](std::size_t i) { return of_key[c_.months[i].member_key()]; };
     std::vector<std::uint32_t> start(groups + 1, 0);
     for (std::size_t i = 0; i < c_.months.size(); ++i)
-      if (usable(c_.months[i].month())) ++start[member_of[i] + 1];
+      if (usable(c_.months[i].month())) ++start[member_of(i) + 1];
     for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
     std::vector<std::uint32_t> order(start.back());
     {
       std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
       for (std::size_t i = 0; i < c_.months.size(); ++i)
-        if (usable(c_.months[i].month())) order[next[member_of[i]]++] = static_cast<std::uint32_t>(i);
+        if (usable(c_.months[i].month())) order[next[member_of(i)]++] = static_cast<std::uint32_t>(i);
     }
 
     std::vector<std::pair<std::size_t, std::size_t>> out;
@@ -334,6 +339,28 @@ class checker {
     }
     std::sort(out.begin(), out.end());
     return out;
+  }
+
+  /// Whether each member's records (with a usable month) come in one run, by
+  /// month ascending: then no member has two records of a month.
+  [[nodiscard]] bool grouped_and_ascending(const std::vector<std::uint32_t>& of_key, std::size_t groups) const {
+    std::vector<bool> seen(groups, false);  // members whose run has ended
+    std::uint32_t run = std::numeric_limits<std::uint32_t>::max();
+    year_month last;
+    for (const month_records::row r : c_.months) {
+      const year_month m = r.month();
+      if (!usable(m)) continue;
+      const std::uint32_t member = of_key[r.member_key()];
+      if (member == run) {
+        if (!(last < m)) return false;
+      } else {
+        if (seen[member]) return false;
+        if (run != std::numeric_limits<std::uint32_t>::max()) seen[run] = true;
+        run = member;
+      }
+      last = m;
+    }
+    return true;
   }
 
   /// `days_in_village` fits the month, and so do days in the village and days

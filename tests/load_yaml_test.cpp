@@ -526,6 +526,31 @@ months:
   EXPECT_EQ(r.diagnostics[5].hint, "the members are M012");
 }
 
+TEST(load_yaml, a_month_repeated_after_another_members_records_is_found) {
+  // Records grouped by member with months ascending are known to repeat nothing
+  // in one pass; a member's records split by another's, or out of month order,
+  // are compared month by month.
+  const std::string county = R"(county: {id: c, name: 县}
+units: [{id: U01, name: u, kind: other}]
+teams: [{id: T01, village: v, town: t, lead_unit: U01, distance_km: 3}]
+members:
+  - {id: M1, name: n, role: member, unit: U01, team: T01, service: [{from: 2019-01-01}]}
+  - {id: M2, name: n, role: member, unit: U01, team: T01, service: [{from: 2019-01-01}]}
+months:
+)";
+  const auto load = [&](std::string_view months) { return rb::load_county_yaml(county + std::string(months), "t.yaml"); };
+  EXPECT_THAT(headers(load("  - {member: M1, month: 2019-02, days_in_village: 1, round_trips: 0}\n"
+                           "  - {member: M2, month: 2019-01, days_in_village: 1, round_trips: 0}\n"
+                           "  - {member: M1, month: 2019-02, days_in_village: 2, round_trips: 0}\n")),
+              ElementsAre("t.yaml:10:5: error[duplicate-record]: second month record for member 'M1' in 2019-02"));
+  // Split or out of order, with no month repeated: nothing to report.
+  EXPECT_TRUE(load("  - {member: M1, month: 2019-02, days_in_village: 1, round_trips: 0}\n"
+                   "  - {member: M2, month: 2019-01, days_in_village: 1, round_trips: 0}\n"
+                   "  - {member: M1, month: 2019-01, days_in_village: 2, round_trips: 0}\n"
+                   "  - {member: M2, month: 2019-03, days_in_village: 1, round_trips: 0}\n"
+                   "  - {member: M2, month: 2019-02, days_in_village: 1, round_trips: 0}\n"));
+}
+
 TEST(load_yaml, a_visit_names_its_unit_unless_a_town_leader_visits) {
   EXPECT_THAT(problems(minimal_with(R"(visits:
   - {date: 2019-03-15, visitor: unit_head, team: T01}
