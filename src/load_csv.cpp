@@ -179,6 +179,63 @@ struct row_ref {
 static_assert(max_csv_table_bytes - 1 <= std::numeric_limits<std::uint32_t>::max(),
               "a row's offset is kept in 32 bits: 12 bytes a row, of which a county has tens of millions");
 
+/// Where each row of one table starts, in file order, in about 3 bytes a row
+/// where a `row_ref` takes 12 (a county of 3 M members has some 40 M rows):
+/// every 64th row's position whole, and for each row the bytes and lines from
+/// the row before. A row 64 KiB or 255 lines long or more is kept whole aside.
+/// Finding a row adds up at most 63 steps; it is done only for rows reported.
+class row_list {
+ public:
+  void push_back(const row_ref& r) {
+    const std::size_t i = bytes_.size();
+    std::uint16_t bytes = 0;
+    std::uint8_t lines = 0;  // a mark's own step is not read
+    if (i % stride == 0) {
+      marks_.push_back(r);
+    } else if (r.table == last_.table && r.offset >= last_.offset &&
+               r.offset - last_.offset <= std::numeric_limits<std::uint16_t>::max() && r.line >= last_.line &&
+               r.line - last_.line < wide) {
+      bytes = static_cast<std::uint16_t>(r.offset - last_.offset);
+      lines = static_cast<std::uint8_t>(r.line - last_.line);
+    } else {
+      aside_.push_back({i, r});
+      lines = wide;
+    }
+    bytes_.push_back(bytes);
+    lines_.push_back(lines);
+    last_ = r;
+  }
+  void reserve(std::size_t n) {
+    bytes_.reserve(n);
+    lines_.reserve(n);
+    marks_.reserve(n / stride + 1);
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return bytes_.size(); }
+  [[nodiscard]] row_ref operator[](std::size_t i) const {
+    row_ref r = marks_[i / stride];
+    for (std::size_t k = i - i % stride + 1; k <= i; ++k) {
+      if (lines_[k] == wide) {
+        r = std::lower_bound(aside_.begin(), aside_.end(), k,
+                             [](const std::pair<std::size_t, row_ref>& a, std::size_t at) { return a.first < at; })
+                ->second;
+      } else {
+        r.offset += bytes_[k];
+        r.line += lines_[k];
+      }
+    }
+    return r;
+  }
+
+ private:
+  static constexpr std::size_t stride = 64;
+  static constexpr std::uint8_t wide = std::numeric_limits<std::uint8_t>::max();
+  std::vector<row_ref> marks_;                          // rows 0, 64, 128, …
+  std::vector<std::uint16_t> bytes_;                     // per row: from the row before
+  std::vector<std::uint8_t> lines_;                      // per row: from the row before, or wide
+  std::vector<std::pair<std::size_t, row_ref>> aside_;  // the wide rows, by index
+  row_ref last_;
+};
+
 /// The rows of one kind of child (kit items, service intervals, …) in file
 /// order, each with the index of its parent: one list for the table rather
 /// than one per team or member, which would cost an allocation per parent.
@@ -241,7 +298,7 @@ class child_rows {
 /// The row of every entity kept, by its place in the county.
 struct row_registry {
   std::optional<row_ref> county;
-  std::vector<row_ref> units, teams, members, months, visits, meetings, condolences;
+  row_list units, teams, members, months, visits, meetings, condolences;
   // Child rows, with the index of their parent.
   child_rows kit, funds_received, service, insurance, health_checks, assessments;
 };
@@ -1232,7 +1289,7 @@ class position_finder {
     if (k.section == "county") return k.index ? std::nullopt : r.county;
     if (!k.index) return std::nullopt;
     const std::size_t i = *k.index;
-    const auto pick = [](const std::vector<row_ref>& rows, std::size_t at) -> std::optional<row_ref> {
+    const auto pick = [](const row_list& rows, std::size_t at) -> std::optional<row_ref> {
       if (at >= rows.size()) return std::nullopt;
       return rows[at];
     };
