@@ -75,7 +75,6 @@ class month_records {
     key item_key = 0;
   };
 
-  /// A view of one record; a default-constructed row is "no record" and false.
   class row;
 
  private:
@@ -106,6 +105,7 @@ class month_records {
   };
 
  public:
+  /// A view of one record; a default-constructed row is "no record" and false.
   class row {
    public:
     row() = default;

@@ -30,7 +30,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -425,16 +424,14 @@ class allowance_evaluator {
   };
 
   allowance_evaluator(const eval_context& ctx, const allowance_plan& plan)
-      : ctx_(ctx), plan_(plan), own_months_(std::make_shared<const month_table>(ctx.data, ctx.index, ctx.evaluated)),
-        months_(*own_months_), slots_(plan.slot_count) {
+      : ctx_(ctx), plan_(plan), months_(ctx.data, ctx.index, ctx.evaluated), slots_(plan.slot_count) {
     init_months();
   }
 
-  /// Another evaluator over the same evaluation, sharing `other`'s month records
+  /// Another evaluator over the same evaluation, reading the same month records
   /// (one per thread: an evaluator's slots are its own).
   allowance_evaluator(const allowance_evaluator& other)
-      : ctx_(other.ctx_), plan_(other.plan_), own_months_(other.own_months_), months_(*own_months_),
-        slots_(plan_.slot_count) {
+      : ctx_(other.ctx_), plan_(other.plan_), months_(other.months_), slots_(plan_.slot_count) {
     init_months();
   }
   allowance_evaluator& operator=(const allowance_evaluator&) = delete;
@@ -723,8 +720,7 @@ class allowance_evaluator {
 
   const eval_context& ctx_;
   const allowance_plan& plan_;
-  std::shared_ptr<const month_table> own_months_;
-  const month_table& months_;
+  month_table months_;  // a view of the county's records: a few pointers
   std::vector<month_range> month_ranges_;
   std::vector<value> slots_;
   std::vector<money> owed_;        // per rule: owed in the current month, all slices
