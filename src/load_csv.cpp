@@ -37,7 +37,6 @@
 #include <system_error>
 #include <thread>
 #include <tuple>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -48,6 +47,7 @@
 #include "detail/load_yaml.hpp"
 #include "detail/messages.hpp"
 #include "detail/text.hpp"
+#include "rulebook/detail/id_table.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/load.hpp"
 #include "rulebook/model.hpp"
@@ -319,12 +319,16 @@ struct table_info {
 /// miss a row.
 class id_index {
  public:
-  /// Adds the entity at `index` (the next one); of entities with one id, the
-  /// first is the one found.
-  void add(const std::string& id, std::size_t index) { first_.push_back(ids_.try_emplace(id, index).second); }
+  /// Adds the entity at `index` of `entities` (the next one, not in the list
+  /// yet); of entities with one id, the first is the one found.
+  template <class T>
+  void add(const std::string& id, std::size_t index, const std::vector<T>& entities) {
+    first_.push_back(!ids_.insert(id, index, id_of(entities)));
+  }
 
-  void reserve(std::size_t n) {
-    ids_.reserve(n);
+  template <class T>
+  void reserve(std::size_t n, const std::vector<T>& entities) {
+    ids_.reserve(n, id_of(entities));
     first_.reserve(n);
   }
 
@@ -333,16 +337,31 @@ class id_index {
   [[nodiscard]] std::optional<std::size_t> find(const std::string& id, const std::vector<T>& entities) {
     for (const std::size_t guess : {last_, last_ + 1})
       if (guess < first_.size() && first_[guess] && entities[guess].id == id) return last_ = guess;
-    const auto it = ids_.find(id);
-    if (it == ids_.end()) return std::nullopt;
-    return last_ = it->second;
+    const std::optional<std::uint32_t> found = ids_.find(id, id_of(entities));
+    if (!found) return std::nullopt;
+    return last_ = *found;
   }
 
+  /// The number of distinct ids.
   [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
-  [[nodiscard]] const std::unordered_map<std::string, std::size_t>& ids() const noexcept { return ids_; }
+
+  /// The distinct ids, in the order first added.
+  template <class T>
+  [[nodiscard]] std::vector<std::string_view> ids(const std::vector<T>& entities) const {
+    std::vector<std::string_view> out;
+    out.reserve(ids_.size());
+    for (std::size_t i = 0; i < first_.size(); ++i)
+      if (first_[i]) out.emplace_back(entities[i].id);
+    return out;
+  }
 
  private:
-  std::unordered_map<std::string, std::size_t> ids_;
+  template <class T>
+  static auto id_of(const std::vector<T>& entities) noexcept {
+    return [&entities](std::size_t i) -> std::string_view { return entities[i].id; };
+  }
+
+  id_map ids_;               // each distinct id to the first entity with it
   std::vector<bool> first_;  // whether entity i is the first with its id
   std::size_t last_ = 0;     // the entity found last
 };
@@ -963,9 +982,7 @@ std::optional<std::size_t> find_parent(row& r, std::string_view parent_column, s
   constexpr std::size_t most_ids_for_a_hint = 5000;
   std::string_view near;
   if (index.size() <= most_ids_for_a_hint) {
-    std::vector<std::string_view> ids;
-    ids.reserve(index.size());
-    for (const auto& entry : index.ids()) ids.push_back(entry.first);
+    std::vector<std::string_view> ids = index.ids(parents);
     std::sort(ids.begin(), ids.end());  // a stable hint whatever the hash order
     near = closest_match(*id, ids);
   }
@@ -1006,7 +1023,7 @@ void read_team_row(row& r, load_state& s) {
   t.sponsor_units = r.references("sponsor_units", need::optional, "unit");
   take(r.distance("distance_km", need::required), t.distance_km);
   // A duplicate id is validate's to report; child rows join the first team.
-  s.team_index.add(t.id, s.result.teams.size());
+  s.team_index.add(t.id, s.result.teams.size(), s.result.teams);
   s.rows.teams.push_back(r.ref());
   s.result.teams.push_back(std::move(t));
 }
@@ -1040,7 +1057,7 @@ void read_member_row(row& r, load_state& s) {
   take(r.name<member_role>("role", need::required, "role"), m.role);
   take(r.reference("unit", need::required, "unit"), m.unit);
   s.member_teams.push_back(r.reference("team", need::optional, "team"));
-  s.member_index.add(m.id, s.result.members.size());  // as for teams
+  s.member_index.add(m.id, s.result.members.size(), s.result.members);  // as for teams
   s.rows.members.push_back(r.ref());
   s.result.members.push_back(std::move(m));
   s.service_rows.push_back(0);
@@ -1513,7 +1530,7 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
         s.member_teams.reserve(n);
         s.service_rows.reserve(n);
         s.service_broken.reserve(n);
-        s.member_index.reserve(n);
+        s.member_index.reserve(n, s.result.members);
       });
   const bool service_readable = s.complete;
   read_table(service_table, folder, *present, s, [&](row& r) { read_service_row(r, s); });

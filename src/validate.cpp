@@ -15,10 +15,10 @@
 #include <string>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 #include <vector>
 
 #include "detail/load_context.hpp"
+#include "rulebook/detail/id_table.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/period.hpp"
@@ -75,11 +75,12 @@ class id_index {
   /// same id, if any. Empty ids (unreadable, reported already) are skipped.
   std::optional<std::size_t> add(std::string_view id, std::size_t index) {
     if (id.empty()) return std::nullopt;
-    const auto [it, inserted] = first_.try_emplace(id, index);
+    const std::optional<std::uint32_t> earlier = first_.insert(id, ids_.size(), id_of());
     if (index >= is_first_.size()) is_first_.resize(index + 1, false);
-    is_first_[index] = inserted;
-    if (!inserted) return it->second;
+    is_first_[index] = !earlier;
+    if (earlier) return entity_[*earlier];
     ids_.push_back(id);
+    entity_.push_back(index);
     return std::nullopt;
   }
 
@@ -90,9 +91,9 @@ class id_index {
 
   /// The index of the first entity with `id`.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const {
-    const auto it = first_.find(id);
-    if (it == first_.end()) return std::nullopt;
-    return it->second;
+    const std::optional<std::uint32_t> at = first_.find(id, id_of());
+    if (!at) return std::nullopt;
+    return entity_[*at];
   }
 
   [[nodiscard]] const std::string& noun() const noexcept { return noun_; }
@@ -111,9 +112,12 @@ class id_index {
   }
 
  private:
+  [[nodiscard]] ids_in id_of() const noexcept { return {&ids_}; }
+
   std::string noun_;
-  std::unordered_map<std::string_view, std::size_t> first_;
+  id_map first_;                       // each distinct id to its place in ids_
   std::vector<std::string_view> ids_;  // in order, for hints
+  std::vector<std::size_t> entity_;    // the entity with each of ids_
   std::vector<bool> is_first_;
 };
 

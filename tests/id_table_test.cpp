@@ -1,10 +1,11 @@
-// The county index's id table (detail/id_table.hpp): every id finds its own
-// index, the first of a repeated id wins, and ids not listed are not found.
+// The id tables of detail/id_table.hpp: every id finds its own index, the
+// first of a repeated id wins, and ids not listed are not found.
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rulebook/detail/id_table.hpp"
@@ -41,6 +42,49 @@ TEST(id_table, an_empty_list_or_none_finds_nothing) {
   const std::vector<thing> none;
   EXPECT_EQ(rulebook::detail::id_table<thing>(none).find("T01"), std::nullopt);
   EXPECT_EQ(rulebook::detail::id_table<thing>().find("T01"), std::nullopt);
+}
+
+// The growing map under the loaders' indexes and month_records' member ids:
+// ids added one at a time through many doublings, each found at the index it
+// was added with; a repeated id is refused with the index it has.
+TEST(id_map, grows_and_finds_every_id_added) {
+  std::vector<std::string_view> ids;
+  std::vector<std::string> text;
+  text.reserve(100000);
+  for (int i = 0; i < 100000; ++i) text.push_back(std::string("M").append(std::to_string(1000000 + i * 3)));
+  rulebook::detail::id_map map;
+  const rulebook::detail::ids_in id_of{&ids};
+  for (const std::string& id : text) {
+    ASSERT_EQ(map.insert(id, ids.size(), id_of), std::nullopt) << id;
+    ids.push_back(id);
+  }
+  EXPECT_EQ(map.size(), 100000u);
+  for (std::size_t i = 0; i < text.size(); ++i) ASSERT_EQ(map.find(text[i], id_of), i) << text[i];
+  EXPECT_EQ(map.find("M1000001", id_of), std::nullopt);  // between two added ids
+  EXPECT_EQ(map.find("M100000", id_of), std::nullopt);   // an added id less its last character
+  EXPECT_EQ(map.find("", id_of), std::nullopt);
+  // A second "M1000003" is refused with the first's index, 1, and not added.
+  EXPECT_EQ(map.insert("M1000003", ids.size(), id_of), 1u);
+  EXPECT_EQ(map.size(), 100000u);
+  EXPECT_EQ(map.find("M1000003", id_of), 1u);
+}
+
+TEST(id_map, reserved_or_not_finds_the_same) {
+  std::vector<std::string_view> ids = {"T01", "T02", "", "T10"};
+  const rulebook::detail::ids_in id_of{&ids};
+  rulebook::detail::id_map reserved;
+  reserved.reserve(1000, id_of);
+  rulebook::detail::id_map grown;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(reserved.insert(ids[i], i, id_of), std::nullopt);
+    EXPECT_EQ(grown.insert(ids[i], i, id_of), std::nullopt);
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(reserved.find(ids[i], id_of), i);
+    EXPECT_EQ(grown.find(ids[i], id_of), i);
+  }
+  EXPECT_EQ(reserved.find("T1", id_of), std::nullopt);
+  EXPECT_EQ(rulebook::detail::id_map().find("T01", id_of), std::nullopt);  // nothing added
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rulebook/model.hpp"
@@ -103,6 +104,28 @@ TEST(month_records, a_copy_finds_ids_after_the_original_is_gone) {
   more.push_back(march("M002", 3));  // a known id after copying keeps its key
   EXPECT_EQ(more.member_count(), 2u);
   EXPECT_EQ(more[2].member_key(), 1u);
+}
+
+// Ids are kept in blocks of 64 KiB: 20,000 ids of 7 characters fill three, an
+// id of 70,000 characters takes one of its own; every id reads back whole, and
+// views of them outlive a move of the records.
+TEST(month_records, keeps_ids_of_any_length_across_storage_blocks) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20000; ++i) ids.push_back(std::string("M").append(std::to_string(100000 + i)));
+  ids.insert(ids.begin() + 9000, std::string(70000, 'x'));
+  ids.insert(ids.begin() + 9001, "");  // a bad row's id, loaded to be reported
+  rb::month_records r;
+  for (const std::string& id : ids) r.add(id, {2019, 1}, 1, 0, 0);
+  const std::string_view long_one = r[9000].member();
+  const rb::month_records moved = std::move(r);
+  ASSERT_EQ(moved.member_count(), ids.size());
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    ASSERT_EQ(moved.member_id(static_cast<rb::month_records::key>(k)), ids[k]) << k;
+    ASSERT_EQ(moved.member_key(ids[k]), k) << k;
+  }
+  EXPECT_EQ(long_one, std::string(70000, 'x'));
+  EXPECT_EQ(moved[9001].member(), "");
+  EXPECT_EQ(moved[20001].member(), "M119999");
 }
 
 TEST(month_records, compares_record_by_record_not_by_key_numbers) {

@@ -35,9 +35,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <memory>
 #include <vector>
 
+#include "rulebook/detail/id_table.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/period.hpp"
 
@@ -232,10 +233,13 @@ class month_records {
         paid_(o.paid_),
         paid_count_(o.paid_count_),
         items_(o.items_),
-        ids_(o.ids_),
         last_id_(o.last_id_) {
-    id_keys_.reserve(ids_.size());  // its keys view the other's strings: made again
-    for (key k = 0; k < ids_.size(); ++k) id_keys_.emplace(ids_[k], k);
+    ids_.reserve(o.ids_.size());  // the ids view the other's storage: copied into this one's
+    id_keys_.reserve(o.ids_.size(), id_of());
+    for (const std::string_view id : o.ids_) {
+      ids_.push_back(stored_id(id));
+      id_keys_.insert(id, ids_.size() - 1, id_of());
+    }
   }
   month_records(month_records&&) = default;  // std::deque's may allocate: not noexcept
   month_records& operator=(month_records&&) noexcept = default;
@@ -323,11 +327,7 @@ class month_records {
   [[nodiscard]] std::size_t member_count() const noexcept { return ids_.size(); }
   [[nodiscard]] std::string_view member_id(key k) const { return ids_[k]; }
   /// The key of a member id, or nothing when no record has it.
-  [[nodiscard]] std::optional<key> member_key(std::string_view id) const {
-    const auto it = id_keys_.find(id);
-    if (it == id_keys_.end()) return std::nullopt;
-    return it->second;
-  }
+  [[nodiscard]] std::optional<key> member_key(std::string_view id) const { return id_keys_.find(id, id_of()); }
   /// The distinct paid items, by key, in the order first added.
   [[nodiscard]] std::size_t item_count() const noexcept { return items_.size(); }
   [[nodiscard]] std::string_view item(key k) const { return items_[k]; }
@@ -348,11 +348,29 @@ class month_records {
  private:
   key id_key_adding(std::string_view id) {
     if (last_id_ < ids_.size() && ids_[last_id_] == id) return last_id_;  // records come grouped by member
-    if (const auto it = id_keys_.find(id); it != id_keys_.end()) return last_id_ = it->second;
-    ids_.emplace_back(id);
-    last_id_ = static_cast<key>(ids_.size() - 1);
-    id_keys_.emplace(ids_.back(), last_id_);
-    return last_id_;
+    if (const std::optional<key> k = id_keys_.find(id, id_of())) return last_id_ = *k;
+    ids_.push_back(stored_id(id));
+    try {
+      id_keys_.insert(id, ids_.size() - 1, id_of());
+    } catch (...) {
+      ids_.pop_back();
+      throw;
+    }
+    return last_id_ = static_cast<key>(ids_.size() - 1);
+  }
+  [[nodiscard]] detail::ids_in id_of() const noexcept { return {&ids_}; }
+  /// A copy of `id` in the ids' storage: blocks of 64 KiB, or one of its own
+  /// for a longer id, never moved once made, so views of them stay put.
+  std::string_view stored_id(std::string_view id) {
+    constexpr std::size_t block = 64 * 1024;
+    if (id.size() > block - id_block_used_ || id_blocks_.empty()) {
+      id_blocks_.push_back(std::make_unique<char[]>(std::max(block, id.size())));
+      id_block_used_ = 0;
+    }
+    char* at = id_blocks_.back().get() + id_block_used_;
+    std::copy(id.begin(), id.end(), at);
+    id_block_used_ = id.size() >= block ? block : id_block_used_ + id.size();
+    return {at, id.size()};
   }
   std::uint16_t item_key_adding(std::string_view item) {
     if (const std::optional<key> k = item_key(item)) return static_cast<std::uint16_t>(*k);
@@ -404,9 +422,11 @@ class month_records {
   std::vector<std::uint32_t> paid_end_;  // per record, the end of its paid amounts in paid_
   std::vector<std::uint8_t> paid_;
   std::size_t paid_count_ = 0;
-  std::deque<std::string> items_;  // deques, so that views of them (and id_keys_') stay put as more are added
-  std::deque<std::string> ids_;
-  std::unordered_map<std::string_view, key> id_keys_;
+  std::deque<std::string> items_;  // a deque, so that views of them stay put as more are added
+  std::vector<std::string_view> ids_;                 // by key, viewing id_blocks_
+  std::vector<std::unique_ptr<char[]>> id_blocks_;  // the ids' characters
+  std::size_t id_block_used_ = 0;                    // the characters of the last block in use
+  detail::id_map id_keys_;
   key last_id_ = std::numeric_limits<key>::max();
 };
 
