@@ -474,4 +474,112 @@ TEST(rollups, a_count_refuses_to_wrap) {
   EXPECT_EQ(n, std::numeric_limits<std::uint32_t>::max());
 }
 
+// The members' table packs the rows of members before its window of 4,096.
+// Amounts of every form come back exact: whole fen, a ten-thousandth of a yuan,
+// negative, the largest there is; findings of packed members are counted as
+// their rows are read back.
+struct table_rows {
+  std::vector<std::string> ids;
+  std::vector<std::string> items{"living", "transport"};
+  explicit table_rows(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) ids.push_back(std::string("M").append(std::to_string(100000 + i)));
+  }
+  std::vector<rb::rollup> emit(rb::detail::rollup_table& t) const {
+    std::vector<rb::rollup> out;
+    rb::detail::rollup_rows rows{out};
+    t.emit(rb::subject_kind::member, [&](std::size_t i) -> const std::string& { return ids[i]; }, items,
+           rb::money_settings{}, rows);
+    return out;
+  }
+};
+
+// Adds an entitlement of `owed` (paid `paid`, when given) for `item` (1 or 2) to member `s`.
+void add(rb::detail::rollup_table& t, std::size_t s, std::size_t item, rb::money owed, std::optional<rb::money> paid) {
+  rb::detail::rollup_sums* r = t.row(s);
+  for (const std::size_t slot : {std::size_t{0}, item}) {
+    r[slot].owed += owed;
+    rb::detail::count_one(r[slot].entitlements);
+    if (!paid) continue;
+    r[slot].paid += *paid;
+    rb::detail::count_one(r[slot].recorded);
+    if (*paid < owed) r[slot].shortfall += owed - *paid;
+  }
+}
+
+rb::finding finding_of(rb::finding_severity severity) {
+  rb::finding f;
+  f.severity = severity;
+  return f;
+}
+
+TEST(rollup_table, packed_rows_come_back_exact_with_their_findings) {
+  const table_rows names(10000);
+  for (const bool packed : {true, false}) {
+    rb::detail::rollup_table t(10000, 2, packed);
+    add(t, 0, 1, rb::money::yuan(2200), rb::money::yuan(2000));                      // short 200.00
+    add(t, 0, 2, rb::money::parse("86.5001"), std::nullopt);                         // a ten-thousandth
+    add(t, 4095, 2, rb::money::parse("-12.34"), rb::money::parse("-12.34"));        // the window's last
+    add(t, 4096, 1, rb::money::max(), rb::money::max());                             // the next window's first
+    add(t, 9999, 1, rb::money::parse("0.0001"), rb::money::parse("0.0000"));        // the county's last
+    t.count(5000, 0, finding_of(rb::finding_severity::advisory));  // a member with only a finding
+    t.count(0, 1, finding_of(rb::finding_severity::violation));
+    t.count(0, 1, finding_of(rb::finding_severity::violation));
+    add(t, t.subject(std::nullopt, "X9"), 2, rb::money::yuan(5), std::nullopt);  // an id the county lacks
+    const std::vector<rb::rollup> rows = names.emit(t);
+    ASSERT_EQ(rows.size(), 3u + 2 + 2 + 1 + 2 + 2) << packed;
+    EXPECT_EQ(rows[10].id, "X9");  // after the county's own
+    EXPECT_EQ(rows[11].item, "transport");
+    EXPECT_EQ(rows[11].owed, rb::money::yuan(5));
+    // M100000: 2200.00 + 86.5001 owed, 2000.00 paid on one of two, short 200.00; two violations on living.
+    EXPECT_EQ(rows[0].id, "M100000");
+    EXPECT_EQ(rows[0].owed, rb::money::parse("2286.5001"));
+    EXPECT_EQ(rows[0].paid, rb::money::yuan(2000));
+    EXPECT_EQ(rows[0].shortfall, rb::money::yuan(200));
+    EXPECT_EQ(rows[0].entitlements, 2u);
+    EXPECT_EQ(rows[0].unrecorded, 1u);
+    EXPECT_EQ(rows[0].violations, 2u);
+    EXPECT_EQ(rows[1].item, "living");
+    EXPECT_EQ(rows[1].violations, 2u);
+    EXPECT_EQ(rows[2].item, "transport");
+    EXPECT_EQ(rows[2].owed, rb::money::parse("86.5001"));
+    EXPECT_EQ(rows[2].paid, std::nullopt);
+    EXPECT_EQ(rows[2].violations, 0u);
+    EXPECT_EQ(rows[3].id, "M104095");
+    EXPECT_EQ(rows[3].owed, rb::money::parse("-12.34"));
+    EXPECT_EQ(rows[3].paid, rb::money::parse("-12.34"));
+    EXPECT_EQ(rows[5].id, "M104096");
+    EXPECT_EQ(rows[5].owed, rb::money::max());
+    EXPECT_EQ(rows[5].shortfall, rb::money{});
+    EXPECT_EQ(rows[7].id, "M105000");  // nothing owed, one advisory: its row of all items only
+    EXPECT_EQ(rows[7].advisories, 1u);
+    EXPECT_EQ(rows[7].entitlements, 0u);
+    EXPECT_EQ(rows[8].id, "M109999");
+    EXPECT_EQ(rows[8].shortfall, rb::money::parse("0.0001"));
+    EXPECT_EQ(rows[9].item, "living");
+  }
+}
+
+// Should a member before the window come again (entitlements out of the
+// county's order), the table holds every row from then on: the same rows.
+TEST(rollup_table, a_member_before_the_window_gives_the_same_rows) {
+  const table_rows names(9000);
+  rb::detail::rollup_table packed(9000, 2, true);
+  rb::detail::rollup_table held(9000, 2, false);
+  for (rb::detail::rollup_table* t : {&packed, &held}) {
+    add(*t, 10, 1, rb::money::yuan(100), std::nullopt);
+    add(*t, 8999, 2, rb::money::yuan(7), rb::money::yuan(5));
+    add(*t, 10, 2, rb::money::yuan(3), rb::money::yuan(3));  // back to a packed member
+    add(*t, 8000, 1, rb::money::yuan(1), std::nullopt);
+    t->count(10, 2, finding_of(rb::finding_severity::violation));
+  }
+  const std::vector<rb::rollup> rows = names.emit(packed);
+  EXPECT_EQ(rows, names.emit(held));
+  ASSERT_EQ(rows.size(), 3u + 2 + 2);
+  EXPECT_EQ(rows[0].owed, rb::money::yuan(103));
+  EXPECT_EQ(rows[0].paid, rb::money::yuan(3));
+  EXPECT_EQ(rows[2].violations, 1u);
+  EXPECT_EQ(rows[5].id, "M108999");
+  EXPECT_EQ(rows[5].shortfall, rb::money::yuan(2));
+}
+
 }  // namespace

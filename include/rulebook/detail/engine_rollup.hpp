@@ -109,61 +109,232 @@ struct rollup_rows {
   }
 };
 
+/// Counts one finding in a row.
+inline void add_finding(rollup_sums& x, const finding& f) {
+  count_one(f.severity == finding_severity::violation ? x.violations : x.advisories);
+}
+
 /// The subjects of one kind (members, teams or units): the county's, by index,
-/// then any id the county does not list, and a table of sums per subject and
+/// then any id the county does not list, and a row of sums per subject and
 /// item (slot 0 holds all items, slot i + 1 the i-th item).
+///
+/// A table made `packed` (the members') expects its subjects' entitlements in
+/// the county's order, as blocks hand them on: it holds the sums of a window
+/// of `window` subjects only, and packs those before the window, whose sums
+/// are final, into a few bytes each (about 57 for a member's four items,
+/// instead of 200). Should a subject before the window come again, the table
+/// unpacks them all and holds every row from then on, so any order gives the
+/// same rows. Findings come after every entitlement (`seal`): those of packed
+/// subjects are kept in a list and counted as their rows are read back.
 class rollup_table {
  public:
-  rollup_table(std::size_t known, std::size_t items) : items_(items), known_(known), sums_(known * (items + 1)) {}
+  static constexpr std::size_t window = 4096;
 
-  /// The slot of subject `known_index` (from the county index) or, when the
-  /// county does not list it, of `id`, added on first sight.
+  rollup_table(std::size_t known, std::size_t items, bool packed = false)
+      : width_(items + 1), known_(known), packed_(packed && known > window) {
+    sums_.resize((packed_ ? window : known) * width_);
+  }
+
+  /// The subject of `known_index` (from the county index) or, when the county
+  /// does not list it, of `id`, added on first sight.
   [[nodiscard]] std::size_t subject(std::optional<std::size_t> known_index, std::string_view id) {
     if (known_index) return *known_index;
     const auto it = unknown_.find(id);
     if (it != unknown_.end()) return it->second;
     const std::size_t slot = known_ + unknown_.size();
+    unknown_sums_.resize(unknown_sums_.size() + width_);
     unknown_.emplace(std::string(id), slot);
-    sums_.resize(sums_.size() + items_ + 1);
     return slot;
   }
 
-  /// The rows `emit` appends.
-  [[nodiscard]] std::size_t rows() const noexcept {
-    std::size_t n = 0;
-    for (std::size_t s = 0; s < sums_.size(); s += items_ + 1)
-      if (sums_[s].used())
-        for (std::size_t i = 0; i <= items_; ++i) n += sums_[s + i].used() ? 1 : 0;
-    return n;
+  /// The row of `subject`: its `width` sums, slot 0 first. Valid until the next call.
+  [[nodiscard]] rollup_sums* row(std::size_t subject) {
+    if (subject >= known_) return &unknown_sums_[(subject - known_) * width_];
+    if (packed_) {
+      if (subject < lo_ || sealed_) unpack_all();
+      else if (subject >= lo_ + window) move_window(subject - subject % window);
+    }
+    return &sums_[(subject - lo_) * width_];
   }
 
-  [[nodiscard]] rollup_sums& at(std::size_t subject, std::size_t item_slot) {
-    return sums_[subject * (items_ + 1) + item_slot];
+  /// Counts a finding about `subject`, in slot 0 and in `item_slot` (unless 0).
+  void count(std::size_t subject, std::size_t item_slot, const finding& f) {
+    if (packed_ && subject < known_) {
+      seal();
+      const bool violation = f.severity == finding_severity::violation;
+      pending_.push_back({static_cast<std::uint32_t>(subject), 0, violation});
+      if (item_slot != 0) pending_.push_back({static_cast<std::uint32_t>(subject), static_cast<std::uint32_t>(item_slot), violation});
+      return;
+    }
+    rollup_sums* r = row(subject);
+    add_finding(r[0], f);
+    if (item_slot != 0) add_finding(r[item_slot], f);
+  }
+
+  /// The rows `emit` appends.
+  [[nodiscard]] std::size_t rows() {
+    std::size_t n = 0;
+    each_subject([&](std::size_t, const std::string*, const rollup_sums* r) {
+      if (r[0].used())
+        for (std::size_t i = 0; i < width_; ++i) n += r[i].used() ? 1 : 0;
+    });
+    return n;
   }
 
   /// Appends the rows of every subject with something in it: the county's
   /// subjects in order (`id_of(i)` names the i-th), then the others by id.
   template <class IdOf>
   void emit(subject_kind kind, IdOf id_of, const std::vector<std::string>& item_names, const money_settings& m,
-            rollup_rows& out) const {
-    for (std::size_t s = 0; s < known_; ++s) emit_subject(kind, id_of(s), s, item_names, m, out);
-    for (const auto& [id, slot] : unknown_) emit_subject(kind, id, slot, item_names, m, out);
+            rollup_rows& out) {
+    each_subject([&](std::size_t s, const std::string* unlisted, const rollup_sums* r) {
+      emit_subject(kind, unlisted != nullptr ? *unlisted : id_of(s), r, item_names, m, out);
+    });
   }
 
  private:
-  void emit_subject(subject_kind kind, const std::string& id, std::size_t s, const std::vector<std::string>& item_names,
-                    const money_settings& m, rollup_rows& out) const {
-    const rollup_sums* row = &sums_[s * (items_ + 1)];
+  struct pending_finding {
+    std::uint32_t subject;
+    std::uint32_t slot;
+    bool violation;
+  };
+
+  void emit_subject(subject_kind kind, const std::string& id, const rollup_sums* row,
+                    const std::vector<std::string>& item_names, const money_settings& m, rollup_rows& out) const {
     if (!row[0].used()) return;
-    for (std::size_t i = 0; i <= items_; ++i) {
+    for (std::size_t i = 0; i < width_; ++i) {
       if (!row[i].used()) continue;
       out.push(finish_rollup(kind, id, i == 0 ? std::string() : item_names[i - 1], row[i], m));
     }
   }
 
-  std::size_t items_;
+  /// Calls `f(subject, id, row)` for the county's subjects in order (with no
+  /// id), then the others by id, each row with its findings counted.
+  template <class F>
+  void each_subject(F f) {
+    if (!packed_) {
+      for (std::size_t s = 0; s < known_; ++s) f(s, nullptr, &sums_[s * width_]);
+    } else {
+      seal();
+      std::sort(pending_.begin(), pending_.end(),
+                [](const pending_finding& a, const pending_finding& b) { return a.subject < b.subject; });
+      std::vector<rollup_sums> one(width_);
+      const std::uint8_t* at = bytes_.data();
+      auto next = pending_.begin();
+      for (std::size_t s = 0; s < known_; ++s) {
+        at = unpack(at, one.data());
+        for (; next != pending_.end() && next->subject == s; ++next)
+          count_one(next->violation ? one[next->slot].violations : one[next->slot].advisories);
+        f(s, nullptr, one.data());
+      }
+    }
+    for (const auto& [id, slot] : unknown_) f(slot, &id, &unknown_sums_[(slot - known_) * width_]);
+  }
+
+  // ---- packing ----
+  // A subject: varint(the slots that follow); each slot: varint(slot * 8 +
+  // whole-fen flags of owed, paid, shortfall), the three amounts (zigzag, in
+  // fen when whole fen), then the four counts.
+
+  /// Packs the window's subjects and the empty ones up to `new_lo`, which
+  /// becomes the window's first.
+  void move_window(std::size_t new_lo) {
+    const std::size_t end = std::min(lo_ + window, known_);
+    for (std::size_t s = lo_; s < end; ++s) pack(&sums_[(s - lo_) * width_]);
+    for (std::size_t s = end; s < std::min(new_lo, known_); ++s) bytes_.push_back(0);
+    std::fill(sums_.begin(), sums_.end(), rollup_sums{});
+    lo_ = new_lo;
+  }
+  /// Packs every subject left: no more entitlements come.
+  void seal() {
+    if (!packed_ || sealed_) return;
+    move_window(known_);
+    sealed_ = true;
+  }
+  /// Holds every subject's row from now on.
+  void unpack_all() {
+    if (!sealed_) {  // the window's rows are final too, as far as they go
+      const std::size_t end = std::min(lo_ + window, known_);
+      for (std::size_t s = lo_; s < end; ++s) pack(&sums_[(s - lo_) * width_]);
+      for (std::size_t s = end; s < known_; ++s) bytes_.push_back(0);
+    }
+    std::vector<rollup_sums> all(known_ * width_);
+    const std::uint8_t* at = bytes_.data();
+    for (std::size_t s = 0; s < known_; ++s) at = unpack(at, &all[s * width_]);
+    for (const pending_finding& p : pending_)
+      count_one(p.violation ? all[p.subject * width_ + p.slot].violations : all[p.subject * width_ + p.slot].advisories);
+    sums_ = std::move(all);
+    bytes_ = {};
+    pending_ = {};
+    packed_ = false;
+    lo_ = 0;
+  }
+
+  void pack(const rollup_sums* row) {
+    const auto used = [](const rollup_sums& x) {
+      return x.owed != money{} || x.paid != money{} || x.shortfall != money{} || x.entitlements != 0 ||
+             x.recorded != 0 || x.violations != 0 || x.advisories != 0;
+    };
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < width_; ++i) n += used(row[i]) ? 1 : 0;
+    put(n);
+    for (std::size_t i = 0; i < width_; ++i) {
+      const rollup_sums& x = row[i];
+      if (!used(x)) continue;
+      const std::array<money, 3> amounts{x.owed, x.paid, x.shortfall};
+      std::uint64_t flags = 0;
+      for (std::size_t k = 0; k < amounts.size(); ++k) flags |= amounts[k].raw() % 100 == 0 ? 1u << k : 0u;
+      put(std::uint64_t{i} * 8 + flags);
+      for (std::size_t k = 0; k < amounts.size(); ++k) {
+        const std::int64_t v = amounts[k].raw();
+        put(zigzag((flags >> k) & 1 ? v / 100 : v));
+      }
+      for (const std::uint32_t c : {x.entitlements, x.recorded, x.violations, x.advisories}) put(c);
+    }
+  }
+  /// Reads one subject's row into `row` (all `width` sums); returns where the next starts.
+  const std::uint8_t* unpack(const std::uint8_t* at, rollup_sums* row) const {
+    std::fill(row, row + width_, rollup_sums{});
+    for (std::uint64_t n = get(at); n > 0; --n) {
+      const std::uint64_t head = get(at);
+      rollup_sums& x = row[head / 8];
+      const std::array<money*, 3> amounts{&x.owed, &x.paid, &x.shortfall};
+      for (std::size_t k = 0; k < amounts.size(); ++k) {
+        const std::int64_t v = unzigzag(get(at));
+        *amounts[k] = money::from_raw((head >> k) & 1 ? v * 100 : v);
+      }
+      for (std::uint32_t* c : {&x.entitlements, &x.recorded, &x.violations, &x.advisories})
+        *c = static_cast<std::uint32_t>(get(at));
+    }
+    return at;
+  }
+  static constexpr std::uint64_t zigzag(std::int64_t v) noexcept {
+    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+  }
+  static constexpr std::int64_t unzigzag(std::uint64_t z) noexcept {
+    return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
+  }
+  void put(std::uint64_t v) {
+    for (; v >= 0x80; v >>= 7) bytes_.push_back(static_cast<std::uint8_t>(v | 0x80));
+    bytes_.push_back(static_cast<std::uint8_t>(v));
+  }
+  static std::uint64_t get(const std::uint8_t*& at) noexcept {
+    std::uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const std::uint8_t b = *at++;
+      v |= std::uint64_t{b & 0x7fu} << shift;
+      if (b < 0x80) return v;
+    }
+  }
+
+  std::size_t width_;
   std::size_t known_;
-  std::vector<rollup_sums> sums_;
+  bool packed_;
+  bool sealed_ = false;
+  std::size_t lo_ = 0;               // the first subject of sums_
+  std::vector<rollup_sums> sums_;    // every known subject's rows, or the window's when packed
+  std::vector<std::uint8_t> bytes_;  // packed: the rows of subjects [0, lo_)
+  std::vector<pending_finding> pending_;
+  std::vector<rollup_sums> unknown_sums_;
   std::map<std::string, std::size_t, std::less<>> unknown_;  // by id, so they come out in id order
 };
 
@@ -191,11 +362,6 @@ class cached_subject {
   std::size_t last_ = 0;
   bool has_last_ = false;
 };
-
-/// Counts one finding in a row.
-inline void add_finding(rollup_sums& x, const finding& f) {
-  count_one(f.severity == finding_severity::violation ? x.violations : x.advisories);
-}
 
 /// The entitlements one payment is compared with: a rule's amounts for one
 /// subject and one payment period (the calendar month of a member-month rule,
@@ -230,7 +396,7 @@ class rollup_builder {
   rollup_builder(const eval_context& ctx, std::vector<std::string> items)
       : ctx_(ctx),
         items_(std::move(items)),
-        members_(ctx.data.members.size(), items_.size()),
+        members_(ctx.data.members.size(), items_.size(), /*packed=*/true),
         teams_(ctx.data.teams.size(), items_.size()),
         units_(ctx.data.units.size(), items_.size()),
         county_items_(items_.size() + 1),
@@ -297,14 +463,11 @@ class rollup_builder {
     for (const finding& f : findings) {
       const auto it = rule_item_.find(f.rule);
       const std::size_t item = it == rule_item_.end() ? 0 : it->second;
-      const auto count = [&](rollup_sums* row) {
-        add_finding(row[0], f);
-        if (item != 0) add_finding(row[item], f);
-      };
-      count(county_items_.data());
-      if (f.subject == subject_kind::member) count(&members_.at(member_of_(f.subject_id), 0));
-      if (f.subject == subject_kind::team) count(&teams_.at(team_of_(f.subject_id), 0));
-      if (!f.responsible_unit.empty()) count(&units_.at(unit_of_(f.responsible_unit), 0));
+      add_finding(county_items_[0], f);
+      if (item != 0) add_finding(county_items_[item], f);
+      if (f.subject == subject_kind::member) members_.count(member_of_(f.subject_id), item, f);
+      if (f.subject == subject_kind::team) teams_.count(team_of_(f.subject_id), item, f);
+      if (!f.responsible_unit.empty()) units_.count(unit_of_(f.responsible_unit), item, f);
     }
 
     const county& c = ctx_.data;
@@ -357,12 +520,12 @@ class rollup_builder {
       for (const std::size_t s : slots) f(member[s]);
     }
     if (!e.team.empty()) {
-      const std::size_t t = team_of_(e.team);
-      for (const std::size_t s : slots) f(teams_.at(t, s));
+      rollup_sums* const team = teams_.row(team_of_(e.team));
+      for (const std::size_t s : slots) f(team[s]);
     }
     if (!e.unit.empty()) {
-      const std::size_t u = unit_of_(e.unit);
-      for (const std::size_t s : slots) f(units_.at(u, s));
+      rollup_sums* const unit = units_.row(unit_of_(e.unit));
+      for (const std::size_t s : slots) f(unit[s]);
     }
   }
 
@@ -372,7 +535,7 @@ class rollup_builder {
     // A run is one subject's: a member's slot is looked up once.
     const entitlement& first = *run_.front().e;
     rollup_sums* const member =
-        first.subject == subject_kind::member ? &members_.at(member_of_(first.subject_id), 0) : nullptr;
+        first.subject == subject_kind::member ? members_.row(member_of_(first.subject_id)) : nullptr;
     for (const run_entry& entry : run_) {
       const entitlement* const e = entry.e;
       const payment_group& group = groups_[entry.group];
