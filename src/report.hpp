@@ -69,6 +69,10 @@ void write_json(std::ostream& out, const results& r, int money_scale);
 struct csv_file {
   std::string name;  // entitlements.csv, findings.csv, quota.csv, penalties.csv, totals.csv, rollups.csv
   std::string text;  // a header row, then one row per result, each ending in "\n"
+  /// From `each_csv_file`: the text continues the file of this name handed on
+  /// just before. A file of many rows comes in parts of about 4 MB, the first
+  /// with the header (quota.csv of 3 M members is some 270 MB).
+  bool continued = false;
 };
 
 /// Renders each result kind as a CSV file with a header row; entitlements.csv
@@ -83,8 +87,9 @@ struct streamed_files {
 };
 
 /// The files of `csv_files`, in the same order, each handed to `take` as soon as
-/// it is rendered: a caller that writes each out and drops it holds one at a
-/// time (roll-ups of a million members are some 300 MB of text).
+/// it is rendered, a large one in parts (`csv_file::continued`): a caller that
+/// writes each part out and drops it holds about 4 MB of text at a time
+/// (roll-ups of a million members are some 300 MB of text).
 void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                    const std::function<void(csv_file&&)>& take);
 

@@ -4,11 +4,13 @@
 #include <array>
 #include <unordered_set>
 #include <cstddef>
+#include <functional>
 #include <ostream>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "report.hpp"
@@ -132,16 +134,37 @@ void append_rollup_row(std::string& out, const rollup& x, int money_scale) {
                        std::to_string(x.violations), std::to_string(x.advisories)});
 }
 
+/// Renders one file, handing it to `take` in parts of about 4 MB.
 class csv_writer {
  public:
-  explicit csv_writer(std::initializer_list<std::string_view> header) { row(header); }
+  csv_writer(std::string name, const std::function<void(csv_file&&)>& take,
+             std::initializer_list<std::string_view> header)
+      : name_(std::move(name)), take_(take) {
+    row(header);
+  }
 
-  void row(std::initializer_list<std::string_view> fields) { append_csv_row(text_, fields); }
+  void row(std::initializer_list<std::string_view> fields) {
+    append_csv_row(text_, fields);
+    if (text_.size() >= part_bytes) hand_on();
+  }
 
-  [[nodiscard]] std::string take() { return std::move(text_); }
+  /// Hands on the rest: the whole file when it was short.
+  void finish() {
+    if (!continued_ || !text_.empty()) hand_on();
+  }
 
  private:
+  static constexpr std::size_t part_bytes = std::size_t{4} << 20;
+  void hand_on() {
+    csv_file part{name_, std::exchange(text_, std::string()), continued_};
+    continued_ = true;
+    take_(std::move(part));
+  }
+
+  std::string name_;
+  const std::function<void(csv_file&&)>& take_;
   std::string text_;
+  bool continued_ = false;
 };
 
 std::string_view yes_no(bool b) { return b ? "true" : "false"; }
@@ -150,8 +173,10 @@ std::string_view yes_no(bool b) { return b ? "true" : "false"; }
 
 std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements) {
   std::vector<csv_file> files;
-  each_csv_file(r, money_scale, {.entitlements = !with_entitlements},
-                [&](csv_file&& f) { files.push_back(std::move(f)); });
+  each_csv_file(r, money_scale, {.entitlements = !with_entitlements}, [&](csv_file&& f) {
+    if (f.continued) files.back().text += f.text;
+    else files.push_back(std::move(f));
+  });
   return files;
 }
 
@@ -167,7 +192,8 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
   }
 
   // `finding` numbers the findings from 0, as penalties.csv and the JSON's charges refer to them.
-  csv_writer findings({"finding", "rule", "kind", "subject", "subject_id", "responsible_unit", "severity", "from",
+  csv_writer findings("findings.csv", take,
+                      {"finding", "rule", "kind", "subject", "subject_id", "responsible_unit", "severity", "from",
                        "to", "expected", "actual", "message"});
   for (std::size_t i = 0; i < r.findings.size(); ++i) {
     const finding& f = r.findings[i];
@@ -175,10 +201,11 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                   f.responsible_unit, severity_name(f.severity), to_string(f.slice.first), to_string(f.slice.last),
                   f.expected, f.actual, f.message});
   }
-  take({"findings.csv", findings.take()});
+  findings.finish();
 
   // One row per ranked member, the quota's own figures repeated on each.
-  csv_writer quota({"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
+  csv_writer quota("quota.csv", take,
+                   {"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
                     "within_quota", "over_quota"});
   for (const quota_result& q : r.quotas) {
     const std::unordered_set<std::string_view> over_quota(q.over_quota.begin(), q.over_quota.end());
@@ -189,10 +216,11 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                  yes_no(p.proposed), yes_no(p.within_quota), yes_no(over)});
     }
   }
-  take({"quota.csv", quota.take()});
+  quota.finish();
 
   // One row per charge, the unit's own figures repeated on each.
-  csv_writer penalties({"unit", "notices", "points_charged", "points", "capped", "finding", "rule", "charge_points"});
+  csv_writer penalties("penalties.csv", take,
+                       {"unit", "notices", "points_charged", "points", "capped", "finding", "rule", "charge_points"});
   for (const penalty_entry& p : r.ledger) {
     const std::string notices = std::to_string(p.notices);
     const std::string charged = p.points_charged.to_string();
@@ -203,11 +231,11 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                      c.points.to_string()});
     }
   }
-  take({"penalties.csv", penalties.take()});
+  penalties.finish();
 
-  csv_writer totals({"item", "owed", "paid"});
+  csv_writer totals("totals.csv", take, {"item", "owed", "paid"});
   for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
-  take({"totals.csv", totals.take()});
+  totals.finish();
 
   if (streamed.rollups) return;
   std::string rollups;

@@ -3,6 +3,7 @@
 // table whose columns line up with Chinese names in them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <ios>
@@ -363,6 +364,39 @@ TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files)
   EXPECT_EQ(handed[4].text,  // totals.csv: the sample's three entitlements, summed by item
             "item,owed,paid\nliving,2500.00,2000.00\ntransport,463.20,463.20\nwork_funds,2878.50,0.00\n");
   EXPECT_TRUE(handed[0].text.starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
+}
+
+// A large file comes in parts of about 4 MB, the first with the header, each
+// part ending at a row's end; joined they are the whole file. 40,000 findings
+// of a 200-character message are over 10 MB: three parts at least.
+TEST(report_csv, a_large_file_is_handed_on_in_parts_that_join_to_the_whole) {
+  rulebook::results r = sample();
+  const rulebook::finding one = r.findings.front();
+  r.findings.assign(40000, one);
+  for (rulebook::finding& f : r.findings) f.message = std::string(200, 'm');
+  std::vector<rulebook::report::csv_file> parts;
+  rulebook::report::each_csv_file(r, 2, {.entitlements = true, .rollups = true},
+                                  [&](rulebook::report::csv_file&& f) { parts.push_back(std::move(f)); });
+  ASSERT_GE(parts.size(), 3u + 3);  // findings.csv in three parts, then quota, penalties, totals
+  EXPECT_EQ(parts[0].name, "findings.csv");
+  EXPECT_FALSE(parts[0].continued);
+  EXPECT_TRUE(parts[0].text.starts_with("finding,rule,kind,"));
+  std::string joined = parts[0].text;
+  std::size_t k = 1;
+  for (; k < parts.size() && parts[k].continued; ++k) {
+    EXPECT_EQ(parts[k].name, "findings.csv");
+    EXPECT_TRUE(parts[k - 1].text.ends_with('\n'));
+    EXPECT_GE(parts[k - 1].text.size(), std::size_t{4} << 20);
+    joined += parts[k].text;
+  }
+  EXPECT_GE(k, 3u);
+  EXPECT_EQ(parts[k].name, "quota.csv");
+  EXPECT_FALSE(parts[k].continued);
+  EXPECT_EQ(std::count(joined.begin(), joined.end(), '\n'), 40001);  // the header and a row a finding
+  const auto whole = rulebook::report::csv_files(r, 2, false);
+  ASSERT_EQ(whole.front().name, "findings.csv");
+  EXPECT_EQ(whole.front().text, joined);
+  EXPECT_TRUE(joined.ends_with(std::string(200, 'm') + "\n"));
 }
 
 TEST(report_csv, a_stream_that_fails_is_an_error_not_a_short_file) {

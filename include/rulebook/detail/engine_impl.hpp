@@ -89,9 +89,17 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
       consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
   }, block_members, checks.size() + 1, side, render);
-  for (std::vector<finding>& found : checked)  // minimum, kit, obligation, team_size, term, attendance
+  // Joined into a list made once at its size, each list freed as it is
+  // joined: some 0.9 M findings at 3 M members are not held twice over.
+  std::size_t found_count = r.findings.size() + quotas.findings.size();
+  for (const std::vector<finding>& found : checked) found_count += found.size();
+  r.findings.reserve(found_count);
+  for (std::vector<finding>& found : checked) {  // minimum, kit, obligation, team_size, term, attendance
     std::move(found.begin(), found.end(), std::back_inserter(r.findings));
+    std::vector<finding>().swap(found);
+  }
   std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
+  std::vector<finding>().swap(quotas.findings);
   r.quotas = std::move(quotas.quotas);
   evaluate_penalties(context, r);   // charges findings of every rule above
   rollups.finish(r.findings, r.rollups, hand_on_rollups);  // per member, team, unit and county
