@@ -75,13 +75,22 @@ class id_index {
   /// same id, if any. Empty ids (unreadable, reported already) are skipped.
   std::optional<std::size_t> add(std::string_view id, std::size_t index) {
     if (id.empty()) return std::nullopt;
-    const std::optional<std::uint32_t> earlier = first_.insert(id, ids_.size(), id_of());
     if (index >= is_first_.size()) is_first_.resize(index + 1, false);
-    is_first_[index] = !earlier;
-    if (earlier) return entity_[*earlier];
-    ids_.push_back(id);
+    ids_.push_back(id);  // first, so that the map never names a place the lists lack
     entity_.push_back(index);
-    return std::nullopt;
+    std::optional<std::uint32_t> earlier;
+    try {
+      earlier = first_.insert(id, ids_.size() - 1, id_of());
+    } catch (...) {
+      ids_.pop_back();
+      entity_.pop_back();
+      throw;
+    }
+    is_first_[index] = !earlier;
+    if (!earlier) return std::nullopt;
+    ids_.pop_back();  // a repeat: listed once, at its first
+    entity_.pop_back();
+    return entity_[*earlier];
   }
 
   /// Whether entity `index` is the first with its id, which `find` gives.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rulebook/detail/id_table.hpp"
@@ -85,6 +86,14 @@ TEST(id_map, reserved_or_not_finds_the_same) {
   }
   EXPECT_EQ(reserved.find("T1", id_of), std::nullopt);
   EXPECT_EQ(rulebook::detail::id_map().find("T01", id_of), std::nullopt);  // nothing added
+  // Moved, the map finds in its new place; the one moved from is empty, and takes ids afresh.
+  rulebook::detail::id_map moved = std::move(grown);
+  EXPECT_EQ(moved.find("T10", id_of), 3u);
+  EXPECT_EQ(grown.size(), 0u);  // NOLINT(bugprone-use-after-move): left empty, as documented
+  EXPECT_EQ(grown.find("T10", id_of), std::nullopt);
+  EXPECT_EQ(grown.insert("T02", 1, id_of), std::nullopt);
+  EXPECT_EQ(grown.find("T02", id_of), 1u);
+  EXPECT_EQ(grown.size(), 1u);
 }
 
 }  // namespace

@@ -7,8 +7,10 @@
 // engine_impl.hpp.
 //
 // Cost: one pass over the entitlements and one over the findings, with no
-// allocation per row; ids are resolved through the county index, and the
-// previous row's subjects are reused, since entitlements come grouped by member.
+// allocation per entitlement (a packed member's finding is one entry of a list,
+// its rows are unpacked as they are written); ids are resolved through the
+// county index, and the previous row's subjects are reused, since entitlements
+// come grouped by member.
 #pragma once
 
 #include <algorithm>
@@ -240,9 +242,18 @@ class rollup_table {
   void move_window(std::size_t new_lo) {
     const std::size_t end = std::min(lo_ + window, known_);
     for (std::size_t s = lo_; s < end; ++s) pack(&sums_[(s - lo_) * width_]);
+    if (lo_ == 0) reserve_like(end);
     for (std::size_t s = end; s < std::min(new_lo, known_); ++s) bytes_.push_back(0);
     std::fill(sums_.begin(), sums_.end(), rollup_sums{});
     lo_ = new_lo;
+  }
+  /// Makes room for every subject at the bytes the first `packed` took, and
+  /// an eighth more: a county's packed rows (180 MB at 3 M members) are placed
+  /// about once, not grown by doubling, which would hold twice as much a moment.
+  void reserve_like(std::size_t packed) {
+    if (packed == 0 || bytes_.empty()) return;
+    const std::size_t each = (bytes_.size() + packed - 1) / packed;
+    bytes_.reserve(known_ * each + known_ * each / 8);
   }
   /// Packs every subject left: no more entitlements come.
   void seal() {

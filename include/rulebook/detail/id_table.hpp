@@ -25,6 +25,19 @@ namespace rulebook::detail {
 /// table holds no pointer to them, so it can be copied or moved with its owner.
 class id_map {
  public:
+  id_map() = default;
+  id_map(const id_map&) = default;
+  id_map& operator=(const id_map&) = default;
+  /// A map moved from is left empty.
+  id_map(id_map&& o) noexcept
+      : slots_(std::exchange(o.slots_, {})), mask_(std::exchange(o.mask_, 0)), size_(std::exchange(o.size_, 0)) {}
+  id_map& operator=(id_map&& o) noexcept {
+    slots_ = std::exchange(o.slots_, {});
+    mask_ = std::exchange(o.mask_, 0);
+    size_ = std::exchange(o.size_, 0);
+    return *this;
+  }
+
   /// Room for `n` ids without growing.
   template <class IdOf>
   void reserve(std::size_t n, IdOf id_of) {
