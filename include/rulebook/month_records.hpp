@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "rulebook/detail/id_table.hpp"
+#include "rulebook/detail/varint.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/period.hpp"
 
@@ -85,22 +86,14 @@ class month_records {
     paid_reader(const std::uint8_t* at, const std::uint8_t* end) noexcept : at_(at), end_(end) {}
     bool next(paid_entry& p) noexcept {
       if (at_ == end_) return false;
-      const std::uint64_t head = varint();
-      const std::int64_t v = unzigzag(varint());
+      const std::uint64_t head = detail::read_varint(at_);
+      const std::int64_t v = detail::unzigzag(detail::read_varint(at_));
       p.item_key = static_cast<key>(head >> 1);
       p.amount = money::from_raw((head & 1) != 0 ? v * 100 : v);  // as added: in range, never INT64_MIN
       return true;
     }
 
    private:
-    std::uint64_t varint() noexcept {
-      std::uint64_t v = 0;
-      for (int shift = 0;; shift += 7) {
-        const std::uint8_t b = *at_++;
-        v |= std::uint64_t{b & 0x7fu} << shift;
-        if (b < 0x80) return v;
-      }
-    }
     const std::uint8_t* at_;
     const std::uint8_t* end_;
   };
@@ -286,8 +279,8 @@ class month_records {
     // In whole fen (as nearly every amount is), the amount is stored in fen.
     const bool whole_fen = amount.raw() % 100 == 0;
     try {
-      append_varint((std::uint64_t{item_key} << 1) | (whole_fen ? 1 : 0));
-      append_varint(zigzag(whole_fen ? amount.raw() / 100 : amount.raw()));
+      detail::append_varint(paid_, (std::uint64_t{item_key} << 1) | (whole_fen ? 1 : 0));
+      detail::append_varint(paid_, detail::zigzag(whole_fen ? amount.raw() / 100 : amount.raw()));
     } catch (...) {
       paid_.resize(n);
       throw;
@@ -404,16 +397,6 @@ class month_records {
   // A paid amount: varint(item key * 2 + whole fen), then varint(zigzag(the
   // amount in fen when whole fen, else in ten-thousandths of a yuan)).
   static constexpr std::size_t max_paid_bytes = 3 + 10;
-  static constexpr std::uint64_t zigzag(std::int64_t v) noexcept {
-    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-  }
-  static constexpr std::int64_t unzigzag(std::uint64_t z) noexcept {
-    return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
-  }
-  void append_varint(std::uint64_t v) {
-    for (; v >= 0x80; v >>= 7) paid_.push_back(static_cast<std::uint8_t>(v | 0x80));
-    paid_.push_back(static_cast<std::uint8_t>(v));
-  }
 
   std::vector<key> member_;
   std::vector<std::int32_t> month_;

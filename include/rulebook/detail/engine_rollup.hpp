@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "rulebook/detail/engine_context.hpp"
+#include "rulebook/detail/varint.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/policy.hpp"
@@ -305,37 +306,20 @@ class rollup_table {
   /// Reads one subject's row into `row` (all `width` sums); returns where the next starts.
   const std::uint8_t* unpack(const std::uint8_t* at, rollup_sums* row) const {
     std::fill(row, row + width_, rollup_sums{});
-    for (std::uint64_t n = get(at); n > 0; --n) {
-      const std::uint64_t head = get(at);
+    for (std::uint64_t n = read_varint(at); n > 0; --n) {
+      const std::uint64_t head = read_varint(at);
       rollup_sums& x = row[head / 8];
       const std::array<money*, 3> amounts{&x.owed, &x.paid, &x.shortfall};
       for (std::size_t k = 0; k < amounts.size(); ++k) {
-        const std::int64_t v = unzigzag(get(at));
+        const std::int64_t v = unzigzag(read_varint(at));
         *amounts[k] = money::from_raw((head >> k) & 1 ? v * 100 : v);
       }
       for (std::uint32_t* c : {&x.entitlements, &x.recorded, &x.violations, &x.advisories})
-        *c = static_cast<std::uint32_t>(get(at));
+        *c = static_cast<std::uint32_t>(read_varint(at));
     }
     return at;
   }
-  static constexpr std::uint64_t zigzag(std::int64_t v) noexcept {
-    return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-  }
-  static constexpr std::int64_t unzigzag(std::uint64_t z) noexcept {
-    return static_cast<std::int64_t>(z >> 1) ^ -static_cast<std::int64_t>(z & 1);
-  }
-  void put(std::uint64_t v) {
-    for (; v >= 0x80; v >>= 7) bytes_.push_back(static_cast<std::uint8_t>(v | 0x80));
-    bytes_.push_back(static_cast<std::uint8_t>(v));
-  }
-  static std::uint64_t get(const std::uint8_t*& at) noexcept {
-    std::uint64_t v = 0;
-    for (int shift = 0;; shift += 7) {
-      const std::uint8_t b = *at++;
-      v |= std::uint64_t{b & 0x7fu} << shift;
-      if (b < 0x80) return v;
-    }
-  }
+  void put(std::uint64_t v) { append_varint(bytes_, v); }
 
   std::size_t width_;
   std::size_t known_;
