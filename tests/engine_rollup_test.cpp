@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -461,6 +462,96 @@ TEST(rollups, ids_the_county_does_not_list_come_after_its_own_by_id) {
   EXPECT_EQ(units, (std::vector<std::string>{"U1", "UY", "UZ"}));
   EXPECT_EQ(find(r, rb::subject_kind::unit, "UY", "living")->advisories, 1u);
   EXPECT_EQ(find(r, rb::subject_kind::member, "M1")->owed, yuan("300"));
+}
+
+// Blocks' sums are gathered apart, on any thread and in any order, then merged
+// in order: the rows are those of one pass. M1 (TA, paid by U1) is owed 100 +
+// 30 (transport) in January and paid 90 + 30: 10 short on living; M2 (TA, U1) is owed 100,
+// with nothing recorded; M3 (TB, U2) is owed 100 twice in March — the month
+// split where it moved within TB — and paid 200 with the last.
+TEST(rollups, parts_gathered_in_any_order_merge_to_one_pass_rows) {
+  const rb::program prog = policy_from("parts", std::string(header) + std::string(pay_rules));
+  const rb::county c = small_county({serving("M1", "U1", {{"TA", day(2019, 1, 1), std::nullopt}}),
+                                     serving("M2", "U1", {{"TA", day(2019, 1, 1), std::nullopt}}),
+                                     serving("M3", "U2", {{"TB", day(2019, 1, 1), std::nullopt}})},
+                                    {});
+  const auto e = [](const char* rule, const char* m, const char* team, const char* unit, rb::date from, rb::date to,
+                    const char* amount, std::optional<rb::money> paid) {
+    return rb::entitlement{.rule = rule, .item = rule, .subject = rb::subject_kind::member, .subject_id = m,
+                           .team = team, .unit = unit, .slice = {from, to}, .amount = yuan(amount), .paid = paid};
+  };
+  const std::vector<rb::entitlement> list{
+      e("living", "M1", "TA", "U1", day(2019, 1, 1), day(2019, 1, 31), "100", yuan("90")),
+      e("transport", "M1", "TA", "U1", day(2019, 1, 1), day(2019, 1, 31), "30", yuan("30")),
+      e("living", "M2", "TA", "U1", day(2019, 1, 1), day(2019, 1, 31), "100", std::nullopt),
+      e("living", "M3", "TB", "U2", day(2019, 3, 1), day(2019, 3, 15), "100", std::nullopt),
+      e("living", "M3", "TB", "U2", day(2019, 3, 16), day(2019, 3, 31), "100", yuan("200")),
+  };
+  const rb::period year = rb::period::of_year(2019);
+  const rb::detail::county_index index(c);
+  const rb::detail::eval_context ctx{prog, prog.rules(), c, year, index};
+  const std::vector<std::string> items{"living", "transport"};
+
+  rb::detail::rollup_builder whole(ctx, items);
+  whole.add(list);
+  std::vector<rb::rollup> one_pass;
+  whole.finish({}, one_pass);
+
+  rb::detail::rollup_builder split(ctx, items);
+  const std::span<const rb::entitlement> all(list);
+  // Gathered last block first, each on a thread of its own, then merged in order.
+  std::vector<rb::detail::rollup_part> parts(3);
+  {
+    std::jthread third([&] { parts[2] = split.part_of(all.subspan(3)); });
+    std::jthread second([&] { parts[1] = split.part_of(all.subspan(2, 1)); });
+    parts[0] = split.part_of(all.first(2));
+  }
+  for (const rb::detail::rollup_part& part : parts) split.merge(part);
+  std::vector<rb::rollup> merged;
+  split.finish({}, merged);
+  EXPECT_EQ(merged, one_pass);
+
+  rb::results r;
+  r.rollups = merged;
+  const auto m1 = find(r, rb::subject_kind::member, "M1", "living");
+  ASSERT_TRUE(m1);
+  EXPECT_EQ(m1->owed, yuan("100"));
+  EXPECT_EQ(m1->paid, yuan("90"));
+  EXPECT_EQ(m1->shortfall, yuan("10"));
+  const auto ta = find(r, rb::subject_kind::team, "TA");
+  ASSERT_TRUE(ta);
+  EXPECT_EQ(ta->owed, yuan("230"));
+  EXPECT_EQ(ta->paid, yuan("120"));
+  EXPECT_EQ(ta->shortfall, yuan("10"));
+  EXPECT_EQ(ta->entitlements, 3u);
+  EXPECT_EQ(ta->unrecorded, 1u);
+  const auto u2 = find(r, rb::subject_kind::unit, "U2", "living");
+  ASSERT_TRUE(u2);
+  EXPECT_EQ(u2->owed, yuan("200"));
+  EXPECT_EQ(u2->paid, yuan("200"));
+  EXPECT_EQ(u2->shortfall, yuan("0"));
+  EXPECT_EQ(u2->entitlements, 2u);
+  EXPECT_EQ(u2->unrecorded, 0u);
+  const auto county = find(r, rb::subject_kind::county, "small");
+  ASSERT_TRUE(county);
+  EXPECT_EQ(county->owed, yuan("430"));
+  EXPECT_EQ(county->paid, yuan("320"));
+  EXPECT_EQ(county->shortfall, yuan("10"));
+  EXPECT_EQ(county->entitlements, 5u);
+}
+
+// Adding a part's counts to a row refuses to wrap too.
+TEST(rollups, merged_counts_refuse_to_wrap) {
+  rb::detail::rollup_sums row;
+  row.entitlements = std::numeric_limits<std::uint32_t>::max() - 2;
+  rb::detail::rollup_sums part;
+  part.entitlements = 2;
+  part.owed = yuan("5");
+  rb::detail::add_sums(row, part);
+  EXPECT_EQ(row.entitlements, std::numeric_limits<std::uint32_t>::max());
+  EXPECT_EQ(row.owed, yuan("5"));
+  part.entitlements = 1;
+  EXPECT_THROW(rb::detail::add_sums(row, part), std::overflow_error);
 }
 
 namespace {

@@ -77,8 +77,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
     else evaluate_quotas(one_thread, quotas);
   };
 
+  // The roll-ups gather each block's entitlements on the thread that made it,
+  // and are handed them in order; then the findings.
   evaluate_allowances(context, r, [&](std::vector<entitlement>& block, std::string_view text) {
-    rollups.add(block);  // the entitlements; then findings for items paid short
     // A block ends with its last member's (or a team's) entitlements: the members up to it are done.
     const entitlement& last = block.back();
     const std::optional<std::size_t> member =
@@ -88,7 +89,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
     else
       consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
-  }, block_members, checks.size() + 1, side, render);
+  }, block_members, checks.size() + 1, side, render, &rollups);
   // Joined into a list made once at its size, each list freed as it is
   // joined: some 0.9 M findings at 3 M members are not held twice over.
   std::size_t found_count = r.findings.size() + quotas.findings.size();

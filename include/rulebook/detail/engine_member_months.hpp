@@ -15,10 +15,6 @@
 // entitlements themselves, none per row in the kernels.
 #pragma once
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +35,8 @@
 #include "rulebook/detail/engine_allowance.hpp"
 #include "rulebook/detail/engine_batch.hpp"
 #include "rulebook/detail/engine_context.hpp"
+#include "rulebook/detail/engine_rollup.hpp"
+#include "rulebook/detail/huge_pages.hpp"
 #include "rulebook/detail/parallel.hpp"
 
 namespace rulebook::detail {
@@ -418,9 +416,9 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   std::size_t rows = 0;
   for (std::size_t m = first_member; m < last_member; ++m)
     for (std::size_t k = 0; k < batch.month_count; ++k) rows += batch.rows_of(m, k);
-  out.reserve(out.size() + rows * rules);
-  made.subjects.reserve(made.subjects.size() + rows * rules);
-  made.rule_of.reserve(made.rule_of.size() + rows * rules);
+  reserve_huge(out, out.size() + rows * rules);
+  reserve_huge(made.subjects, made.subjects.size() + rows * rules);
+  reserve_huge(made.rule_of, made.rule_of.size() + rows * rules);
   for (std::size_t m = first_member; m < last_member; ++m) {
     const member& who = c.members[m];
     for (std::size_t k = 0; k < batch.month_count; ++k) {
@@ -508,11 +506,13 @@ struct no_side_work {
 /// item to `r`. `block_members` is the block's size (tests make it small).
 /// `side(j, worker)` for j in [0, sides) is other work of the evaluation, which
 /// does not read what this stage makes: it runs on the same threads, between
-/// blocks (see `ordered_pipeline`), and is done when this returns.
+/// blocks (see `ordered_pipeline`), and is done when this returns. With
+/// `rollups`, each block's roll-up sums are gathered on the thread that made it
+/// (`rollup_builder::part_of`) and added to `rollups` in order, before `consume`.
 template <class Consume, class Side = no_side_work>
 void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
                          std::size_t block_members = members_per_block, std::size_t sides = 0, const Side& side = {},
-                         const block_renderer* render = nullptr) {
+                         const block_renderer* render = nullptr, rollup_builder* rollups = nullptr) {
   const allowance_plan& plan = ctx.prog.allowances();
   if (plan.rules.empty()) {
     parallel_for(ctx.threads, sides, side);
@@ -531,9 +531,10 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
     made_entitlements made;
     std::vector<std::pair<money, money>> totals;  // owed, paid by item
     std::vector<std::pair<std::size_t, finding>> short_paid;
+    rollup_part rollup;  // with `rollups`: the block's roll-up sums
   };
   const auto settle = [&](made_entitlements&& made) {
-    settled s{std::move(made), std::vector<std::pair<money, money>>(plan.items.size()), {}};
+    settled s{std::move(made), std::vector<std::pair<money, money>>(plan.items.size()), {}, {}};
     for (std::size_t i = 0; i < s.made.list.size(); ++i) {
       auto& [owed, paid] = s.totals[plan.rules[s.made.rule_of[i]].item_index];
       owed += s.made.list[i].amount;
@@ -546,6 +547,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
                                                           e.paid.value_or(money{}), ctx.rules.money.scale));
     }
     if (render != nullptr && !s.made.list.empty()) (*render)(s.made.list, s.made.text);
+    if (rollups != nullptr) s.rollup = rollups->part_of(s.made.list);
     return s;
   };
   const auto hand_on = [&](settled& s) {
@@ -554,6 +556,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       totals[i].paid += s.totals[i].second;
     }
     std::move(s.short_paid.begin(), s.short_paid.end(), std::back_inserter(short_paid));
+    if (rollups != nullptr) rollups->merge(s.rollup);
     if (s.made.list.empty()) return;
     if constexpr (std::is_invocable_v<Consume&, std::vector<entitlement>&, std::string_view>)
       consume(s.made.list, std::string_view(s.made.text));
@@ -676,21 +679,6 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
          2 * years * (c.members.size() * plan.member_year.size() + c.teams.size() * plan.team_year.size());
 }
 
-/// Asks the kernel to back [data, data + bytes) with huge pages where it can
-/// (Linux, `transparent_hugepage` set to `madvise` or `always`); elsewhere, or
-/// when refused, nothing changes. A list of a county's entitlements is hundreds
-/// of megabytes written once, front to back: in 4 KiB pages that is a page fault
-/// every 20 entitlements, and on the virtual machines counties run on a fault
-/// costs some 6 µs — more than making the entitlements.
-inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes) noexcept {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
-  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
-  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
-#endif
-}
-
 /// Blocks of entitlements moved, as they come, into one list reserved
 /// beforehand for the whole evaluation (`expected_entitlements`; should more
 /// come, the list grows as any vector does): each entitlement moves once, and
@@ -700,8 +688,7 @@ inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std:
 class kept_entitlements {
  public:
   explicit kept_entitlements(std::size_t expected) {
-    list_.reserve(expected);
-    prefer_huge_pages(list_.data(), list_.capacity() * sizeof(entitlement));
+    reserve_huge(list_, expected);
   }
   void add(std::vector<entitlement>& block) {
     list_.insert(list_.end(), std::make_move_iterator(block.begin()), std::make_move_iterator(block.end()));

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "rulebook/detail/engine_context.hpp"
+#include "rulebook/detail/huge_pages.hpp"
 #include "rulebook/detail/varint.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -333,11 +334,15 @@ class rollup_table {
   std::map<std::string, std::size_t, std::less<>> unknown_;  // by id, so they come out in id order
 };
 
+/// One of the county index's lookups of an id: a member's, a team's or a unit's.
+using id_finder = std::optional<std::size_t> (county_index::*)(std::string_view) const;
+
 /// Resolves an id to its table slot, remembering the last id asked: entitlements
 /// come grouped by member, so most rows repeat the previous row's subjects.
+
 class cached_subject {
  public:
-  using finder = std::optional<std::size_t> (county_index::*)(std::string_view) const;
+  using finder = id_finder;
   cached_subject(rollup_table& table, const county_index& index, finder find) : table_(table), index_(index), find_(find) {}
 
   [[nodiscard]] std::size_t operator()(const std::string& id) {
@@ -379,6 +384,39 @@ struct allowance_slot {
   bool monthly = false;       // per member_month: a payment per month, else per year
 };
 
+/// Adds `from`'s sums and counts to `into`'s; refuses to wrap a count.
+inline void add_sums(rollup_sums& into, const rollup_sums& from) {
+  into.owed += from.owed;
+  into.paid += from.paid;
+  into.shortfall += from.shortfall;
+  const std::array<std::pair<std::uint32_t*, std::uint32_t>, 4> counts{{{&into.entitlements, from.entitlements},
+                                                                         {&into.recorded, from.recorded},
+                                                                         {&into.violations, from.violations},
+                                                                         {&into.advisories, from.advisories}}};
+  for (const auto& [n, k] : counts) {
+    if (k > std::numeric_limits<std::uint32_t>::max() - *n) [[unlikely]] throw_count_overflow();
+    *n += k;
+  }
+}
+
+/// One block of entitlements' roll-up sums, gathered on the thread that made
+/// the block (`rollup_builder::part_of`) and then added, in order, to the
+/// county's tables (`rollup_builder::merge`): rows only for the subjects the
+/// block names, so that gathering runs on every thread and what is left for
+/// the one that hands blocks on is a few rows a member.
+struct rollup_part {
+  enum class kind : std::uint8_t { member, team, unit };
+  struct subject {
+    kind of = kind::member;
+    std::optional<std::size_t> known;  // its index in the county
+    std::string id;                    // when the county does not list it
+    std::size_t first = 0;             // its `width` sums in `rows`
+  };
+  std::vector<subject> subjects;  // in the order first named
+  std::vector<rollup_sums> rows;
+  std::vector<rollup_sums> county;  // the county's row, by item
+};
+
 /// Gathers the roll-ups (see `rollup`) as entitlements are made, a block at a
 /// time, then counts the findings and writes the rows. Relies on the order
 /// `results` documents for entitlements — grouped by subject, a subject's all
@@ -413,41 +451,26 @@ class rollup_builder {
   rollup_builder& operator=(const rollup_builder&) = delete;
 
   /// Adds a block of entitlements, in the order `results` keeps them.
-  void add(std::span<const entitlement> block) {
-    const std::size_t rule_count = ctx_.rules.rules.size();
-    const entitlement* run_subject = nullptr;
-    std::optional<date> last_day;  // the last slice's first day, with its year and month
-    boost::gregorian::date::ymd_type last_ymd(2000, 1, 1);
-    for (const entitlement& e : block) {
-      if (run_subject != nullptr && (e.subject != run_subject->subject || !same_id(e.subject_id, run_subject->subject_id)))
-        flush();
-      run_subject = &e;
-      const allowance_slot* a = allowance_of(e);
-      const std::size_t rule = a != nullptr ? a->rule : rule_count;
-      const std::size_t item = a != nullptr ? a->item_slot : item_slot_.at(e.item);
-      long period = static_cast<long>(e.slice.first.day_number());  // a rule the policy lacks: its own group
-      if (a != nullptr) {
-        if (!last_day || e.slice.first != *last_day) {
-          last_day = e.slice.first;
-          last_ymd = e.slice.first.year_month_day();
-        }
-        period = a->monthly ? last_ymd.year * 12L + last_ymd.month - 1 : static_cast<long>(last_ymd.year);
-      }
-      // The group is most often the last one or one close to it (slices come by date, then rule).
-      auto g = std::find_if(groups_.rbegin(), groups_.rend(),
-                            [&](const payment_group& x) { return x.rule == rule && x.period == period; });
-      if (g == groups_.rend()) {
-        groups_.push_back({rule, period, money{}, money{}, nullptr});
-        g = groups_.rbegin();
-      }
-      g->owed += e.amount;
-      if (e.paid) {
-        g->paid += *e.paid;
-        g->payer = &e;
-      }
-      run_.push_back({&e, static_cast<std::size_t>(groups_.rend() - g) - 1, item});
+  void add(std::span<const entitlement> block) { merge(part_of(block)); }
+
+  /// A block's sums, gathered apart from the tables: safe to call on any
+  /// thread, and on several at once; `merge` then adds them, block by block in
+  /// the order `results` keeps them.
+  [[nodiscard]] rollup_part part_of(std::span<const entitlement> block) const {
+    gatherer g(*this);
+    g.add(block);
+    return std::move(g.part);
+  }
+
+  /// Adds a part's sums to the tables.
+  void merge(const rollup_part& part) {
+    for (std::size_t i = 0; i < part.county.size(); ++i) add_sums(county_items_[i], part.county[i]);
+    const std::size_t width = items_.size() + 1;
+    for (const rollup_part::subject& s : part.subjects) {
+      rollup_table& table = s.of == rollup_part::kind::member ? members_ : s.of == rollup_part::kind::team ? teams_ : units_;
+      rollup_sums* const row = table.row(table.subject(s.known, s.id));
+      for (std::size_t i = 0; i < width; ++i) add_sums(row[i], part.rows[s.first + i]);
     }
-    flush();
   }
 
   /// Counts `findings` and appends the rows to `out`: members, then teams, then
@@ -471,7 +494,7 @@ class rollup_builder {
     if (hand_on != nullptr)
       block.reserve(rollup_rows::block);
     else  // some 500,000 rows for 100 k members: placed once, not moved as the list grows
-      out.reserve(out.size() + members_.rows() + teams_.rows() + units_.rows() + items_.size() + 1);
+      reserve_huge(out, out.size() + members_.rows() + teams_.rows() + units_.rows() + items_.size() + 1);
     rollup_rows rows{hand_on != nullptr ? block : out, hand_on};
     members_.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items_, m, rows);
     teams_.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items_, m, rows);
@@ -484,82 +507,161 @@ class rollup_builder {
   }
 
  private:
-  struct run_entry {
-    const entitlement* e;
-    std::size_t group;
-    std::size_t item;
-  };
+  /// Gathers one block's sums into a part: the payment groups of each
+  /// subject's run of entitlements, then each entitlement added to its
+  /// member's, team's, paying unit's and the county's rows, by item and for
+  /// all items.
+  class gatherer {
+   public:
+    explicit gatherer(const rollup_builder& b) : b_(b), width_(b.items_.size() + 1) {
+      part.county.resize(width_);
+    }
 
-  /// Entitlements of one subject and slice come in rule order: try the rule
-  /// after the last one found first, then the others (a handful at most). An
-  /// entitlement's item is its rule's.
-  const allowance_slot* allowance_of(const entitlement& e) {
-    for (std::size_t k = 0; k < allowances_.size(); ++k) {
-      const allowance_slot& a = allowances_[(hint_ + k) % allowances_.size()];
-      if (same_id(a.id, e.rule)) {
-        hint_ = (hint_ + k + 1) % allowances_.size();
-        return &a;
+    void add(std::span<const entitlement> block) {
+      const std::size_t rule_count = b_.ctx_.rules.rules.size();
+      const entitlement* run_subject = nullptr;
+      std::optional<date> last_day;  // the last slice's first day, with its year and month
+      boost::gregorian::date::ymd_type last_ymd(2000, 1, 1);
+      for (const entitlement& e : block) {
+        if (run_subject != nullptr &&
+            (e.subject != run_subject->subject || !same_id(e.subject_id, run_subject->subject_id)))
+          flush();
+        run_subject = &e;
+        const allowance_slot* a = allowance_of(e);
+        const std::size_t rule = a != nullptr ? a->rule : rule_count;
+        const std::size_t item = a != nullptr ? a->item_slot : b_.item_slot_.at(e.item);
+        long period = static_cast<long>(e.slice.first.day_number());  // a rule the policy lacks: its own group
+        if (a != nullptr) {
+          if (!last_day || e.slice.first != *last_day) {
+            last_day = e.slice.first;
+            last_ymd = e.slice.first.year_month_day();
+          }
+          period = a->monthly ? last_ymd.year * 12L + last_ymd.month - 1 : static_cast<long>(last_ymd.year);
+        }
+        // The group is most often the last one or one close to it (slices come by date, then rule).
+        auto g = std::find_if(groups_.rbegin(), groups_.rend(),
+                              [&](const payment_group& x) { return x.rule == rule && x.period == period; });
+        if (g == groups_.rend()) {
+          groups_.push_back({rule, period, money{}, money{}, nullptr});
+          g = groups_.rbegin();
+        }
+        g->owed += e.amount;
+        if (e.paid) {
+          g->paid += *e.paid;
+          g->payer = &e;
+        }
+        run_.push_back({&e, static_cast<std::size_t>(groups_.rend() - g) - 1, item});
       }
+      flush();
     }
-    return nullptr;
-  }
 
-  /// Adds `f(row)` to each row `e` counts in: its member's (`member`, the
-  /// run's member's rows, if it is one), team's, unit's and the county's, each
-  /// for all items and for its item.
-  template <class F>
-  void each_row(const entitlement& e, rollup_sums* member, std::size_t item, F&& f) {
-    const std::array<std::size_t, 2> slots{0, item};
-    for (const std::size_t s : slots) f(county_items_[s]);
-    if (member != nullptr) {
-      for (const std::size_t s : slots) f(member[s]);
-    }
-    if (!e.team.empty()) {
-      rollup_sums* const team = teams_.row(team_of_(e.team));
-      for (const std::size_t s : slots) f(team[s]);
-    }
-    if (!e.unit.empty()) {
-      rollup_sums* const unit = units_.row(unit_of_(e.unit));
-      for (const std::size_t s : slots) f(unit[s]);
-    }
-  }
+    rollup_part part;
 
-  /// Adds one subject's entitlements, their payment groups gathered, to their rows.
-  void flush() {
-    if (run_.empty()) return;
-    // A run is one subject's: a member's slot is looked up once.
-    const entitlement& first = *run_.front().e;
-    rollup_sums* const member =
-        first.subject == subject_kind::member ? members_.row(member_of_(first.subject_id)) : nullptr;
-    for (const run_entry& entry : run_) {
-      const entitlement* const e = entry.e;
-      const payment_group& group = groups_[entry.group];
-      const bool payer = group.payer == e;
-      each_row(*e, member, entry.item, [&](rollup_sums& x) {
-        x.owed += e->amount;
-        count_one(x.entitlements);
-        if (group.payer == nullptr) return;
-        count_one(x.recorded);
-        if (!payer) return;
-        x.paid += group.paid;
-        if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
-      });
+   private:
+    struct run_entry {
+      const entitlement* e;
+      std::size_t group;
+      std::size_t item;
+    };
+    /// A subject's rows in the part, remembering the last id asked: entitlements
+    /// come grouped by member, so most rows repeat the previous row's subjects.
+    struct subjects_of {
+      rollup_part::kind of;
+      id_finder find;
+      std::unordered_map<std::size_t, std::size_t> known{};
+      std::map<std::string, std::size_t, std::less<>> unknown{};
+      std::string last_id{};
+      std::size_t last = 0;
+      bool has_last = false;
+    };
+
+    /// Entitlements of one subject and slice come in rule order: try the rule
+    /// after the last one found first, then the others (a handful at most). An
+    /// entitlement's item is its rule's.
+    const allowance_slot* allowance_of(const entitlement& e) {
+      const std::vector<allowance_slot>& all = b_.allowances_;
+      for (std::size_t k = 0; k < all.size(); ++k) {
+        const allowance_slot& a = all[(hint_ + k) % all.size()];
+        if (same_id(a.id, e.rule)) {
+          hint_ = (hint_ + k + 1) % all.size();
+          return &a;
+        }
+      }
+      return nullptr;
     }
-    run_.clear();
-    groups_.clear();
-  }
+
+    /// Where the rows of `id` start in the part, added on first sight.
+    std::size_t rows_of(subjects_of& s, const std::string& id) {
+      if (s.has_last && same_id(id, s.last_id)) return s.last;
+      const std::optional<std::size_t> known = (b_.ctx_.index.*s.find)(id);
+      std::size_t* at = nullptr;
+      if (known) {
+        at = &s.known.try_emplace(*known, part.rows.size()).first->second;
+      } else {
+        auto it = s.unknown.find(id);
+        if (it == s.unknown.end()) it = s.unknown.emplace(id, part.rows.size()).first;
+        at = &it->second;
+      }
+      if (*at == part.rows.size()) {
+        part.subjects.push_back({s.of, known, known ? std::string() : id, *at});
+        part.rows.resize(part.rows.size() + width_);
+      }
+      s.last_id = id;
+      s.last = *at;
+      s.has_last = true;
+      return *at;
+    }
+
+    /// Adds one subject's entitlements, their payment groups gathered, to their rows.
+    void flush() {
+      if (run_.empty()) return;
+      // A run is one subject's: a member's rows are looked up once.
+      const entitlement& first = *run_.front().e;
+      constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+      const std::size_t member = first.subject == subject_kind::member ? rows_of(members_, first.subject_id) : none;
+      for (const run_entry& entry : run_) {
+        const entitlement& e = *entry.e;
+        const payment_group& group = groups_[entry.group];
+        const bool payer = group.payer == &e;
+        const auto add = [&](rollup_sums* row) {
+          for (const std::size_t slot : {std::size_t{0}, entry.item}) {
+            rollup_sums& x = row[slot];
+            x.owed += e.amount;
+            count_one(x.entitlements);
+            if (group.payer == nullptr) continue;
+            count_one(x.recorded);
+            if (!payer) continue;
+            x.paid += group.paid;
+            if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
+          }
+        };
+        add(part.county.data());
+        if (member != none) add(&part.rows[member]);
+        if (!e.team.empty()) add(&part.rows[rows_of(teams_, e.team)]);
+        if (!e.unit.empty()) add(&part.rows[rows_of(units_, e.unit)]);
+      }
+      run_.clear();
+      groups_.clear();
+    }
+
+    const rollup_builder& b_;
+    std::size_t width_;
+    std::size_t hint_ = 0;
+    subjects_of members_{rollup_part::kind::member, &county_index::member};
+    subjects_of teams_{rollup_part::kind::team, &county_index::team};
+    subjects_of units_{rollup_part::kind::unit, &county_index::unit};
+    std::vector<payment_group> groups_;  // the current subject's
+    std::vector<run_entry> run_;
+  };
 
   const eval_context& ctx_;
   std::vector<std::string> items_;
   std::unordered_map<std::string_view, std::size_t> item_slot_;  // item → slot (1-based: 0 is all items)
   std::vector<allowance_slot> allowances_;
   std::unordered_map<std::string_view, std::size_t> rule_item_;
-  std::size_t hint_ = 0;
   rollup_table members_, teams_, units_;
   std::vector<rollup_sums> county_items_;
   cached_subject member_of_, team_of_, unit_of_;
-  std::vector<payment_group> groups_;  // the current subject's
-  std::vector<run_entry> run_;
 };
 
 /// Fills `res.rollups` from `res.entitlements` and `res.findings` at once: the
