@@ -347,25 +347,23 @@ inline int team_days(std::span<const date_range> merged, const date_range& range
   return days;
 }
 
-/// Per team, the union of its members' service, as disjoint sorted ranges.
-inline std::vector<std::vector<date_range>> team_presence(const county_index& index, std::size_t teams,
-                                                          std::size_t members) {
-  std::vector<std::vector<date_range>> out(teams);
-  for (std::size_t m = 0; m < members; ++m)
-    for (const served_stretch& s : index.service_of(m)) out[s.team].push_back(s.range);
-  for (auto& ranges : out) {
-    std::sort(ranges.begin(), ranges.end(), [](const date_range& x, const date_range& y) { return x.first < y.first; });
-    std::vector<date_range> merged;
-    for (const date_range& r : ranges) {
-      if (!merged.empty() && r.first <= merged.back().last + boost::gregorian::days(1)) {
-        merged.back().last = std::max(merged.back().last, r.last);
-      } else {
-        merged.push_back(r);
-      }
+/// The union of a team's members' service, as disjoint sorted ranges (found
+/// through the index's members of the team, so one team costs only its own).
+inline std::vector<date_range> team_presence(const county_index& index, std::size_t team) {
+  std::vector<date_range> ranges;
+  for (const std::size_t m : index.members_in(team))
+    for (const served_stretch& s : index.service_of(m))
+      if (s.team == team) ranges.push_back(s.range);
+  std::sort(ranges.begin(), ranges.end(), [](const date_range& x, const date_range& y) { return x.first < y.first; });
+  std::vector<date_range> merged;
+  for (const date_range& r : ranges) {
+    if (!merged.empty() && r.first <= merged.back().last + boost::gregorian::days(1)) {
+      merged.back().last = std::max(merged.back().last, r.last);
+    } else {
+      merged.push_back(r);
     }
-    ranges = std::move(merged);
   }
-  return out;
+  return merged;
 }
 
 /// The month records of the period, by member and month: found among the
@@ -593,16 +591,21 @@ class allowance_evaluator {
     }
   }
 
-  /// Every team-year rule of `rules`, for every team and year of the period.
+  /// Every team-year rule of `rules`, for the teams [first, last) (every team
+  /// by default) and every year of the period.
   void team_years(std::span<const std::size_t> rules, std::vector<entitlement>& out,
-                  const allowance_row* only = nullptr, allowance_trace* trace = nullptr) {
+                  const allowance_row* only = nullptr, allowance_trace* trace = nullptr, std::size_t first = 0,
+                  std::size_t last = no_slot) {
     if (rules.empty()) return;
     const county& c = ctx_.data;
     const auto& in = plan_.inputs;
-    const auto presence = team_presence(ctx_.index, c.teams.size(), c.members.size());
-    for (std::size_t ti = only ? only->team : 0; ti < (only ? only->team + 1 : c.teams.size()); ++ti) {
+    if (only) {
+      first = only->team;
+      last = only->team + 1;
+    }
+    for (std::size_t ti = first; ti < std::min(last, c.teams.size()); ++ti) {
       const team& t = c.teams[ti];
-      const auto& ranges = presence[ti];
+      const std::vector<date_range> ranges = team_presence(ctx_.index, ti);
       for (const int y : ctx_.evaluated.years()) {
         if (only && y != static_cast<int>(only->slice.first.year())) continue;
         const std::optional<date_range> year = overlap(year_range(y), ctx_.evaluated.range);

@@ -19,8 +19,10 @@
 #include <cstdint>
 #include <exception>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -154,40 +156,46 @@ inline void add_range_cuts(const date_range& r, std::vector<date>& cuts) {
   return join_ranges(std::move(ranges));
 }
 
-/// Who served in each team and when: built once per evaluation so that the
-/// checks look at a team's own members, never at the whole county per team.
+/// Who served in each team and when, read from the index: each member who
+/// served in the team (ascending), then that member's stretches there (by
+/// date), so that the checks look at a team's own members, never at the whole
+/// county per team. Holds nothing of its own: a list per team held 195 MB at
+/// 3 M members.
 struct team_rosters {
-  struct stint {
-    std::size_t member = 0;
-    date_range range;
-  };
-  std::vector<std::vector<stint>> by_team;  // by team index, in member order
+  const county_index& index;
 
-  explicit team_rosters(const county_index& index) : by_team(index.data().teams.size()) {
-    for (std::size_t m = 0; m < index.data().members.size(); ++m)
-      for (const served_stretch& s : index.service_of(m)) by_team[s.team].push_back({m, s.range});
+  explicit team_rosters(const county_index& i) : index(i) {}
+
+  /// Calls `f(member, range)` for each stretch served in `team`, in the order above.
+  template <class F>
+  void each_stint(std::size_t team, F&& f) const {
+    for (const std::size_t m : index.members_in(team))
+      for (const served_stretch& s : index.service_of(m))
+        if (s.team == team) f(m, s.range);
   }
 
   /// The days of `range` on which at least one member served in `team`, joined.
   [[nodiscard]] std::vector<date_range> active_days(std::size_t team, const date_range& range) const {
     std::vector<date_range> ranges;
-    for (const stint& s : by_team[team])
-      if (const auto o = overlap(s.range, range)) ranges.push_back(*o);
+    each_stint(team, [&](std::size_t, const date_range& served) {
+      if (const auto o = overlap(served, range)) ranges.push_back(*o);
+    });
     return join_ranges(std::move(ranges));
   }
 
   /// How many members served in `team` on `day`.
   [[nodiscard]] int serving(std::size_t team, date day) const {
     int n = 0;
-    for (const stint& s : by_team[team]) n += s.range.contains(day) ? 1 : 0;
+    each_stint(team, [&](std::size_t, const date_range& served) { n += served.contains(day) ? 1 : 0; });
     return n;
   }
 
   /// Members who served in `team` on at least one day of `range`, each once, by index.
   [[nodiscard]] std::vector<std::size_t> members(std::size_t team, const date_range& range) const {
     std::vector<std::size_t> out;
-    for (const stint& s : by_team[team])
-      if (overlap(s.range, range) && (out.empty() || out.back() != s.member)) out.push_back(s.member);
+    each_stint(team, [&](std::size_t m, const date_range& served) {
+      if (overlap(served, range) && (out.empty() || out.back() != m)) out.push_back(m);
+    });
     return out;
   }
 };
@@ -479,10 +487,20 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
 /// member, with the members whose presence makes it exist.
 struct obligation_subject_in_slice {
   subject_kind kind = subject_kind::team;
-  std::string id;                    // T04, U08/T04 (unit/team), M035
+  std::string id;                    // T04, U08/T04 (unit/team)
   std::string unit;                  // the pair's unit, or empty
-  std::size_t team = 0;              // the team (a member: unused)
-  std::vector<std::size_t> members;  // members who make it exist: the team's, the pair unit's, or the member
+  std::size_t team = 0;              // the team
+  std::vector<std::size_t> members;  // members who make it exist: the team's, or the pair unit's
+};
+
+/// A subject as it is judged: a team or pair above, or a member, which is
+/// judged from its index alone (a list of 3 M members as subjects held 430 MB).
+struct obligation_subject_view {
+  subject_kind kind = subject_kind::team;
+  std::string_view id;    // T04, U08/T04 (unit/team), M035
+  std::string_view unit;  // the pair's unit, or empty
+  std::size_t team = 0;   // the team (a member: unused)
+  std::span<const std::size_t> members;  // the team's, the pair unit's, or the member
 };
 
 /// How many of a slice's meetings each member, team, and pair of unit and team
@@ -556,13 +574,31 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
   const std::string noun = of_visits ? "visit" : "meeting";
 
   const std::size_t first_finding = out.size();
-  std::map<std::string_view, std::vector<const visit*>> visits_to;  // by team id
-  if (of_visits)
+  // The visits of the rule's kind by team index, in the county's order: placed
+  // in one list (counted, then placed), not a list per team.
+  std::vector<std::uint32_t> visits_from(of_visits ? c.teams.size() + 1 : 1, 0);  // [team]: its first in visits_to
+  std::vector<const visit*> visits_to;
+  if (of_visits) {
+    std::vector<std::uint32_t> team_of;  // per visit of the kind: its team, or none
+    constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+    for (const visit& v : c.visits) {
+      if (v.visitor != std::get<visitor_role>(body.event)) continue;
+      const std::optional<std::size_t> t = ctx.index.team(v.team);
+      team_of.push_back(t ? static_cast<std::uint32_t>(*t) : none);
+      if (t) ++visits_from[*t + 1];
+    }
+    for (std::size_t t = 0; t < c.teams.size(); ++t) visits_from[t + 1] += visits_from[t];
+    visits_to.resize(visits_from.back());
+    std::vector<std::uint32_t> next(visits_from.begin(), visits_from.end() - 1);
+    std::size_t k = 0;
     for (const visit& v : c.visits)
-      if (v.visitor == std::get<visitor_role>(body.event)) visits_to[v.team].push_back(&v);
+      if (v.visitor == std::get<visitor_role>(body.event))
+        if (const std::uint32_t t = team_of[k++]; t != none) visits_to[next[t]++] = &v;
+  }
 
   for (const date_range& slice : whole_slices(body.every, ctx.evaluated.range)) {
-    std::vector<obligation_subject_in_slice> subjects;
+    std::vector<obligation_subject_in_slice> subjects;  // teams or pairs
+    std::vector<std::size_t> member_subjects;           // or members
     for (std::size_t ti = 0; ti < c.teams.size() && body.for_each != obligation_subject::member; ++ti) {
       std::vector<std::size_t> members;
       for (const std::size_t m : rosters.members(ti, slice))
@@ -585,8 +621,7 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
     }
     if (body.for_each == obligation_subject::member)
       for (std::size_t mi = 0; mi < c.members.size(); ++mi)
-        if (counts_as_member(mi) && ctx.index.days_served(mi, slice) > 0)
-          subjects.push_back({subject_kind::member, c.members[mi].id, {}, 0, {mi}});
+        if (counts_as_member(mi) && ctx.index.days_served(mi, slice) > 0) member_subjects.push_back(mi);
 
     // The slice's meetings, counted for those who attended them.
     meeting_attendance attended(ctx);
@@ -599,7 +634,14 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
     // looked for in every meeting), in ranges on the evaluation's threads.
     const auto judge = [&](std::size_t first, std::size_t last, std::vector<finding>& found) {
       for (std::size_t si = first; si < last; ++si) {
-        const obligation_subject_in_slice& s = subjects[si];
+        obligation_subject_view s;
+        if (body.for_each == obligation_subject::member) {
+          const std::size_t& mi = member_subjects[si];
+          s = {subject_kind::member, c.members[mi].id, {}, 0, {&mi, 1}};
+        } else {
+          const obligation_subject_in_slice& of = subjects[si];
+          s = {of.kind, of.id, of.unit, of.team, of.members};
+        }
         const bool is_member = s.kind == subject_kind::member;
         long long count = 0;
         if (of_visits) {
@@ -612,9 +654,8 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
                 teams.push_back(st.team);
           }
           for (const std::size_t ti : teams) {
-            const auto it = visits_to.find(c.teams[ti].id);
-            if (it == visits_to.end()) continue;
-            for (const visit* v : it->second) {
+            for (std::uint32_t k = visits_from[ti]; k < visits_from[ti + 1]; ++k) {
+              const visit* v = visits_to[k];
               if (!slice.contains(v->on) || (!s.unit.empty() && v->unit != s.unit)) continue;
               const bool present = std::any_of(s.members.begin(), s.members.end(), [&](std::size_t m) {
                 const auto t = ctx.index.team_on(m, v->on);
@@ -646,22 +687,23 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         f.rule = r.id;
         f.kind = r.kind;
         f.subject = s.kind;
-        f.subject_id = s.id;
+        f.subject_id = std::string(s.id);
         // A pair's own unit answers where the rule names the dispatching or sponsor units.
         f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
                                                  r.responsible == responsible_party::sponsor_units)
-                                 ? s.unit
+                                 ? std::string(s.unit)
                                  : ctx.responsible_unit(r, m, t);
         f.severity = severity_of(r);
         f.slice = slice;
         f.expected = count_text(times, noun);
         f.actual = count_text(count, noun);
-        f.message = r.title.en + ": " + s.id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
+        f.message = r.title.en + ": " + std::string(s.id) + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
                     slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
         found.push_back(std::move(f));
       }
     };
-    for_ranges(ctx.threads, subjects.size(), out, judge);
+    for_ranges(ctx.threads, body.for_each == obligation_subject::member ? member_subjects.size() : subjects.size(), out,
+               judge);
   }
   order_by_subject(out, first_finding);
 }
@@ -679,7 +721,7 @@ inline void check_team_size(const eval_context& ctx, const team_rosters& rosters
     if (active.empty()) continue;
     std::vector<date> cuts;
     for (const date_range& a : active) add_range_cuts(a, cuts);
-    for (const team_rosters::stint& s : rosters.by_team[ti]) add_range_cuts(s.range, cuts);
+    rosters.each_stint(ti, [&](std::size_t, const date_range& served) { add_range_cuts(served, cuts); });
     add_figure_cuts(ctx.rules, body.at_least, within, cuts);
     struct run {
       date_range days;

@@ -71,6 +71,11 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   results quotas;
   eval_context one_thread = context;
   one_thread.threads = 1;
+  const std::function<std::size_t()> findings_after = [&] {
+    std::size_t n = quotas.findings.size();
+    for (const std::vector<finding>& found : checked) n += found.size();
+    return n;
+  };
   const auto side = [&](std::size_t task, unsigned) {
     const std::size_t j = started[task];
     if (j < checks.size()) check_rule(one_thread, rosters, *checks[j], checked[j]);
@@ -89,12 +94,11 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
     else
       consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
-  }, block_members, checks.size() + 1, side, render, &rollups);
-  // Joined into a list made once at its size, each list freed as it is
-  // joined: some 0.9 M findings at 3 M members are not held twice over.
-  std::size_t found_count = r.findings.size() + quotas.findings.size();
-  for (const std::vector<finding>& found : checked) found_count += found.size();
-  r.findings.reserve(found_count);
+  }, block_members, checks.size() + 1, side, render, &rollups, &findings_after);
+  // Joined into a list made once at its size (the allowances' findings placed
+  // it), each list freed as it is joined: some 0.9 M findings at 3 M members
+  // are not held twice over.
+  r.findings.reserve(r.findings.size() + findings_after());
   for (std::vector<finding>& found : checked) {  // minimum, kit, obligation, team_size, term, attendance
     std::move(found.begin(), found.end(), std::back_inserter(r.findings));
     std::vector<finding>().swap(found);

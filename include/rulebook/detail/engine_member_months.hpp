@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <iterator>
 #include <memory>
@@ -500,7 +501,7 @@ struct no_side_work {
 /// `consume(std::vector<entitlement>& block)`, on the calling thread, and it may
 /// move from the block; or as `consume(block, text)`, with the text `render`
 /// made of the block on the thread that made it) a block of members at a time,
-/// then the teams', in the order `results` keeps them — by subject (members,
+/// then a block of as many teams at a time, in the order `results` keeps them — by subject (members,
 /// then teams, in county order), then slice, then rule; a subject's
 /// entitlements are never split between blocks. Appends the findings for items paid short and the totals by
 /// item to `r`. `block_members` is the block's size (tests make it small).
@@ -509,10 +510,13 @@ struct no_side_work {
 /// blocks (see `ordered_pipeline`), and is done when this returns. With
 /// `rollups`, each block's roll-up sums are gathered on the thread that made it
 /// (`rollup_builder::part_of`) and added to `rollups` in order, before `consume`.
+/// `findings_after`, called once the side work is done, says how many findings
+/// the caller will append after these, so that `r.findings` is placed once.
 template <class Consume, class Side = no_side_work>
 void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
                          std::size_t block_members = members_per_block, std::size_t sides = 0, const Side& side = {},
-                         const block_renderer* render = nullptr, rollup_builder* rollups = nullptr) {
+                         const block_renderer* render = nullptr, rollup_builder* rollups = nullptr,
+                         const std::function<std::size_t()>* findings_after = nullptr) {
   const allowance_plan& plan = ctx.prog.allowances();
   if (plan.rules.empty()) {
     parallel_for(ctx.threads, sides, side);
@@ -522,8 +526,10 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
 
   std::vector<item_total> totals(plan.items.size());
   for (std::size_t i = 0; i < plan.items.size(); ++i) totals[i].item = plan.items[i];
-  // Findings for items paid short, each with its rule, in the order rows were visited.
-  std::vector<std::pair<std::size_t, finding>> short_paid;
+  // Findings for items paid short, by rule, each rule's in the order rows were
+  // visited: deques, which grow without moving what they hold (some 500 k at
+  // 3 M members) and free it as it is taken.
+  std::vector<std::deque<finding>> short_paid(plan.rules.size());
 
   // A block's entitlements with what they add to the totals and the findings:
   // made on any thread, then handed on in order on the calling one.
@@ -555,7 +561,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       totals[i].owed += s.totals[i].first;
       totals[i].paid += s.totals[i].second;
     }
-    std::move(s.short_paid.begin(), s.short_paid.end(), std::back_inserter(short_paid));
+    for (auto& [rule, f] : s.short_paid) short_paid[rule].push_back(std::move(f));
     if (rollups != nullptr) rollups->merge(s.rollup);
     if (s.made.list.empty()) return;
     if constexpr (std::is_invocable_v<Consume&, std::vector<entitlement>&, std::string_view>)
@@ -578,7 +584,12 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   const std::size_t members = ctx.data.members.size();
   block_members = std::max<std::size_t>(block_members, 1);
   const std::size_t block_count = (members + block_members - 1) / block_members;
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(ctx.threads, std::max<std::size_t>(block_count + sides, 1)));
+  // The teams' years follow, in blocks of as many teams: a list of every
+  // team's was 400 MB at 3 M members.
+  const std::size_t teams = ctx.data.teams.size();
+  const std::size_t team_blocks = plan.team_year.empty() ? 0 : (teams + block_members - 1) / block_members;
+  const std::size_t tasks = block_count + team_blocks;
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(ctx.threads, std::max<std::size_t>(tasks + sides, 1)));
   const unsigned inner_threads = block_count > 1 ? 1u : ctx.threads;
   std::vector<std::unique_ptr<allowance_evaluator>> helpers;  // worker w > 0 uses helpers[w − 1]
   for (unsigned w = 1; w < threads; ++w) helpers.push_back(std::make_unique<allowance_evaluator>(run));
@@ -641,24 +652,31 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
     give_back(std::move(made));
     return settle(std::move(sorted));
   };
-  ordered_pipeline<settled>(threads, block_count, std::size_t{threads} + 1, make_block,
+  const auto make_team_block = [&](std::size_t block, unsigned worker) {
+    allowance_evaluator& mine = worker == 0 ? run : *helpers[worker - 1];
+    const std::size_t first = block * block_members, last = std::min(teams, first + block_members);
+    std::vector<entitlement> list;
+    mine.team_years(plan.team_year, list, nullptr, nullptr, first, last);
+    return settle(taken(mine, std::move(list)));
+  };
+  ordered_pipeline<settled>(threads, tasks, std::size_t{threads} + 1,
+                            [&](std::size_t i, unsigned worker) {
+                              return i < block_count ? make_block(i, worker) : make_team_block(i - block_count, worker);
+                            },
                             [&](std::size_t, settled& s) {
                               hand_on(s);
                               give_back(std::move(s.made));
                             }, sides, side);
 
-  std::vector<entitlement> team_list;
-  run.team_years(plan.team_year, team_list);
-  settled teams = settle(taken(run, std::move(team_list)));
-  hand_on(teams);
-
   // Kept unrounded, the amounts are rounded once in their totals.
   if (ctx.rules.money.round_at != money_settings::stage::item)
     for (item_total& t : totals) t.owed = as_paid(ctx.rules.money, t.owed);
   // Findings: by rule order, then subject and slice (the order rows were visited in).
-  std::stable_sort(short_paid.begin(), short_paid.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
-  for (auto& [rule, f] : short_paid) r.findings.push_back(std::move(f));
+  std::size_t found = r.findings.size() + (findings_after != nullptr ? (*findings_after)() : 0);
+  for (const std::deque<finding>& d : short_paid) found += d.size();
+  r.findings.reserve(found);
+  for (std::deque<finding>& d : short_paid)
+    for (; !d.empty(); d.pop_front()) r.findings.push_back(std::move(d.front()));
   for (item_total& t : totals) r.totals.push_back(std::move(t));
 }
 

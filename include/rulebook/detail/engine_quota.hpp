@@ -109,9 +109,13 @@ inline void evaluate_quotas(const eval_context& ctx, results& res) {
     const decimal places = q.share.mul_div(static_cast<std::int64_t>(q.population), 1, body->round, 0);
     q.places = static_cast<std::size_t>(std::max<std::int64_t>(0, places.raw() / decimal::one));
 
-    std::stable_sort(candidates.begin(), candidates.end(), [&](const quota_candidate& a, const quota_candidate& b) {
-      return compare_candidates(c, body->rank_by, a, b) < 0;
+    // Equals keep the county's order (candidates come by member index): sorted in
+    // place, which for 3 M candidates spares the 100 MB a stable sort borrows.
+    std::sort(candidates.begin(), candidates.end(), [&](const quota_candidate& a, const quota_candidate& b) {
+      const int cmp = compare_candidates(c, body->rank_by, a, b);
+      return cmp != 0 ? cmp < 0 : a.member < b.member;
     });
+    q.ranking.reserve(candidates.size());
 
     std::size_t seated = 0;
     bool closed = false;  // a group straddled the boundary, or the places ran out
@@ -139,6 +143,7 @@ inline void evaluate_quotas(const eval_context& ctx, results& res) {
       if (in) seated += proposals;
       i = j;
     }
+    std::vector<quota_candidate>().swap(candidates);
     for (const quota_place& place : q.ranking)
       if (place.proposed && !place.within_quota) q.over_quota.push_back(place.member);
 
