@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <iterator>
 #include <memory>
@@ -526,17 +525,16 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
 
   std::vector<item_total> totals(plan.items.size());
   for (std::size_t i = 0; i < plan.items.size(); ++i) totals[i].item = plan.items[i];
-  // Findings for items paid short, by rule, each rule's in the order rows were
-  // visited: deques, which grow without moving what they hold (some 500 k at
-  // 3 M members) and free it as it is taken.
-  std::vector<std::deque<finding>> short_paid(plan.rules.size());
+  // Items paid short, by rule, each rule's in the order rows were visited; their
+  // findings are made at the end, straight into `r.findings`.
+  std::vector<std::vector<paid_short>> short_paid(plan.rules.size());
 
   // A block's entitlements with what they add to the totals and the findings:
   // made on any thread, then handed on in order on the calling one.
   struct settled {
     made_entitlements made;
     std::vector<std::pair<money, money>> totals;  // owed, paid by item
-    std::vector<std::pair<std::size_t, finding>> short_paid;
+    std::vector<paid_short> short_paid;
     rollup_part rollup;  // with `rollups`: the block's roll-up sums
   };
   const auto settle = [&](made_entitlements&& made) {
@@ -546,12 +544,9 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       owed += s.made.list[i].amount;
       if (s.made.list[i].paid) paid += *s.made.list[i].paid;
     }
-    for (const allowance_evaluator::payment_check& check : s.made.payments) {
-      const entitlement& e = s.made.list[check.entitlement];
-      const planned_allowance& a = plan.rules[check.rule];
-      s.short_paid.emplace_back(check.rule, short_payment(*a.source, *a.body, e, check.slice, check.owed,
-                                                          e.paid.value_or(money{}), ctx.rules.money.scale));
-    }
+    for (const allowance_evaluator::payment_check& check : s.made.payments)
+      s.short_paid.push_back(
+          paid_short::of(ctx, check, s.made.list[check.entitlement], s.made.subjects[check.entitlement]));
     if (render != nullptr && !s.made.list.empty()) (*render)(s.made.list, s.made.text);
     if (rollups != nullptr) s.rollup = rollups->part_of(s.made.list);
     return s;
@@ -561,7 +556,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       totals[i].owed += s.totals[i].first;
       totals[i].paid += s.totals[i].second;
     }
-    for (auto& [rule, f] : s.short_paid) short_paid[rule].push_back(std::move(f));
+    for (const paid_short& p : s.short_paid) short_paid[p.rule].push_back(p);
     if (rollups != nullptr) rollups->merge(s.rollup);
     if (s.made.list.empty()) return;
     if constexpr (std::is_invocable_v<Consume&, std::vector<entitlement>&, std::string_view>)
@@ -673,10 +668,12 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
     for (item_total& t : totals) t.owed = as_paid(ctx.rules.money, t.owed);
   // Findings: by rule order, then subject and slice (the order rows were visited in).
   std::size_t found = r.findings.size() + (findings_after != nullptr ? (*findings_after)() : 0);
-  for (const std::deque<finding>& d : short_paid) found += d.size();
+  for (const std::vector<paid_short>& list : short_paid) found += list.size();
   r.findings.reserve(found);
-  for (std::deque<finding>& d : short_paid)
-    for (; !d.empty(); d.pop_front()) r.findings.push_back(std::move(d.front()));
+  for (std::vector<paid_short>& list : short_paid) {
+    for (const paid_short& p : list) r.findings.push_back(p.make(ctx, plan));
+    std::vector<paid_short>().swap(list);
+  }
   for (item_total& t : totals) r.totals.push_back(std::move(t));
 }
 
