@@ -1544,6 +1544,7 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   if (beside.joinable()) beside.join();
   if (months_failed) std::rethrow_exception(months_failed);
   s.result.months = std::move(months.result.months);
+  s.result.months.release_lookup();  // the county's records are only read from now on
   s.rows.months = std::move(months.rows.months);
   s.tables[table_number(months_table)] = std::move(months.tables[table_number(months_table)]);
   s.complete = s.complete && months.complete;

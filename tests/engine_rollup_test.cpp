@@ -650,6 +650,42 @@ TEST(rollup_table, packed_rows_come_back_exact_with_their_findings) {
   }
 }
 
+// A packed row of all items is left out when it is the sum of the items' rows,
+// and written when it is not — a row made by hand, or items whose sum would
+// overflow —: every row comes back as it was held.
+TEST(rollup_table, the_row_of_all_items_comes_back_written_or_summed) {
+  const table_rows names(5000);
+  std::vector<std::vector<rb::rollup>> emitted;
+  for (const bool packed : {true, false}) {
+    rb::detail::rollup_table t(5000, 2, packed);
+    add(t, 1, 1, rb::money::yuan(100), rb::money::yuan(90));  // summed: 100 owed, 90 paid, 10 short
+    add(t, 1, 2, rb::money::yuan(30), std::nullopt);
+    rb::detail::rollup_sums* only_all = t.row(2);  // the row of all items alone
+    only_all[0].owed = rb::money::yuan(7);
+    rb::detail::count_one(only_all[0].entitlements);
+    rb::detail::rollup_sums* wide = t.row(3);  // items summing past money's range
+    wide[1].owed = rb::money::max();
+    wide[2].owed = rb::money::yuan(1);
+    wide[0].owed = rb::money::max();
+    for (const std::size_t slot : {0, 0, 1, 2}) rb::detail::count_one(wide[slot].entitlements);
+    emitted.push_back(names.emit(t));
+  }
+  EXPECT_EQ(emitted[0], emitted[1]);
+  const std::vector<rb::rollup>& rows = emitted[0];
+  ASSERT_EQ(rows.size(), 3u + 1 + 3);
+  EXPECT_EQ(rows[0].id, "M100001");
+  EXPECT_EQ(rows[0].owed, rb::money::yuan(130));
+  EXPECT_EQ(rows[0].paid, rb::money::yuan(90));
+  EXPECT_EQ(rows[0].shortfall, rb::money::yuan(10));
+  EXPECT_EQ(rows[0].entitlements, 2u);
+  EXPECT_EQ(rows[0].unrecorded, 1u);
+  EXPECT_EQ(rows[3].id, "M100002");
+  EXPECT_EQ(rows[3].owed, rb::money::yuan(7));
+  EXPECT_EQ(rows[4].owed, rb::money::max());
+  EXPECT_EQ(rows[5].owed, rb::money::max());
+  EXPECT_EQ(rows[6].owed, rb::money::yuan(1));
+}
+
 // Should a member before the window come again (entitlements out of the
 // county's order), the table holds every row from then on: the same rows.
 TEST(rollup_table, a_member_before_the_window_gives_the_same_rows) {

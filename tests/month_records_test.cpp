@@ -106,6 +106,23 @@ TEST(month_records, a_copy_finds_ids_after_the_original_is_gone) {
   EXPECT_EQ(more[2].member_key(), 1u);
 }
 
+// Once the lookup is released (as the CSV loader does), ids are still found,
+// a known id added again keeps its key, and a new one takes the next.
+TEST(month_records, finds_and_adds_ids_after_the_lookup_is_released) {
+  rb::month_records r;
+  for (const char* id : {"M001", "M002", "M003"}) r.push_back(march(id, 1));
+  r.release_lookup();
+  EXPECT_EQ(r.member_key("M002"), 1u);
+  EXPECT_EQ(r.member_key("M009"), std::nullopt);
+  r.push_back(march("M001", 4));  // not the last id added: found through a lookup built anew
+  EXPECT_EQ(r[3].member_key(), 0u);
+  r.push_back(march("M004", 5));
+  EXPECT_EQ(r[4].member_key(), 3u);
+  EXPECT_EQ(r.member_count(), 4u);
+  EXPECT_EQ(r.member_key("M004"), 3u);
+  EXPECT_EQ(r[4].days_in_village(), 5);
+}
+
 // Ids are kept in blocks of 64 KiB: 20,000 ids of 7 characters fill three, an
 // id of 70,000 characters takes one of its own; every id reads back whole, and
 // views of them outlive a move of the records.

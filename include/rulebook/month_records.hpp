@@ -303,6 +303,10 @@ class month_records {
     paid_.reserve(paid * bytes_each);
   }
   void clear() { *this = month_records(); }
+  /// Frees the lookup of member ids that adding uses (two 8-byte slots an id:
+  /// 67 MB for 3 M members); adding again builds it anew. The CSV loader calls
+  /// it once every record is in, since a county's records are then only read.
+  void release_lookup() noexcept { id_keys_ = detail::id_map(); }
 
   [[nodiscard]] std::size_t size() const noexcept { return member_.size(); }
   [[nodiscard]] bool empty() const noexcept { return member_.empty(); }
@@ -319,8 +323,14 @@ class month_records {
   /// The distinct member ids, by key, in the order first added.
   [[nodiscard]] std::size_t member_count() const noexcept { return ids_.size(); }
   [[nodiscard]] std::string_view member_id(key k) const { return ids_[k]; }
-  /// The key of a member id, or nothing when no record has it.
-  [[nodiscard]] std::optional<key> member_key(std::string_view id) const { return id_keys_.find(id, id_of()); }
+  /// The key of a member id, or nothing when no record has it (after
+  /// `release_lookup`, found by a scan of the ids).
+  [[nodiscard]] std::optional<key> member_key(std::string_view id) const {
+    if (id_keys_.size() == ids_.size()) return id_keys_.find(id, id_of());
+    for (std::size_t k = 0; k < ids_.size(); ++k)
+      if (ids_[k] == id) return static_cast<key>(k);
+    return std::nullopt;
+  }
   /// The distinct paid items, by key, in the order first added.
   [[nodiscard]] std::size_t item_count() const noexcept { return items_.size(); }
   [[nodiscard]] std::string_view item(key k) const { return items_[k]; }
@@ -341,6 +351,10 @@ class month_records {
  private:
   key id_key_adding(std::string_view id) {
     if (last_id_ < ids_.size() && ids_[last_id_] == id) return last_id_;  // records come grouped by member
+    if (id_keys_.size() != ids_.size()) {  // released: built anew from the ids held
+      id_keys_.reserve(ids_.size(), id_of());
+      for (std::size_t k = 0; k < ids_.size(); ++k) id_keys_.insert(ids_[k], k, id_of());
+    }
     if (const std::optional<key> k = id_keys_.find(id, id_of())) return last_id_ = *k;
     ids_.push_back(stored_id(id));
     try {

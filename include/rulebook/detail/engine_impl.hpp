@@ -105,9 +105,12 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   }
   std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
   std::vector<finding>().swap(quotas.findings);
+  // The lists just joined go back to the system, as the blocks' did (a large county's).
+  if (members >= 64 * block_members) release_free_memory();
   r.quotas = std::move(quotas.quotas);
   evaluate_penalties(context, r);   // charges findings of every rule above
   rollups.finish(r.findings, r.rollups, hand_on_rollups);  // per member, team, unit and county
+  if (members >= 64 * block_members) release_free_memory();  // the index and the roll-ups' tables
   if (options.progress) options.progress(members, members);
   return r;
 }

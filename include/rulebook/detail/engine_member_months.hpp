@@ -485,11 +485,11 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
 
 /// Members evaluated together: each block's member-months are batched, run and
 /// made into entitlements, then handed on and dropped, so that the allowance
-/// stage holds a block's rows at a time, not the county's: 4,096 members are
-/// about 50,000 member-months, whose columns and entitlements take some 30 MB,
-/// small enough to be reused from the allocator's free lists rather than
-/// mapped afresh for each block.
-inline constexpr std::size_t members_per_block = 4096;
+/// stage holds a block's rows at a time, not the county's: 2,048 members are
+/// about 25,000 member-months, whose columns and entitlements take some 15 MB,
+/// reused from block to block; with two threads some five blocks are held at
+/// once, which at 4,096 members a block was 100 MB more of a 3 M-member run's peak.
+inline constexpr std::size_t members_per_block = 2048;
 
 /// Work that is not there (see `evaluate_allowances`).
 struct no_side_work {
@@ -586,82 +586,87 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   const std::size_t tasks = block_count + team_blocks;
   const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(ctx.threads, std::max<std::size_t>(tasks + sides, 1)));
   const unsigned inner_threads = block_count > 1 ? 1u : ctx.threads;
-  std::vector<std::unique_ptr<allowance_evaluator>> helpers;  // worker w > 0 uses helpers[w − 1]
-  for (unsigned w = 1; w < threads; ++w) helpers.push_back(std::make_unique<allowance_evaluator>(run));
+  {  // the blocks: what they hold is freed before the findings are made
+    std::vector<std::unique_ptr<allowance_evaluator>> helpers;  // worker w > 0 uses helpers[w − 1]
+    for (unsigned w = 1; w < threads; ++w) helpers.push_back(std::make_unique<allowance_evaluator>(run));
 
-  // Each thread's batch and columns, and the lists of entitlements handed on,
-  // are used again for the next block: a block's list is some 30 MB, and
-  // memory taken afresh from the system costs a page fault every 20 entitlements.
-  struct workspace {
-    member_month_batch batch;
-    std::vector<rule_column> cols;
-  };
-  std::vector<workspace> spaces(threads);
-  std::mutex spare_lock;
-  std::vector<made_entitlements> spare;
-  const auto take_spare = [&] {
-    const std::lock_guard<std::mutex> hold(spare_lock);
-    if (spare.empty()) return made_entitlements{};
-    made_entitlements m = std::move(spare.back());
-    spare.pop_back();
-    return m;
-  };
-  const auto give_back = [&](made_entitlements&& m) {
-    m.clear();
-    const std::lock_guard<std::mutex> hold(spare_lock);
-    spare.push_back(std::move(m));
-  };
-
-  const auto make_block = [&](std::size_t block, unsigned worker) {
-    allowance_evaluator& mine = worker == 0 ? run : *helpers[worker - 1];
-    workspace& space = spaces[worker];
-    const std::size_t first = block * block_members, last = std::min(members, first + block_members);
-    made_entitlements made = take_spare();
-    if (!plan.member_month.empty()) {
-      space.batch.build(ctx, plan, mine.months(), first, last);
-      run_member_month_rules(ctx, plan, space.batch, mine, inner_threads, space.cols);
-      member_month_entitlements(ctx, plan, space.batch, space.cols, inner_threads, made);
-    }
-    if (plan.member_year.empty()) return settle(std::move(made));
-    // By member, then slice, then rule: the members' years go among their months.
-    std::vector<entitlement> year_list;
-    mine.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
-    append(made, taken(mine, std::move(year_list)));
-    const auto key = [&](std::size_t i) {
-      return std::tuple(made.subjects[i], made.list[i].slice.first, plan.rules[made.rule_of[i]].rule_index);
+    // Each thread's batch and columns, and the lists of entitlements handed on,
+    // are used again for the next block: a block's list is some 30 MB, and
+    // memory taken afresh from the system costs a page fault every 20 entitlements.
+    struct workspace {
+      member_month_batch batch;
+      std::vector<rule_column> cols;
     };
-    std::vector<std::size_t> order(made.list.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
-    made_entitlements sorted = take_spare();
-    sorted.list.reserve(order.size());
-    std::vector<std::size_t> position(order.size());
-    for (const std::size_t i : order) {
-      position[i] = sorted.list.size();
-      sorted.list.push_back(std::move(made.list[i]));
-      sorted.subjects.push_back(made.subjects[i]);
-      sorted.rule_of.push_back(made.rule_of[i]);
-    }
-    sorted.payments = std::move(made.payments);
-    for (allowance_evaluator::payment_check& p : sorted.payments) p.entitlement = position[p.entitlement];
-    give_back(std::move(made));
-    return settle(std::move(sorted));
-  };
-  const auto make_team_block = [&](std::size_t block, unsigned worker) {
-    allowance_evaluator& mine = worker == 0 ? run : *helpers[worker - 1];
-    const std::size_t first = block * block_members, last = std::min(teams, first + block_members);
-    std::vector<entitlement> list;
-    mine.team_years(plan.team_year, list, nullptr, nullptr, first, last);
-    return settle(taken(mine, std::move(list)));
-  };
-  ordered_pipeline<settled>(threads, tasks, std::size_t{threads} + 1,
-                            [&](std::size_t i, unsigned worker) {
-                              return i < block_count ? make_block(i, worker) : make_team_block(i - block_count, worker);
-                            },
-                            [&](std::size_t, settled& s) {
-                              hand_on(s);
-                              give_back(std::move(s.made));
-                            }, sides, side);
+    std::vector<workspace> spaces(threads);
+    std::mutex spare_lock;
+    std::vector<made_entitlements> spare;
+    const auto take_spare = [&] {
+      const std::lock_guard<std::mutex> hold(spare_lock);
+      if (spare.empty()) return made_entitlements{};
+      made_entitlements m = std::move(spare.back());
+      spare.pop_back();
+      return m;
+    };
+    const auto give_back = [&](made_entitlements&& m) {
+      m.clear();
+      const std::lock_guard<std::mutex> hold(spare_lock);
+      spare.push_back(std::move(m));
+    };
+
+    const auto make_block = [&](std::size_t block, unsigned worker) {
+      allowance_evaluator& mine = worker == 0 ? run : *helpers[worker - 1];
+      workspace& space = spaces[worker];
+      const std::size_t first = block * block_members, last = std::min(members, first + block_members);
+      made_entitlements made = take_spare();
+      if (!plan.member_month.empty()) {
+        space.batch.build(ctx, plan, mine.months(), first, last);
+        run_member_month_rules(ctx, plan, space.batch, mine, inner_threads, space.cols);
+        member_month_entitlements(ctx, plan, space.batch, space.cols, inner_threads, made);
+      }
+      if (plan.member_year.empty()) return settle(std::move(made));
+      // By member, then slice, then rule: the members' years go among their months.
+      std::vector<entitlement> year_list;
+      mine.member_years(plan.member_year, year_list, nullptr, nullptr, first, last);
+      append(made, taken(mine, std::move(year_list)));
+      const auto key = [&](std::size_t i) {
+        return std::tuple(made.subjects[i], made.list[i].slice.first, plan.rules[made.rule_of[i]].rule_index);
+      };
+      std::vector<std::size_t> order(made.list.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+      made_entitlements sorted = take_spare();
+      sorted.list.reserve(order.size());
+      std::vector<std::size_t> position(order.size());
+      for (const std::size_t i : order) {
+        position[i] = sorted.list.size();
+        sorted.list.push_back(std::move(made.list[i]));
+        sorted.subjects.push_back(made.subjects[i]);
+        sorted.rule_of.push_back(made.rule_of[i]);
+      }
+      sorted.payments = std::move(made.payments);
+      for (allowance_evaluator::payment_check& p : sorted.payments) p.entitlement = position[p.entitlement];
+      give_back(std::move(made));
+      return settle(std::move(sorted));
+    };
+    const auto make_team_block = [&](std::size_t block, unsigned worker) {
+      allowance_evaluator& mine = worker == 0 ? run : *helpers[worker - 1];
+      const std::size_t first = block * block_members, last = std::min(teams, first + block_members);
+      std::vector<entitlement> list;
+      mine.team_years(plan.team_year, list, nullptr, nullptr, first, last);
+      return settle(taken(mine, std::move(list)));
+    };
+    ordered_pipeline<settled>(threads, tasks, std::size_t{threads} + 1,
+                              [&](std::size_t i, unsigned worker) {
+                                return i < block_count ? make_block(i, worker) : make_team_block(i - block_count, worker);
+                              },
+                              [&](std::size_t, settled& s) {
+                                hand_on(s);
+                                give_back(std::move(s.made));
+                              }, sides, side);
+  }
+  // What a large county's blocks freed goes back to the system before the
+  // findings are made (a small one's is kept, for the next evaluation to reuse).
+  if (block_count >= 64) release_free_memory();
 
   // Kept unrounded, the amounts are rounded once in their totals.
   if (ctx.rules.money.round_at != money_settings::stage::item)

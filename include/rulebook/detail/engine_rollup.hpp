@@ -17,6 +17,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <map>
@@ -71,6 +72,27 @@ struct rollup_sums {
 
   [[nodiscard]] bool used() const noexcept { return entitlements > 0 || violations > 0 || advisories > 0; }
 };
+
+/// Adds `from`'s sums and counts to `into`'s; refuses to wrap a count.
+inline void add_sums(rollup_sums& into, const rollup_sums& from) {
+  into.owed += from.owed;
+  into.paid += from.paid;
+  into.shortfall += from.shortfall;
+  const std::array<std::pair<std::uint32_t*, std::uint32_t>, 4> counts{{{&into.entitlements, from.entitlements},
+                                                                         {&into.recorded, from.recorded},
+                                                                         {&into.violations, from.violations},
+                                                                         {&into.advisories, from.advisories}}};
+  for (const auto& [n, k] : counts) {
+    if (k > std::numeric_limits<std::uint32_t>::max() - *n) [[unlikely]] throw_count_overflow();
+    *n += k;
+  }
+}
+
+/// True when `a` and `b` hold the same sums and counts.
+[[nodiscard]] inline bool same_sums(const rollup_sums& a, const rollup_sums& b) noexcept {
+  return a.owed == b.owed && a.paid == b.paid && a.shortfall == b.shortfall && a.entitlements == b.entitlements &&
+         a.recorded == b.recorded && a.violations == b.violations && a.advisories == b.advisories;
+}
 
 /// The row as results hold it: paid only when some payment was recorded,
 /// amounts rounded when the policy rounds only totals.
@@ -235,9 +257,10 @@ class rollup_table {
   }
 
   // ---- packing ----
-  // A subject: varint(the slots that follow); each slot: varint(slot * 8 +
-  // whole-fen flags of owed, paid, shortfall), the three amounts (zigzag, in
-  // fen when whole fen), then the four counts.
+  // A subject: varint(the slots that follow × 2 + 1 when the row of all items,
+  // slot 0, is the sum of the others and not written); each slot: varint(slot
+  // × 8 + whole-fen flags of owed, paid, shortfall), the three amounts (zigzag,
+  // in fen when whole fen), then the four counts.
 
   /// Packs the window's subjects and the empty ones up to `new_lo`, which
   /// becomes the window's first.
@@ -287,10 +310,19 @@ class rollup_table {
       return x.owed != money{} || x.paid != money{} || x.shortfall != money{} || x.entitlements != 0 ||
              x.recorded != 0 || x.violations != 0 || x.advisories != 0;
     };
+    // The row of all items is most often the sum of the items' rows (findings,
+    // which it alone counts apart, come after packing): then it is not written.
+    bool derived = false;
+    try {
+      rollup_sums items;
+      for (std::size_t i = 1; i < width_; ++i) add_sums(items, row[i]);
+      derived = same_sums(items, row[0]);
+    } catch (const std::exception&) {  // items whose sum overflows (money or a count): the row is written
+    }
     std::size_t n = 0;
-    for (std::size_t i = 0; i < width_; ++i) n += used(row[i]) ? 1 : 0;
-    put(n);
-    for (std::size_t i = 0; i < width_; ++i) {
+    for (std::size_t i = derived ? 1 : 0; i < width_; ++i) n += used(row[i]) ? 1 : 0;
+    put(n * 2 + (derived ? 1 : 0));
+    for (std::size_t i = derived ? 1 : 0; i < width_; ++i) {
       const rollup_sums& x = row[i];
       if (!used(x)) continue;
       const std::array<money, 3> amounts{x.owed, x.paid, x.shortfall};
@@ -307,17 +339,20 @@ class rollup_table {
   /// Reads one subject's row into `row` (all `width` sums); returns where the next starts.
   const std::uint8_t* unpack(const std::uint8_t* at, rollup_sums* row) const {
     std::fill(row, row + width_, rollup_sums{});
-    for (std::uint64_t n = read_varint(at); n > 0; --n) {
-      const std::uint64_t head = read_varint(at);
-      rollup_sums& x = row[head / 8];
+    const std::uint64_t head = read_varint(at);
+    for (std::uint64_t n = head / 2; n > 0; --n) {
+      const std::uint64_t slot = read_varint(at);
+      rollup_sums& x = row[slot / 8];
       const std::array<money*, 3> amounts{&x.owed, &x.paid, &x.shortfall};
       for (std::size_t k = 0; k < amounts.size(); ++k) {
         const std::int64_t v = unzigzag(read_varint(at));
-        *amounts[k] = money::from_raw((head >> k) & 1 ? v * 100 : v);
+        *amounts[k] = money::from_raw((slot >> k) & 1 ? v * 100 : v);
       }
       for (std::uint32_t* c : {&x.entitlements, &x.recorded, &x.violations, &x.advisories})
         *c = static_cast<std::uint32_t>(read_varint(at));
     }
+    if ((head & 1) != 0)
+      for (std::size_t i = 1; i < width_; ++i) add_sums(row[0], row[i]);
     return at;
   }
   void put(std::uint64_t v) { append_varint(bytes_, v); }
@@ -383,21 +418,6 @@ struct allowance_slot {
   std::size_t item_slot = 0;  // 1-based slot of its item in the roll-up tables
   bool monthly = false;       // per member_month: a payment per month, else per year
 };
-
-/// Adds `from`'s sums and counts to `into`'s; refuses to wrap a count.
-inline void add_sums(rollup_sums& into, const rollup_sums& from) {
-  into.owed += from.owed;
-  into.paid += from.paid;
-  into.shortfall += from.shortfall;
-  const std::array<std::pair<std::uint32_t*, std::uint32_t>, 4> counts{{{&into.entitlements, from.entitlements},
-                                                                         {&into.recorded, from.recorded},
-                                                                         {&into.violations, from.violations},
-                                                                         {&into.advisories, from.advisories}}};
-  for (const auto& [n, k] : counts) {
-    if (k > std::numeric_limits<std::uint32_t>::max() - *n) [[unlikely]] throw_count_overflow();
-    *n += k;
-  }
-}
 
 /// One block of entitlements' roll-up sums, gathered on the thread that made
 /// the block (`rollup_builder::part_of`) and then added, in order, to the

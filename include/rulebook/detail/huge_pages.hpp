@@ -4,6 +4,9 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +39,17 @@ void reserve_huge(std::vector<T>& v, std::size_t n) {
   const T* const before = v.data();
   v.reserve(n);
   if (v.data() != before) prefer_huge_pages(v.data(), v.capacity() * sizeof(T));
+}
+
+/// Hands the memory freed so far back to the system, where the allocator keeps
+/// it otherwise (glibc keeps freed pieces below its mapping threshold for
+/// reuse). Called once the blocks of an evaluation are done: at 3 M members
+/// they leave some 300 MB of such pieces, which the findings made next would
+/// otherwise sit on top of. Elsewhere nothing happens.
+inline void release_free_memory() noexcept {
+#if defined(__GLIBC__)
+  (void)::malloc_trim(0);
+#endif
 }
 
 }  // namespace rulebook::detail
