@@ -99,18 +99,20 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // it), each list freed as it is joined: some 0.9 M findings at 3 M members
   // are not held twice over.
   r.findings.reserve(r.findings.size() + findings_after());
+  // A large county's lists go back to the system as each is joined, as the
+  // blocks' did: not held beside the joined list.
+  const bool large = members >= 64 * block_members;
   for (std::vector<finding>& found : checked) {  // minimum, kit, obligation, team_size, term, attendance
     std::move(found.begin(), found.end(), std::back_inserter(r.findings));
     std::vector<finding>().swap(found);
+    if (large) release_free_memory();
   }
   std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
   std::vector<finding>().swap(quotas.findings);
-  // The lists just joined go back to the system, as the blocks' did (a large county's).
-  if (members >= 64 * block_members) release_free_memory();
   r.quotas = std::move(quotas.quotas);
   evaluate_penalties(context, r);   // charges findings of every rule above
   rollups.finish(r.findings, r.rollups, hand_on_rollups);  // per member, team, unit and county
-  if (members >= 64 * block_members) release_free_memory();  // the index and the roll-ups' tables
+  if (large) release_free_memory();  // the index and the roll-ups' tables
   if (options.progress) options.progress(members, members);
   return r;
 }
