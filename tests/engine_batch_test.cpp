@@ -646,6 +646,18 @@ TEST(blocks, results_do_not_depend_on_how_many_members_a_block_holds) {
   }
 }
 
+TEST(blocks, a_county_of_64_blocks_or_more_hands_freed_memory_back) {
+  // 64 blocks of 2,048 members: 131,072; one member fewer leaves the 64th block
+  // one short, and it still counts.
+  static_assert(rd::large_county(131072, 2048));
+  static_assert(rd::large_county(129025, 2048));   // 63 full blocks and 1 member
+  static_assert(!rd::large_county(129024, 2048));  // 63 full blocks
+  static_assert(rd::large_county(64, 1) && !rd::large_county(63, 1));
+  static_assert(!rd::large_county(0, 2048) && !rd::large_county(1000000, 0));
+  EXPECT_TRUE(rd::large_county(3'140'000, rd::members_per_block));
+  EXPECT_FALSE(rd::large_county(100'000, rd::members_per_block));
+}
+
 TEST(kept_entitlements, the_list_is_reserved_for_the_county_and_grows_past_a_short_estimate) {
   const rb::program mixed = rb::testing::policy_from("rulebook-engine-batch", "mixed-kept",
                                                      std::string(rb::testing::policy_header) + std::string(mixed_policy));

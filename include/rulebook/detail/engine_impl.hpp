@@ -101,7 +101,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   r.findings.reserve(r.findings.size() + findings_after());
   // A large county's lists go back to the system as each is joined, as the
   // blocks' did: not held beside the joined list.
-  const bool large = members >= 64 * block_members;
+  const bool large = large_county(members, block_members);
   for (std::vector<finding>& found : checked) {  // minimum, kit, obligation, team_size, term, attendance
     std::move(found.begin(), found.end(), std::back_inserter(r.findings));
     std::vector<finding>().swap(found);

@@ -665,8 +665,8 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
                               }, sides, side);
   }
   // What a large county's blocks freed goes back to the system before the
-  // findings are made (a small one's is kept, for the next evaluation to reuse).
-  if (block_count >= 64) release_free_memory();
+  // findings are made.
+  if (large_county(members, block_members)) release_free_memory();
 
   // Kept unrounded, the amounts are rounded once in their totals.
   if (ctx.rules.money.round_at != money_settings::stage::item)

@@ -71,6 +71,7 @@ struct rollup_sums {
   std::uint32_t advisories = 0;
 
   [[nodiscard]] bool used() const noexcept { return entitlements > 0 || violations > 0 || advisories > 0; }
+  friend bool operator==(const rollup_sums&, const rollup_sums&) = default;
 };
 
 /// Adds `from`'s sums and counts to `into`'s; refuses to wrap a count.
@@ -86,12 +87,6 @@ inline void add_sums(rollup_sums& into, const rollup_sums& from) {
     if (k > std::numeric_limits<std::uint32_t>::max() - *n) [[unlikely]] throw_count_overflow();
     *n += k;
   }
-}
-
-/// True when `a` and `b` hold the same sums and counts.
-[[nodiscard]] inline bool same_sums(const rollup_sums& a, const rollup_sums& b) noexcept {
-  return a.owed == b.owed && a.paid == b.paid && a.shortfall == b.shortfall && a.entitlements == b.entitlements &&
-         a.recorded == b.recorded && a.violations == b.violations && a.advisories == b.advisories;
 }
 
 /// The row as results hold it: paid only when some payment was recorded,
@@ -316,7 +311,7 @@ class rollup_table {
     try {
       rollup_sums items;
       for (std::size_t i = 1; i < width_; ++i) add_sums(items, row[i]);
-      derived = same_sums(items, row[0]);
+      derived = items == row[0];
     } catch (const std::exception&) {  // items whose sum overflows (money or a count): the row is written
     }
     std::size_t n = 0;

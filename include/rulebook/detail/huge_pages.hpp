@@ -41,6 +41,14 @@ void reserve_huge(std::vector<T>& v, std::size_t n) {
   if (v.data() != before) prefer_huge_pages(v.data(), v.capacity() * sizeof(T));
 }
 
+/// True for a county of `members` evaluated in blocks of `block_members` that
+/// is large enough (64 blocks or more: 131 k members in blocks of 2,048) for
+/// `release_free_memory` to be worth its cost. A small county's freed memory is
+/// kept, for the next evaluation, such as a benchmark's next run, to reuse.
+[[nodiscard]] constexpr bool large_county(std::size_t members, std::size_t block_members) noexcept {
+  return block_members > 0 && (members + block_members - 1) / block_members >= 64;
+}
+
 /// Hands the memory freed so far back to the system, where the allocator keeps
 /// it otherwise (glibc keeps freed pieces below its mapping threshold for
 /// reuse). Called once the blocks of an evaluation are done: at 3 M members
