@@ -177,6 +177,49 @@ TEST(accident_insurance, only_days_of_service_are_judged) {
   for (const auto& f : of_rule(qiyang_2019(), "accident_insurance")) EXPECT_NE(f.subject_id, "M037");
 }
 
+TEST(accident_insurance, a_chain_of_renewals_covers_every_day_and_a_one_day_break_in_it_is_found) {
+  rb::county c = data().county;
+  // M001 (U01): three policies back to back, the last of them listed first, the
+  // middle one of exactly the minimum, and one under the minimum across the whole year.
+  auto& ins = member(c, "M001").insurance;
+  ins = {{rb::money::parse("500000"), day(2019, 9, 1), day(2019, 12, 31), "平安保险"},
+         {rb::money::parse("100000"), day(2019, 1, 1), day(2019, 12, 31), "平安保险"},
+         {rb::money::parse("300000"), day(2019, 1, 1), day(2019, 4, 30), "中国人寿"},
+         {rb::money::parse("200000"), day(2019, 5, 1), day(2019, 8, 31), "中国人寿"}};
+  EXPECT_EQ(of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "accident_insurance").size(), 2u);  // P1, P2
+
+  // The second ends a day early: 2019-08-31 is covered only by the 100000 policy.
+  ins[3].to = day(2019, 8, 30);
+  const auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "accident_insurance");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].subject_id, "M001");
+  EXPECT_EQ(found[0].slice, days(day(2019, 8, 31), day(2019, 8, 31)));
+  EXPECT_EQ(found[0].actual, "100000");
+}
+
+TEST(accident_insurance, a_minimum_raised_mid_period_is_judged_day_by_day) {
+  rb::policy p = data().qiyang;
+  // 200000 until 2019-06-30, then 300000: M001 (one policy of 300000 all year) passes;
+  // M010 (200000 all year) fails from 2019-07-01, 184 days.
+  for (rb::parameter& q : p.parameters)
+    if (q.id == "accident_cover_minimum") {
+      q.values.push_back(q.values.front());
+      q.values.back().since = day(2019, 7, 1);
+      q.values.back().value = rb::decimal::parse("300000");
+    }
+  rb::county c = data().county;
+  member(c, "M010").insurance = {{rb::money::parse("200000"), day(2019, 1, 1), day(2019, 12, 31), "平安保险"}};
+  const auto found = of_rule(run_checks(p, c, rb::period::of_year(2019)), "accident_insurance");
+  std::vector<rb::finding> m010;
+  for (const rb::finding& f : found)
+    if (f.subject_id == "M010") m010.push_back(f);
+  ASSERT_EQ(m010.size(), 1u);
+  EXPECT_EQ(m010[0].slice, days(day(2019, 7, 1), day(2019, 12, 31)));
+  EXPECT_EQ(m010[0].expected, "300000");
+  EXPECT_EQ(m010[0].actual, "200000");
+  for (const rb::finding& f : found) EXPECT_NE(f.subject_id, "M001");
+}
+
 // ---- minimum: health check (P3, P4) ---------------------------------------------------------
 
 TEST(health_check, finds_the_cheap_check_and_the_missing_one_and_nothing_else) {
@@ -222,6 +265,22 @@ TEST(six_items, finds_the_missing_water_heater_and_the_removed_printer_as_adviso
   EXPECT_EQ(found[1].slice, days(day(2019, 1, 1), day(2019, 12, 31)));
   EXPECT_EQ(found[1].responsible_unit, "U07");
   EXPECT_EQ(found[1].severity, rb::finding_severity::advisory);
+}
+
+TEST(six_items, an_item_renewed_the_next_day_is_on_hand_throughout_and_a_misnamed_one_is_not) {
+  rb::county c = data().county;
+  rb::team& t01 = *std::find_if(c.teams.begin(), c.teams.end(), [](const rb::team& t) { return t.id == "T01"; });
+  // T01's printer (on hand until 2019-06-30, P6) replaced the next day: P6 goes.
+  t01.kit.push_back({"printer", day(2019, 7, 1), std::nullopt});
+  auto found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "six_items");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].subject_id, "T05");
+  // Recorded as "printers", it is not the policy's printer: P6 is back, as before.
+  t01.kit.back().item = "printers";
+  found = of_rule(run_checks(data().qiyang, c, rb::period::of_year(2019)), "six_items");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].subject_id, "T01");
+  EXPECT_EQ(found[0].slice, days(day(2019, 7, 1), day(2019, 12, 31)));
 }
 
 TEST(six_items, a_required_item_missing_is_a_violation) {

@@ -405,6 +405,46 @@ TEST(money, mul_div_breaks_exact_halves_by_the_mode) {
   EXPECT_EQ(money::yuan(-1).mul_div(1, 8, rounding::half_up, places::fen), m("-0.13"));
 }
 
+TEST(money, division_with_the_mode_fixed_when_compiling_rounds_as_each_mode_says) {
+  using rulebook::detail::div_round_as;
+  // Worked by hand, one row per mode, in the enum's order: 7/2 = 3.5, -7/2 = -3.5, 5/2 = 2.5, 7/3 = 2.33…, -8/3 = -2.67…, 6/3 = 2.
+  struct row {
+    rounding mode;
+    std::int64_t want[6];
+  };
+  const row rows[] = {{rounding::half_up, {4, -4, 3, 2, -3, 2}},   {rounding::half_even, {4, -4, 2, 2, -3, 2}},
+                      {rounding::down, {3, -3, 2, 2, -2, 2}},      {rounding::up, {4, -4, 3, 3, -3, 2}},
+                      {rounding::floor, {3, -4, 2, 2, -3, 2}},     {rounding::ceiling, {4, -3, 3, 3, -2, 2}}};
+  const std::int64_t n[6] = {7, -7, 5, 7, -8, 6}, d[6] = {2, 2, 2, 3, 3, 3};
+  const auto as = [](rounding mode, std::int64_t a, std::int64_t b) {
+    switch (mode) {
+      case rounding::half_up: return div_round_as<rounding::half_up>(a, b);
+      case rounding::half_even: return div_round_as<rounding::half_even>(a, b);
+      case rounding::down: return div_round_as<rounding::down>(a, b);
+      case rounding::up: return div_round_as<rounding::up>(a, b);
+      case rounding::floor: return div_round_as<rounding::floor>(a, b);
+      case rounding::ceiling: return div_round_as<rounding::ceiling>(a, b);
+    }
+    return std::int64_t{0};
+  };
+  for (const row& r : rows)
+    for (int k = 0; k < 6; ++k) {
+      EXPECT_EQ(as(r.mode, n[k], d[k]), r.want[k]) << n[k] << "/" << d[k] << " mode " << static_cast<int>(r.mode);
+      // n / −d = −(n / d): the same but for floor and ceiling, which change places.
+      const rounding mirrored = r.mode == rounding::floor     ? rounding::ceiling
+                                : r.mode == rounding::ceiling ? rounding::floor
+                                                              : r.mode;
+      EXPECT_EQ(as(r.mode, n[k], -d[k]), -rows[static_cast<int>(mirrored)].want[k]) << n[k] << "/-" << d[k];
+    }
+  // And as div_round, which takes the mode at run time, over every numerator and divisor near 0.
+  for (const row& r : rows)
+    for (std::int64_t a = -250; a <= 250; ++a)
+      for (std::int64_t b = -12; b <= 12; ++b)
+        if (b != 0) {
+          ASSERT_EQ(as(r.mode, a, b), rulebook::detail::div_round(a, b, r.mode)) << a << "/" << b;
+        }
+}
+
 TEST(money, mul_div_by_decimals_uses_their_exact_values) {
   // 100 × 86.5 / 31 = 8650 / 31 = 279 rem 1 → 279.0322… → 279.03.
   EXPECT_EQ(money::yuan(100).mul_div(d("86.5"), d("31"), rounding::half_up, places::fen), m("279.03"));

@@ -289,7 +289,7 @@ class batch_kernel {
         each([&](std::size_t i) {
           std::int64_t product = 0;
           if (!__builtin_mul_overflow(a[i], b[i], &product) && product != raw_min) [[likely]]
-            return div_round(product, decimal::one, rounding::half_even);
+            return div_round_as<rounding::half_even>(product, decimal::one);
           try {
             return mul_div_wide(a[i], b[i], decimal::one, 1, rounding::half_even);
           } catch (const std::exception&) {

@@ -113,18 +113,65 @@ inline void add_range_cuts(const date_range& r, std::vector<date>& cuts) {
   if (!r.open_ended()) cuts.push_back(next_day(r.last));
 }
 
+/// Joins ranges that overlap or touch, in place; the result is sorted.
+inline void join_ranges_in_place(std::vector<date_range>& ranges) {
+  std::sort(ranges.begin(), ranges.end(), [](const date_range& a, const date_range& b) { return a.first < b.first; });
+  std::size_t joined = 0;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    if (joined > 0 && (ranges[joined - 1].open_ended() || ranges[i].first <= next_day(ranges[joined - 1].last)))
+      ranges[joined - 1].last = std::max(ranges[joined - 1].last, ranges[i].last);
+    else
+      ranges[joined++] = ranges[i];
+  }
+  ranges.resize(joined);
+}
+
 /// Joins ranges that overlap or touch; the result is sorted.
 [[nodiscard]] inline std::vector<date_range> join_ranges(std::vector<date_range> ranges) {
-  std::sort(ranges.begin(), ranges.end(), [](const date_range& a, const date_range& b) { return a.first < b.first; });
-  std::vector<date_range> out;
-  for (const date_range& r : ranges) {
-    if (!out.empty() && (out.back().open_ended() || r.first <= next_day(out.back().last))) {
-      out.back().last = std::max(out.back().last, r.last);
-    } else {
-      out.push_back(r);
+  join_ranges_in_place(ranges);
+  return ranges;
+}
+
+/// Asks for the elements of `rows` to be brought into the cache: called for the
+/// member (or team) some places ahead, so that reading its policies, checks or
+/// kit, each a list of its own elsewhere in memory, does not wait on memory.
+template <class T>
+inline void prefetch_rows(const std::vector<T>& rows) noexcept {
+#if defined(__GNUC__)
+  if (!rows.empty()) __builtin_prefetch(rows.data());
+#else
+  (void)rows;
+#endif
+}
+
+/// How far ahead `prefetch_rows` reads.
+inline constexpr std::size_t prefetch_distance = 8;
+
+/// True when every day of `days` lies in the range of some row of `rows` that
+/// counts (`counts(row)`; `range_of(row)` gives its range). Allocates nothing:
+/// the checks answer their common case, every day covered, this way before they
+/// work out any runs of failing days. (Two functions, not one returning an
+/// optional range: GCC 12 wrote and read such an optional through the stack a
+/// row, stalling on it, and the kit check took four times as long.)
+template <class Row, class Counts, class RangeOf>
+[[nodiscard]] bool every_day_covered(const date_range& days, std::span<const Row> rows, const Counts& counts,
+                                     const RangeOf& range_of) {
+  date day = days.first;
+  while (true) {
+    bool found = false;
+    date reach = day;  // the furthest day, from `day` on, some counting row covers without a break
+    for (const Row& row : rows) {
+      if (!counts(row)) continue;
+      const date_range r = range_of(row);
+      if (r.contains(day) && (!found || r.last > reach)) {
+        found = true;
+        reach = r.last;
+      }
     }
+    if (!found) return false;
+    if (reach >= days.last) return true;
+    day = next_day(reach);
   }
-  return out;
 }
 
 /// Text of a range as findings print it: `2019-07-01..2019-07-31`.
@@ -177,10 +224,18 @@ struct team_rosters {
   /// The days of `range` on which at least one member served in `team`, joined.
   [[nodiscard]] std::vector<date_range> active_days(std::size_t team, const date_range& range) const {
     std::vector<date_range> ranges;
+    active_days(team, range, ranges);
+    return ranges;
+  }
+  /// The same, into `out` (its memory reused from team to team).
+  void active_days(std::size_t team, const date_range& range, std::vector<date_range>& out) const {
+    out.clear();
     each_stint(team, [&](std::size_t, const date_range& served) {
-      if (const auto o = overlap(served, range)) ranges.push_back(*o);
+      // Not through `overlap`: its optional, written and read back a stint, stalled GCC 12's code.
+      const date first = std::max(served.first, range.first), last = std::min(served.last, range.last);
+      if (first <= last) out.push_back({first, last});
     });
-    return join_ranges(std::move(ranges));
+    join_ranges_in_place(out);
   }
 
   /// How many members served in `team` on `day`.
@@ -281,10 +336,37 @@ void for_member_ranges(const eval_context& ctx, std::vector<finding>& out, const
 /// that day (policies are not added together). One finding per maximal run of failing days.
 inline void check_cover_each_day(const eval_context& ctx, const rule& r, const minimum_rule& body,
                                  std::vector<finding>& all) {
+  const date_range within = ctx.evaluated.range;
+  // A minimum that does not change in the period is read once, and a member
+  // covered on every day served by policies of at least it is passed over
+  // without the day-by-day pieces below (most members, most years).
+  std::optional<money> fixed_minimum;
+  if (std::vector<date> figure_cuts; add_figure_cuts(ctx.rules, body.at_least, within, figure_cuts), figure_cuts.empty()) {
+    try {
+      fixed_minimum = money_figure_on(ctx.rules, body.at_least, within.first);
+    } catch (const evaluation_error&) {
+      // no value in force on the first day: the pieces below raise it if a day served needs it
+    }
+  }
   for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
-    const date_range within = ctx.evaluated.range;
     for (std::size_t mi = first; mi < last; ++mi) {
       const member& m = ctx.data.members[mi];
+      if (mi + prefetch_distance < last) prefetch_rows(ctx.data.members[mi + prefetch_distance].insurance);
+      if (fixed_minimum) {
+        const money minimum = *fixed_minimum;
+        const auto counts = [&](const insurance_policy& ip) { return ip.cover >= minimum; };
+        const auto in_force = [](const insurance_policy& ip) { return date_range{ip.from, ip.to}; };
+        const std::span<const insurance_policy> policies(m.insurance);
+        bool covered = true;
+        for (const served_stretch& s : ctx.index.service_of(mi)) {
+          const date_range days{std::max(s.range.first, within.first), std::min(s.range.last, within.last)};
+          if (days.first <= days.last && !every_day_covered(days, policies, counts, in_force)) {
+            covered = false;
+            break;
+          }
+        }
+        if (covered) continue;
+      }
       std::vector<date> cuts;
       std::vector<date_range> served;
       for (const served_stretch& s : ctx.index.service_of(mi))
@@ -307,7 +389,7 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
         const date day = piece.first;
         const bool serving = std::any_of(served.begin(), served.end(), [&](const date_range& s) { return s.contains(day); });
         if (!serving) continue;
-        const money minimum = money_figure_on(ctx.rules, body.at_least, day);
+        const money minimum = fixed_minimum ? *fixed_minimum : money_figure_on(ctx.rules, body.at_least, day);
         money best;
         bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
         for (const insurance_policy& ip : m.insurance)
@@ -355,32 +437,60 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
 /// in the year must cover the minimum.)
 inline void check_best_each_year(const eval_context& ctx, const rule& r, const minimum_rule& body,
                                  std::vector<finding>& all) {
+  // The period's part of each calendar year, worked out once for every member.
+  struct year_slice {
+    int year;
+    date_range whole;  // the calendar year
+    date_range days;   // its days in the period
+  };
+  std::vector<year_slice> years;
+  for (const int y : ctx.evaluated.years()) {
+    const date_range whole = period::of_year(y).range;
+    if (const auto slice = overlap(whole, ctx.evaluated.range)) years.push_back({y, whole, *slice});
+  }
   for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
-    const date_range within = ctx.evaluated.range;
+    // Each year's minimum, read once in the range, on the first member who served in the year.
+    std::vector<std::optional<money>> minimums(years.size());
     for (std::size_t mi = first; mi < last; ++mi) {
       const member& m = ctx.data.members[mi];
-      for (const int y : ctx.evaluated.years()) {
-        const period year = period::of_year(y);
-        const auto slice = overlap(year.range, within);
-        if (!slice || ctx.index.days_served(mi, *slice) == 0) continue;
-        const money minimum = money_figure_on(ctx.rules, body.at_least, slice->last);
-        std::optional<money> best;
+      if (mi + prefetch_distance < last) {
+        const member& ahead = ctx.data.members[mi + prefetch_distance];
+        if (body.of == minimum_measure::health_check_cost)
+          prefetch_rows(ahead.health_checks);
+        else
+          prefetch_rows(ahead.insurance);
+      }
+      for (std::size_t k = 0; k < years.size(); ++k) {
+        const int y = years[k].year;
+        const date_range& slice = years[k].days;
+        if (ctx.index.days_served(mi, slice) == 0) continue;
+        if (!minimums[k]) minimums[k] = money_figure_on(ctx.rules, body.at_least, slice.last);
+        const money minimum = *minimums[k];
+        // The best found, when `found`: a flag and a value, not an optional, which
+        // GCC 12 kept in memory, written and read back a check.
+        bool found = false;
+        money best_found;
         if (body.of == minimum_measure::health_check_cost) {
           for (const health_check& h : m.health_checks)
-            if (static_cast<int>(h.on.year()) == y && (!best || h.cost > *best)) best = h.cost;
+            if (years[k].whole.contains(h.on) && (!found || h.cost > best_found)) {
+              found = true;
+              best_found = h.cost;
+            }
         } else {
           // Insurance once a year: a policy in force on some day served in the year.
           for (const insurance_policy& ip : m.insurance)
             for (const served_stretch& st : ctx.index.service_of(mi))
-              if (const auto o = overlap(st.range, *slice); o && overlap(*o, {ip.from, ip.to}) && (!best || ip.cover > *best))
-                best = ip.cover;
+              if (const auto o = overlap(st.range, slice); o && overlap(*o, {ip.from, ip.to}) && (!found || ip.cover > best_found)) {
+                found = true;
+                best_found = ip.cover;
+              }
         }
-        if (best && *best >= minimum) continue;
+        if (found && best_found >= minimum) continue;
         const std::string what = body.of == minimum_measure::health_check_cost ? "health check" : "accident-insurance policy";
         const std::string measure = body.of == minimum_measure::health_check_cost ? " cost " : " covered ";
-        date last_served = slice->first;
+        date last_served = slice.first;
         for (const served_stretch& s : ctx.index.service_of(mi))
-          if (const auto o = overlap(s.range, *slice)) last_served = std::max(last_served, o->last);
+          if (const auto o = overlap(s.range, slice)) last_served = std::max(last_served, o->last);
         const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
         finding f;
         f.rule = r.id;
@@ -389,10 +499,10 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
         f.subject_id = m.id;
         f.responsible_unit = ctx.responsible_unit(r, &m, t ? &ctx.data.teams[*t] : nullptr);
         f.severity = severity_of(r);
-        f.slice = *slice;
+        f.slice = slice;
         f.expected = minimum.to_string();
-        f.actual = best ? best->to_string() : "none";
-        f.message = best ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best->to_string() +
+        f.actual = found ? best_found.to_string() : "none";
+        f.message = found ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best_found.to_string() +
                                " yuan, less than the " + minimum.to_string() + " yuan required"
                          : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
                                minimum.to_string() + " yuan required)";
@@ -450,13 +560,38 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
     out.push_back(std::move(f));
   };
   if (body.holder == kit_holder::team) {
-    for (std::size_t ti = 0; ti < ctx.data.teams.size(); ++ti) {
+    std::vector<date_range> active;
+    struct held {
+      std::size_t item;  // in body.items; body.items.size() for another item
+      date_range days;
+    };
+    std::vector<held> kit;  // the team's holdings, by the rule's item: names compared once a holding
+    const std::size_t teams = ctx.data.teams.size();
+    for (std::size_t ti = 0; ti < teams; ++ti) {
       const team& t = ctx.data.teams[ti];
-      const std::vector<date_range> active = rosters.active_days(ti, within);
+      if (ti + prefetch_distance < teams) prefetch_rows(ctx.data.teams[ti + prefetch_distance].kit);
+      rosters.active_days(ti, within, active);
       if (active.empty()) continue;
-      for (const kit_item& item : body.items)
+      kit.clear();
+      for (const kit_holding& k : t.kit) {
+        const auto named = std::find_if(body.items.begin(), body.items.end(), [&](const kit_item& i) {
+          return i.item.size() == k.item.size() && (k.item.empty() || i.item[0] == k.item[0]) && i.item == k.item;
+        });
+        kit.push_back({static_cast<std::size_t>(named - body.items.begin()),
+                       k.until ? date_range{k.since, *k.until} : date_range::from(k.since)});
+      }
+      for (std::size_t i = 0; i < body.items.size(); ++i) {
+        // Most items are on hand on every day: answered without working out the runs without.
+        const auto counts = [&](const held& h) { return h.item == i; };
+        const auto days_held = [](const held& h) { return h.days; };
+        if (std::all_of(active.begin(), active.end(), [&](const date_range& days) {
+              return every_day_covered(days, std::span<const held>(kit), counts, days_held);
+            }))
+          continue;
+        const kit_item& item = body.items[i];
         for (const date_range& run : days_without(t.kit, item.item, active))
           report(item, run, subject_kind::team, t.id, nullptr, &t, all);
+      }
     }
     return;
   }

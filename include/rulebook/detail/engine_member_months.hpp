@@ -227,8 +227,8 @@ void finish_rows(const chunk_results& c, bool prorated, std::int64_t days_in_mon
       const std::int64_t den = prorated ? days_in_month : served[j];
       const std::int64_t w = days[j];
       // The slice is every day the amount is for (nearly every row): round it; else weight it.
-      const std::int64_t r = w == den ? div_round(c.amount[j], Unit, Mode) * Unit
-                                      : div_round(c.amount[j] * w, den * Unit, Mode) * Unit;
+      const std::int64_t r = w == den ? div_round_as<Mode>(c.amount[j], Unit) * Unit
+                                      : div_round_as<Mode>(c.amount[j] * w, den * Unit) * Unit;
       out[j] = c.when != nullptr && c.when[j] == 0 ? rule_column::not_owed : r;
     }
     return;

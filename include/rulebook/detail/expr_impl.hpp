@@ -284,7 +284,7 @@ inline std::int64_t shift_days(const expr_program& p, const instruction& in, std
 inline std::int64_t multiply_raw(std::int64_t a, std::int64_t b) {
   std::int64_t product = 0;
   if (!__builtin_mul_overflow(a, b, &product) && product != raw_min) [[likely]] {
-    return div_round(product, decimal::one, rounding::half_even);  // |quotient| < 2^63 / 10^4
+    return div_round_as<rounding::half_even>(product, decimal::one);  // |quotient| < 2^63 / 10^4
   }
   return mul_div_wide(a, b, decimal::one, 1, rounding::half_even);  // 128 bits; throws on overflow
 }

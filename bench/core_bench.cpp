@@ -1,0 +1,358 @@
+// Issue 6, benchmark 1: the member-month core against a hand-written loop.
+//
+// The core is the Qiyang policy's living, transport (at most 4 round trips × 2
+// legs × distance × 1.5 yuan) and communication allowances over each
+// member-month, and its three minimums: accident cover on every day served, a
+// health check each year served, and the six-item kit on every day a team has a
+// member. Both sides run over the same rows of a county written by
+// `rulebook::generate_county`, on one thread:
+//
+// - the engine: the compiled rules' batch kernels over the member-month columns
+//   (`detail::run_member_month_rules`, its output columns reused from run to
+//   run, as an evaluation reuses them from block to block), then the three rules
+//   through the checks stage (`detail::check_rule`), findings and all;
+// - the hand loop: plain C++ over the same columns, the figures written into
+//   the code, counting the days each minimum fails.
+//
+// Each iteration runs both, alternately. The totals owed must agree to the fen,
+// and the number of findings and of days they cover to the day; a difference
+// fails the benchmark. `ratio` is the engine's time over the hand loop's;
+// `allowances_ratio` and `checks_ratio` split it.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <unordered_set>
+#include <variant>
+#include <vector>
+
+#include "generated.hpp"
+#include "rulebook/engine.hpp"
+#include "rulebook/load.hpp"
+
+namespace rb = rulebook;
+namespace rd = rulebook::detail;
+
+namespace {
+
+using day_number = std::int64_t;
+constexpr day_number open_end = std::numeric_limits<day_number>::max() / 2;
+
+day_number day_of(const rb::date& d) { return static_cast<day_number>(d.day_number()); }
+
+/// The Qiyang policy with its member-month allowances and its minimum and kit rules only.
+rb::program core_policy() {
+  rb::policy p = rb::load_policy_or_throw(std::string(RULEBOOK_SOURCE_DIR) + "/rules/qiyang-2019.yaml");
+  std::erase_if(p.rules, [](const rb::rule& r) {
+    if (const auto* a = std::get_if<rb::allowance_rule>(&r.body)) return a->per != rb::allowance_basis::member_month;
+    return !std::holds_alternative<rb::minimum_rule>(r.body) && !std::holds_alternative<rb::kit_rule>(r.body);
+  });
+  return rb::compile(std::move(p));
+}
+
+/// A generated county of `teams` teams of 5 places, cut to the members who serve
+/// in one team: a month in which a member moves has a row in each team, which
+/// the hand loop would have to weigh as the engine does.
+rb::county single_team_members(std::size_t teams) {
+  rb::county c = rb::load_county_or_throw(rulebook_bench::generated_county(teams, 5));
+  std::erase_if(c.members, [](const rb::member& m) { return m.service.size() != 1; });
+  std::unordered_set<std::string> kept;
+  for (const rb::member& m : c.members) kept.insert(m.id);
+  rb::month_records months;
+  for (const auto row : c.months)
+    if (kept.contains(std::string(row.member()))) months.push_back(row.record());
+  c.months = std::move(months);
+  return c;
+}
+
+/// The allowances' inputs, one row per member-month, as the hand loop reads them.
+struct allowance_columns {
+  std::vector<std::int64_t> days_in_village, round_trips, distance_raw, days_served, days_in_month;
+  [[nodiscard]] std::size_t size() const { return days_in_village.size(); }
+};
+
+/// A stretch of days with a figure: an insurance policy's cover, a kit item held.
+struct stretch {
+  day_number first, last;
+  std::int64_t value;
+};
+
+/// The minimums' inputs: each member's days served in the year, policies and
+/// checks; each team's members and kit. Rows of a member or team are runs of
+/// one list (`begin[i]` … `begin[i + 1]`).
+struct check_columns {
+  std::vector<day_number> served_first, served_last;  // within the year
+  std::vector<std::uint32_t> policy_begin, check_begin;
+  std::vector<stretch> policies;      // cover raw
+  std::vector<stretch> checks;        // first = last = the day, value = cost raw
+  std::vector<std::uint32_t> team_begin, team_members;  // members by team
+  std::vector<std::uint32_t> kit_begin;
+  std::vector<stretch> kit;           // value = the item, 0–5
+  day_number year_first = 0, year_last = 0;
+};
+
+/// Counts the runs of days in [first, last] that no stretch of `rows` with value ≥
+/// `at_least` (or, when `item` ≥ 0, with value == item) covers, and their days.
+struct gaps {
+  std::int64_t runs = 0, days = 0;
+};
+template <class Covers>
+void count_gaps(day_number first, day_number last, const stretch* rows, const stretch* end, const Covers& covers,
+                gaps& out) {
+  day_number day = first;
+  while (day <= last) {
+    day_number reach = -1;  // the last day covered from `day` on by a stretch in force on it
+    for (const stretch* s = rows; s != end; ++s)
+      if (covers(*s) && s->first <= day && day <= s->last) reach = std::max(reach, s->last);
+    if (reach >= 0) {
+      day = reach + 1;
+      continue;
+    }
+    day_number next = last + 1;  // the next day a covering stretch starts
+    for (const stretch* s = rows; s != end; ++s)
+      if (covers(*s) && s->first > day) next = std::min(next, s->first);
+    ++out.runs;
+    out.days += next - day;
+    day = next;
+  }
+}
+
+/// living = 100 × days; transport = 1.5 × 2 × min(trips, 4) × km, half-up to the fen;
+/// communication = 100 × served / days in the month, half-up to the fen.
+rb::money hand_allowances(const allowance_columns& c) {
+  const rb::money per_day = rb::money::yuan(100), per_month = rb::money::yuan(100);
+  const rb::money per_km = rb::money::parse("1.5");
+  rb::money owed;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const rb::money living = per_day * c.days_in_village[i];
+    const std::int64_t trips = std::min<std::int64_t>(c.round_trips[i], 4);
+    const rb::money transport =
+        (per_km * (2 * trips)).mul_div(c.distance_raw[i], rb::money::one, rb::rounding::half_up, rb::places::fen);
+    const rb::money communication =
+        per_month.mul_div(c.days_served[i], c.days_in_month[i], rb::rounding::half_up, rb::places::fen);
+    owed += living + transport + communication;
+  }
+  return owed;
+}
+
+/// Accident cover of 200,000 yuan on every day served; a health check of 500
+/// yuan in the year; each of the six items on every day a team has a member.
+std::array<gaps, 3> hand_checks(const check_columns& c, std::vector<stretch>& active) {
+  const std::int64_t cover_minimum = rb::money::yuan(200'000).raw(), check_minimum = rb::money::yuan(500).raw();
+  std::array<gaps, 3> found{};
+  const std::size_t members = c.served_first.size();
+  for (std::size_t m = 0; m < members; ++m) {
+    count_gaps(c.served_first[m], c.served_last[m], c.policies.data() + c.policy_begin[m],
+               c.policies.data() + c.policy_begin[m + 1], [&](const stretch& s) { return s.value >= cover_minimum; },
+               found[0]);
+    std::int64_t best = -1;
+    for (std::uint32_t k = c.check_begin[m]; k < c.check_begin[m + 1]; ++k)
+      if (c.checks[k].first >= c.year_first && c.checks[k].first <= c.year_last) best = std::max(best, c.checks[k].value);
+    if (best < check_minimum) {
+      ++found[1].runs;
+      found[1].days += c.year_last - c.year_first + 1;
+    }
+  }
+  const std::size_t teams = c.team_begin.size() - 1;
+  for (std::size_t t = 0; t < teams; ++t) {
+    active.clear();  // the team's days with a member, as joined runs
+    for (std::uint32_t k = c.team_begin[t]; k < c.team_begin[t + 1]; ++k)
+      active.push_back({c.served_first[c.team_members[k]], c.served_last[c.team_members[k]], 0});
+    std::sort(active.begin(), active.end(), [](const stretch& a, const stretch& b) { return a.first < b.first; });
+    std::size_t joined = 0;
+    for (std::size_t k = 1; k < active.size(); ++k) {
+      if (active[k].first <= active[joined].last + 1)
+        active[joined].last = std::max(active[joined].last, active[k].last);
+      else
+        active[++joined] = active[k];
+    }
+    if (!active.empty()) active.resize(joined + 1);
+    const stretch* kit = c.kit.data() + c.kit_begin[t];
+    const stretch* kit_end = c.kit.data() + c.kit_begin[t + 1];
+    for (std::int64_t item = 0; item < 6; ++item)
+      for (const stretch& days : active)
+        count_gaps(days.first, days.last, kit, kit_end, [&](const stretch& s) { return s.value == item; }, found[2]);
+  }
+  return found;
+}
+
+/// The generated county, its 2019 member-months as the engine's batch, and both
+/// sides' inputs.
+struct core_fixture {
+  rb::program prog = core_policy();
+  rb::county data;
+  rb::period year = rb::period::of_year(2019);
+  rd::county_index index;
+  rd::eval_context ctx;
+  rd::allowance_evaluator fallback;
+  rd::member_month_batch batch;
+  rd::team_rosters rosters;
+  std::vector<const rb::rule*> minimums;  // accident_insurance, health_check, six_items
+  std::vector<rd::rule_column> columns;   // the engine's output, reused
+  std::vector<std::vector<rb::finding>> findings;
+
+  explicit core_fixture(std::size_t teams)
+      : data(single_team_members(teams)),
+        index(data),
+        ctx{prog, prog.rules(), data, year, index},
+        fallback(ctx, prog.allowances()),
+        batch(ctx, prog.allowances(), fallback.months()),
+        rosters(index) {
+    for (const rb::rule& r : prog.rules().rules)
+      if (rd::is_check(r)) minimums.push_back(&r);
+    findings.resize(minimums.size());
+  }
+
+  rb::money allowances() {
+    rd::run_member_month_rules(ctx, prog.allowances(), batch, fallback, 1, columns);
+    std::int64_t sum = 0;
+    for (const rd::rule_column& col : columns)
+      for (const std::int64_t a : col.amounts()) sum += a == rd::rule_column::not_owed ? 0 : a;
+    return rb::money::from_raw(sum);
+  }
+
+  std::array<gaps, 3> checks() {
+    std::array<gaps, 3> found{};
+    for (std::size_t k = 0; k < minimums.size(); ++k) {
+      findings[k].clear();
+      rd::check_rule(ctx, rosters, *minimums[k], findings[k]);
+      found[k].runs = static_cast<std::int64_t>(findings[k].size());
+      for (const rb::finding& f : findings[k]) found[k].days += f.slice.days();
+    }
+    return found;
+  }
+
+  [[nodiscard]] allowance_columns hand_allowance_columns() const {
+    allowance_columns c;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const rb::month_records::row rec = batch.record[i];
+      c.days_in_village.push_back(rec ? rec.days_in_village() : 0);
+      c.round_trips.push_back(rec ? rec.round_trips() : 0);
+      c.distance_raw.push_back(data.teams[batch.team[i]].distance_km.raw());
+      c.days_served.push_back(batch.served[i]);
+      c.days_in_month.push_back(rb::year_month::of(batch.slice[i].first).days());
+    }
+    return c;
+  }
+
+  /// Each member serving in the year, by index; each team's of them.
+  [[nodiscard]] check_columns hand_check_columns() const {
+    check_columns c;
+    c.year_first = day_of(year.range.first);
+    c.year_last = day_of(year.range.last);
+    std::vector<std::vector<std::uint32_t>> by_team(data.teams.size());
+    c.policy_begin.push_back(0);
+    c.check_begin.push_back(0);
+    for (std::size_t m = 0; m < data.members.size(); ++m) {
+      const rb::member& mm = data.members[m];
+      const rb::service_interval& s = mm.service.front();
+      const day_number first = std::max(day_of(s.from), c.year_first);
+      const day_number last = std::min(s.to ? day_of(*s.to) : open_end, c.year_last);
+      if (first > last) continue;
+      by_team[*index.team(s.team)].push_back(static_cast<std::uint32_t>(c.served_first.size()));
+      c.served_first.push_back(first);
+      c.served_last.push_back(last);
+      for (const rb::insurance_policy& p : mm.insurance) c.policies.push_back({day_of(p.from), day_of(p.to), p.cover.raw()});
+      for (const rb::health_check& h : mm.health_checks) c.checks.push_back({day_of(h.on), day_of(h.on), h.cost.raw()});
+      c.policy_begin.push_back(static_cast<std::uint32_t>(c.policies.size()));
+      c.check_begin.push_back(static_cast<std::uint32_t>(c.checks.size()));
+    }
+    constexpr std::array<const char*, 6> items{"computer", "printer", "desk_set", "water_heater", "kitchen_set", "bedding_set"};
+    c.team_begin.push_back(0);
+    c.kit_begin.push_back(0);
+    for (std::size_t t = 0; t < data.teams.size(); ++t) {
+      c.team_members.insert(c.team_members.end(), by_team[t].begin(), by_team[t].end());
+      c.team_begin.push_back(static_cast<std::uint32_t>(c.team_members.size()));
+      for (const rb::kit_holding& k : data.teams[t].kit) {
+        const auto item = std::find(items.begin(), items.end(), k.item);
+        if (item == items.end()) continue;
+        c.kit.push_back({day_of(k.since), k.until ? day_of(*k.until) : open_end, item - items.begin()});
+      }
+      c.kit_begin.push_back(static_cast<std::uint32_t>(c.kit.size()));
+    }
+    return c;
+  }
+
+  [[nodiscard]] bool one_row_per_member_month() const {
+    for (std::size_t i = 0; i < batch.size(); ++i)
+      if (batch.slice[i].days() != batch.served[i]) return false;
+    return true;
+  }
+};
+
+std::string differs(const char* what, std::int64_t engine, std::int64_t hand) {
+  return std::string(what) + " differ: engine " + std::to_string(engine) + ", hand " + std::to_string(hand);
+}
+
+/// The argument is the number of generated teams (of 5 places): 17,000 teams
+/// give about 1 M member-months.
+void core_vs_hand(benchmark::State& state) {
+  core_fixture core(static_cast<std::size_t>(state.range(0)));
+  const allowance_columns a = core.hand_allowance_columns();
+  const check_columns k = core.hand_check_columns();
+  std::vector<stretch> active;
+  const rb::money engine_owed = core.allowances();
+  const rb::money hand_owed = hand_allowances(a);
+  if (!core.one_row_per_member_month() || engine_owed != hand_owed) {
+    state.SkipWithError(("totals differ: engine " + engine_owed.to_string() + ", hand " + hand_owed.to_string()).c_str());
+    return;
+  }
+  const std::array<gaps, 3> engine_found = core.checks(), hand_found = hand_checks(k, active);
+  for (std::size_t r = 0; r < 3; ++r) {
+    const std::string rule = core.minimums[r]->id;
+    if (engine_found[r].runs != hand_found[r].runs || engine_found[r].days != hand_found[r].days) {
+      state.SkipWithError((rule + ": " + differs("findings", engine_found[r].runs, hand_found[r].runs) + "; " +
+                           differs("days", engine_found[r].days, hand_found[r].days)).c_str());
+      return;
+    }
+    if (state.range(0) >= 1000 && r < 2 && engine_found[r].runs == 0) {  // the planted failures were found
+      state.SkipWithError((rule + ": no findings, nothing compared").c_str());
+      return;
+    }
+  }
+
+  using clock = std::chrono::steady_clock;
+  clock::duration engine_allowances{}, engine_checks{}, hand_allowances_time{}, hand_checks_time{};
+  for (auto _ : state) {
+    const auto t0 = clock::now();
+    rb::money e = core.allowances();
+    benchmark::DoNotOptimize(e);
+    const auto t1 = clock::now();
+    std::array<gaps, 3> ef = core.checks();
+    benchmark::DoNotOptimize(ef);
+    const auto t2 = clock::now();
+    rb::money h = hand_allowances(a);
+    benchmark::DoNotOptimize(h);
+    const auto t3 = clock::now();
+    std::array<gaps, 3> hf = hand_checks(k, active);
+    benchmark::DoNotOptimize(hf);
+    const auto t4 = clock::now();
+    engine_allowances += t1 - t0;
+    engine_checks += t2 - t1;
+    hand_allowances_time += t3 - t2;
+    hand_checks_time += t4 - t3;
+  }
+  const auto ratio = [](clock::duration x, clock::duration y) {
+    return static_cast<double>(x.count()) / static_cast<double>(std::max<clock::rep>(y.count(), 1));
+  };
+  const double rows = static_cast<double>(a.size()), n = static_cast<double>(state.iterations());
+  const auto per_row = [&](clock::duration d) {
+    return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()) / (rows * n);
+  };
+  state.counters["member_months"] = rows;
+  state.counters["members"] = static_cast<double>(k.served_first.size());
+  state.counters["findings"] = static_cast<double>(engine_found[0].runs + engine_found[1].runs + engine_found[2].runs);
+  state.counters["engine_ns_per_member_month"] = per_row(engine_allowances + engine_checks);
+  state.counters["hand_ns_per_member_month"] = per_row(hand_allowances_time + hand_checks_time);
+  state.counters["allowances_ratio"] = ratio(engine_allowances, hand_allowances_time);
+  state.counters["checks_ratio"] = ratio(engine_checks, hand_checks_time);
+  state.counters["ratio"] = ratio(engine_allowances + engine_checks, hand_allowances_time + hand_checks_time);
+}
+
+}  // namespace
+
+BENCHMARK(core_vs_hand)->Arg(20)->Arg(17'000)->Unit(benchmark::kMillisecond);
