@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine_fixture.hpp"
 #include "rulebook/load.hpp"
 #include "rulebook/policy.hpp"
 
@@ -218,6 +219,32 @@ TEST(accident_insurance, a_minimum_raised_mid_period_is_judged_day_by_day) {
   EXPECT_EQ(m010[0].expected, "300000");
   EXPECT_EQ(m010[0].actual, "200000");
   for (const rb::finding& f : found) EXPECT_NE(f.subject_id, "M001");
+}
+
+TEST(accident_insurance, a_minimum_too_large_to_work_out_is_an_error_only_when_someone_serves) {
+  // 200000 × 10^10 yuan is past what money holds: an error on the first day served, and
+  // none for a county whose members served only before the period.
+  const rb::program p = rb::testing::policy_from("rulebook-engine-checks", "huge-minimum",
+                                                 std::string(rb::testing::policy_header) + R"(parameters:
+  cover_minimum: {unit: yuan, values: {2019-01-01: 200000}, source: test}
+rules:
+  - id: accident_insurance
+    kind: minimum
+    title: {zh: 意外险, en: accident insurance}
+    of: insurance_cover
+    at_least: cover_minimum * 10000000000
+    each: day_served
+    responsible: dispatching_unit
+    source: test
+)");
+  using rb::testing::serving;
+  const rb::county before = rb::testing::small_county(
+      {serving("M1", rb::member_role::member, {{"TA", day(2018, 1, 1), day(2018, 12, 31)}})}, {});
+  const rb::results r = rb::evaluate(p, before, rb::period::of_year(2019));
+  EXPECT_TRUE(r.findings.empty());
+  const rb::county serving_in_2019 = rb::testing::small_county(
+      {serving("M1", rb::member_role::member, {{"TA", day(2019, 3, 1), std::nullopt}})}, {});
+  EXPECT_THROW((void)rb::evaluate(p, serving_in_2019, rb::period::of_year(2019)), std::exception);
 }
 
 // ---- minimum: health check (P3, P4) ---------------------------------------------------------

@@ -344,8 +344,9 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
   if (std::vector<date> figure_cuts; add_figure_cuts(ctx.rules, body.at_least, within, figure_cuts), figure_cuts.empty()) {
     try {
       fixed_minimum = money_figure_on(ctx.rules, body.at_least, within.first);
-    } catch (const evaluation_error&) {
-      // no value in force on the first day: the pieces below raise it if a day served needs it
+    } catch (const std::exception&) {
+      // No value in force on the first day, or a figure too large: the pieces
+      // below raise it, as before, only if a day served needs it.
     }
   }
   for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
