@@ -32,11 +32,14 @@
 #include <vector>
 
 #include "generated.hpp"
+#include "hand_loop.hpp"
 #include "rulebook/engine.hpp"
 #include "rulebook/load.hpp"
 
 namespace rb = rulebook;
 namespace rd = rulebook::detail;
+using rulebook_bench::allowance_columns;
+using rulebook_bench::hand_allowances;
 
 namespace {
 
@@ -69,12 +72,6 @@ rb::county single_team_members(std::size_t teams) {
   c.months = std::move(months);
   return c;
 }
-
-/// The allowances' inputs, one row per member-month, as the hand loop reads them.
-struct allowance_columns {
-  std::vector<std::int64_t> days_in_village, round_trips, distance_raw, days_served, days_in_month;
-  [[nodiscard]] std::size_t size() const { return days_in_village.size(); }
-};
 
 /// A stretch of days with a figure: an insurance policy's cover, a kit item held.
 struct stretch {
@@ -120,24 +117,6 @@ void count_gaps(day_number first, day_number last, const stretch* rows, const st
     out.days += next - day;
     day = next;
   }
-}
-
-/// living = 100 × days; transport = 1.5 × 2 × min(trips, 4) × km, half-up to the fen;
-/// communication = 100 × served / days in the month, half-up to the fen.
-rb::money hand_allowances(const allowance_columns& c) {
-  const rb::money per_day = rb::money::yuan(100), per_month = rb::money::yuan(100);
-  const rb::money per_km = rb::money::parse("1.5");
-  rb::money owed;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const rb::money living = per_day * c.days_in_village[i];
-    const std::int64_t trips = std::min<std::int64_t>(c.round_trips[i], 4);
-    const rb::money transport =
-        (per_km * (2 * trips)).mul_div(c.distance_raw[i], rb::money::one, rb::rounding::half_up, rb::places::fen);
-    const rb::money communication =
-        per_month.mul_div(c.days_served[i], c.days_in_month[i], rb::rounding::half_up, rb::places::fen);
-    owed += living + transport + communication;
-  }
-  return owed;
 }
 
 /// Accident cover of 200,000 yuan on every day served; a health check of 500

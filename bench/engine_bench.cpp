@@ -4,7 +4,7 @@
 // - engine_allowances: `detail::evaluate_allowances` as `evaluate` runs it (the
 //   county indexed, every member-month evaluated through the compiled rules,
 //   entitlements, findings and totals built), time per member-month.
-// - hand_loop: the same three amounts computed by plain C++ over columns of the
+// - hand_written_loop: the same three amounts computed by plain C++ (hand_loop.hpp) over columns of the
 //   same member-months prepared beforehand (the figures written into the code).
 // - engine_vs_hand: both, timed alike; `ratio` is engine time / hand time. The
 //   owed totals of both are compared and the benchmark fails (SkipWithError)
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "generated.hpp"
+#include "hand_loop.hpp"
 #include "rulebook/engine.hpp"
 #include "rulebook/load.hpp"
 
@@ -57,15 +58,13 @@ rb::results run_engine(const fixture& f) {
   return r;
 }
 
-/// The member-months as columns, as a batch evaluator would hold them.
-struct columns {
-  std::vector<std::int64_t> days_in_village, round_trips, distance_raw, days_served, days_in_month;
-  [[nodiscard]] std::size_t size() const { return days_in_village.size(); }
-};
+using rulebook_bench::allowance_columns;
+using rulebook_bench::hand_allowances;
 
-columns make_columns(const fixture& f) {
+/// The member-months as columns, as a batch evaluator would hold them.
+allowance_columns make_columns(const fixture& f) {
   const rb::detail::county_index index(f.data);
-  columns c;
+  allowance_columns c;
   for (const auto row : f.data.months) {
     const rb::month_record r = row.record();
     const std::size_t m = *index.member(r.member);
@@ -80,24 +79,6 @@ columns make_columns(const fixture& f) {
     c.days_in_month.push_back(r.month.days());
   }
   return c;
-}
-
-/// living = 100 × days; transport = 1.5 × 2 × min(trips, 4) × km, half-up to the fen;
-/// communication = 100 × served / days in the month, half-up to the fen.
-rb::money hand_loop(const columns& c) {
-  const rb::money per_day = rb::money::yuan(100), per_month = rb::money::yuan(100);
-  const rb::money per_km = rb::money::parse("1.5");
-  rb::money owed;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    const rb::money living = per_day * c.days_in_village[i];
-    const std::int64_t trips = std::min<std::int64_t>(c.round_trips[i], 4);
-    const rb::money transport =
-        (per_km * (2 * trips)).mul_div(c.distance_raw[i], rb::money::one, rb::rounding::half_up, rb::places::fen);
-    const rb::money communication =
-        per_month.mul_div(c.days_served[i], c.days_in_month[i], rb::rounding::half_up, rb::places::fen);
-    owed += living + transport + communication;
-  }
-  return owed;
 }
 
 rb::money owed_total(const rb::results& r) {
@@ -121,9 +102,9 @@ void engine_allowances(benchmark::State& state) {
 BENCHMARK(engine_allowances)->Unit(benchmark::kMicrosecond);
 
 void hand_written_loop(benchmark::State& state) {
-  const columns c = make_columns(sample());
+  const allowance_columns c = make_columns(sample());
   for (auto _ : state) {
-    rb::money owed = hand_loop(c);
+    rb::money owed = hand_allowances(c);
     benchmark::DoNotOptimize(owed);
   }
   state.counters["member_months"] = static_cast<double>(c.size());
@@ -134,9 +115,9 @@ BENCHMARK(hand_written_loop)->Unit(benchmark::kMicrosecond);
 
 void engine_vs_hand(benchmark::State& state) {
   const fixture& f = sample();
-  const columns c = make_columns(f);
+  const allowance_columns c = make_columns(f);
   const rb::money engine_owed = owed_total(run_engine(f));
-  const rb::money hand_owed = hand_loop(c);
+  const rb::money hand_owed = hand_allowances(c);
   if (engine_owed != hand_owed) {
     state.SkipWithError(("totals differ: engine " + engine_owed.to_string() + ", hand " + hand_owed.to_string()).c_str());
     return;
@@ -149,7 +130,7 @@ void engine_vs_hand(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
     const auto t1 = clock::now();
     for (int k = 0; k < 10; ++k) {  // the hand loop is short: run it more often, and divide
-      rb::money owed = hand_loop(c);
+      rb::money owed = hand_allowances(c);
       benchmark::DoNotOptimize(owed);
     }
     const auto t2 = clock::now();

@@ -179,27 +179,15 @@ constexpr I div_round(const I& n, const I& d, rounding mode) {
   return q;
 }
 
-/// `div_round` on std::int64_t with the mode known when compiling, always
-/// inlined: the batch kernels' products and finishing loops call it once a row,
+/// `div_round` on std::int64_t with the mode known when compiling, it and its
+/// call of `div_round` inlined (`flatten`), so that the mode's switch folds
+/// away: the batch kernels' products and finishing loops call it once a row,
 /// where `div_round` was a call a row with its mode switched on each time (some
 /// 9 % of the Qiyang allowances' time; branch-free forms measured slower still).
 /// Same conditions: d ≠ 0, neither |n| nor |d| INT64_MIN.
 template <rounding Mode>
-[[gnu::always_inline]] inline std::int64_t div_round_as(std::int64_t n, std::int64_t d) noexcept {
-  std::int64_t q = n / d;  // truncates toward zero
-  const std::int64_t r = n % d;
-  if (r == 0) return q;  // a branch, not a mask: measured faster on columns of amounts, most exact
-  const bool negative = (n < 0) != (d < 0);
-  const std::int64_t rest = r < 0 ? -r : r;             // distance past q, in units of 1/|d|
-  const std::int64_t other = (d < 0 ? -d : d) - rest;  // distance to the next integer away from zero
-  bool away = false;
-  if constexpr (Mode == rounding::half_up) away = rest >= other;
-  else if constexpr (Mode == rounding::half_even) away = rest > other || (rest == other && q % 2 != 0);
-  else if constexpr (Mode == rounding::up) away = true;
-  else if constexpr (Mode == rounding::floor) away = negative;
-  else if constexpr (Mode == rounding::ceiling) away = !negative;
-  if (away) q += negative ? -1 : 1;  // |q| ≤ |n| / 2 here, so this cannot overflow
-  return q;
+[[gnu::always_inline, gnu::flatten]] inline std::int64_t div_round_as(std::int64_t n, std::int64_t d) noexcept {
+  return div_round<std::int64_t>(n, d, Mode);
 }
 
 /// Computes round(a × b / d) (d ≠ 0, |d| ≤ 2^63 · 10^4) to a multiple of `unit`,

@@ -515,13 +515,18 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
 
 // ---- kit -------------------------------------------------------------------------------
 
+/// The days a holding is on hand: `since` to `until`, or on from `since` when it has no end.
+[[nodiscard]] inline date_range days_on_hand(const kit_holding& k) {
+  return k.until ? date_range{k.since, *k.until} : date_range::from(k.since);
+}
+
 /// Each item on hand (`since` ≤ day ≤ `until`) on every day of `days`: appends the
 /// runs of days without it.
 [[nodiscard]] inline std::vector<date_range> days_without(const std::vector<kit_holding>& kit, std::string_view item,
                                                           const std::vector<date_range>& days) {
   std::vector<date_range> held;
   for (const kit_holding& k : kit)
-    if (k.item == item) held.push_back(k.until ? date_range{k.since, *k.until} : date_range::from(k.since));
+    if (k.item == item) held.push_back(days_on_hand(k));
   held = join_ranges(std::move(held));
   std::vector<date_range> missing;
   for (const date_range& d : days) {
@@ -578,8 +583,7 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
         const auto named = std::find_if(body.items.begin(), body.items.end(), [&](const kit_item& i) {
           return i.item.size() == k.item.size() && (k.item.empty() || i.item[0] == k.item[0]) && i.item == k.item;
         });
-        kit.push_back({static_cast<std::size_t>(named - body.items.begin()),
-                       k.until ? date_range{k.since, *k.until} : date_range::from(k.since)});
+        kit.push_back({static_cast<std::size_t>(named - body.items.begin()), days_on_hand(k)});
       }
       for (std::size_t i = 0; i < body.items.size(); ++i) {
         // Most items are on hand on every day: answered without working out the runs without.
