@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rulebook/detail/packed_u32s.hpp"
 #include "rulebook/model.hpp"
 
 namespace rb = rulebook;
@@ -236,6 +238,144 @@ TEST(month_records, refuses_what_it_cannot_hold) {
   r.clear();
   EXPECT_TRUE(r.empty());
   EXPECT_EQ(r.member_count(), 0u);
+}
+
+// ---- the packed column under member keys and the ends of paid amounts ----------
+
+std::vector<std::uint32_t> values_of(const rb::detail::packed_u32s& c) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < c.size(); ++i) out.push_back(c[i]);
+  return out;
+}
+
+TEST(packed_u32s, keeps_values_rising_less_than_256_within_a_group_packed) {
+  rb::detail::packed_u32s c;
+  // Groups of eight: 1000..1255 is the most a group may rise; the ninth value starts a group.
+  const std::vector<std::uint32_t> in = {1000, 1000, 1001, 1100, 1255, 1003, 1000, 1255, 7, 7, 9, 262};
+  for (const std::uint32_t v : in) c.push_back(v);
+  EXPECT_FALSE(c.plain());
+  EXPECT_EQ(values_of(c), in);
+  EXPECT_EQ(c.back(), 262u);
+}
+
+TEST(packed_u32s, turns_plain_when_a_value_does_not_fit_and_keeps_every_value) {
+  for (const std::uint32_t misfit : {999u, 1447u, 1448u, 0u, 4'294'967'295u}) {
+    rb::detail::packed_u32s c;
+    for (std::uint32_t v = 0; v < 20; ++v) c.push_back(1000 + v * 12);  // groups: 1000.., 1096.., 1192..
+    c.push_back(misfit);  // the 21st, in the third group, whose first is 1192: fits up to 1447
+    EXPECT_EQ(c.plain(), misfit < 1192u || misfit > 1447u) << misfit;
+    c.push_back(5);  // below 1192: plain from here on
+    std::vector<std::uint32_t> want;
+    for (std::uint32_t v = 0; v < 20; ++v) want.push_back(1000 + v * 12);
+    want.push_back(misfit);
+    want.push_back(5);
+    EXPECT_EQ(values_of(c), want) << misfit;
+  }
+}
+
+TEST(packed_u32s, a_group_may_start_anywhere_even_below_the_last) {
+  rb::detail::packed_u32s c;
+  for (std::uint32_t v = 0; v < 8; ++v) c.push_back(500 + v);
+  c.push_back(3);  // the ninth value starts a group of its own
+  EXPECT_FALSE(c.plain());
+  EXPECT_EQ(c[8], 3u);
+  EXPECT_EQ(c[7], 507u);
+}
+
+TEST(packed_u32s, replaces_the_last_value_packed_or_plain) {
+  rb::detail::packed_u32s c;
+  c.push_back(10);
+  c.set_back(4000);  // a group's first: becomes the group's first value
+  c.push_back(4000);
+  c.set_back(4255);  // 255 above the first still fits
+  EXPECT_FALSE(c.plain());
+  EXPECT_EQ(values_of(c), (std::vector<std::uint32_t>{4000, 4255}));
+  c.set_back(4256);  // does not
+  EXPECT_TRUE(c.plain());
+  EXPECT_EQ(values_of(c), (std::vector<std::uint32_t>{4000, 4256}));
+  c.set_back(1);
+  EXPECT_EQ(values_of(c), (std::vector<std::uint32_t>{4000, 1}));
+}
+
+TEST(packed_u32s, truncates_to_a_shorter_column_in_either_form) {
+  for (const bool make_plain : {false, true}) {
+    rb::detail::packed_u32s c;
+    c.reserve(40);
+    for (std::uint32_t v = 0; v < 20; ++v) c.push_back(v * 3);
+    if (make_plain) c.push_back(1'000'000);
+    EXPECT_EQ(c.plain(), make_plain);
+    c.truncate(9);  // into the second group
+    ASSERT_EQ(c.size(), 9u);
+    c.push_back(25);  // 1 above the second group's first, 24
+    c.push_back(24 + 255);
+    EXPECT_EQ(values_of(c), (std::vector<std::uint32_t>{0, 3, 6, 9, 12, 15, 18, 21, 24, 25, 279})) << make_plain;
+    c.truncate(0);
+    EXPECT_TRUE(c.empty());
+  }
+}
+
+TEST(packed_u32s, matches_a_plain_vector_over_random_changes) {
+  std::uint64_t seed = 12345;
+  const auto next = [&seed] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<std::uint32_t>(seed >> 33);
+  };
+  for (int round = 0; round < 50; ++round) {
+    rb::detail::packed_u32s c;
+    std::vector<std::uint32_t> want;
+    std::uint32_t at = next() % 1000;
+    for (int step = 0; step < 300; ++step) {
+      const std::uint32_t r = next() % 100;
+      if (r < 70 || want.empty()) {
+        at += next() % (round % 3 == 0 ? 40 : 8);  // rising slowly; now and then a jump
+        if (next() % 400 == 0) at = next();
+        c.push_back(at);
+        want.push_back(at);
+      } else if (r < 90) {
+        at += next() % 30;
+        c.set_back(at);
+        want.back() = at;
+      } else {
+        const std::size_t n = next() % (want.size() + 1);
+        c.truncate(n);
+        want.resize(n);
+      }
+      ASSERT_EQ(c.size(), want.size());
+    }
+    EXPECT_EQ(values_of(c), want) << round;
+  }
+}
+
+TEST(month_records, gives_back_records_not_grouped_by_member_or_with_many_amounts) {
+  // Grouped by member, with few amounts each, the keys and the amounts' ends are
+  // packed; records out of member order, or a record with dozens of amounts, hold
+  // them plain: either way each record comes back as it went in.
+  const std::vector<std::string> members = {"M0", "M1", "M2", "M3", "M4", "M5", "M6"};
+  const std::vector<std::string> items = {"item_0", "item_1", "item_2"};
+  std::vector<rb::month_record> in;
+  for (int i = 0; i < 30; ++i)
+    in.push_back({.member = members[static_cast<std::size_t>(i % 7)], .month = {2019, 1 + i % 12},
+                  .days_in_village = i, .round_trips = i % 5, .days_away_on_duty = 1,
+                  .paid = {{"living", money::yuan(100 * i)}, {"transport", money::parse("12.34")}}});
+  in[17].paid.clear();
+  for (int k = 0; k < 100; ++k) in[17].paid.push_back({items[static_cast<std::size_t>(k % 3)], money::yuan(1'000'000 + k)});
+  const rb::month_records r(in.begin(), in.end());
+  ASSERT_EQ(r.size(), in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) EXPECT_EQ(r[i].record(), in[i]) << i;
+  EXPECT_EQ(r[17].paid_count(), 100u);
+  EXPECT_EQ(r[18].paid_for("transport"), money::parse("12.34"));
+  EXPECT_EQ(r[29].member(), "M1");
+}
+
+TEST(month_records, packs_months_of_years_2047_and_below_and_holds_later_ones_aside) {
+  const std::vector<rb::month_record> in = {
+      {.member = "M1", .month = {2047, 12}, .days_in_village = 1, .round_trips = 0, .days_away_on_duty = 0, .paid = {}},
+      {.member = "M1", .month = {2048, 1}, .days_in_village = 2, .round_trips = 0, .days_away_on_duty = 0, .paid = {}},
+      {.member = "M1", .month = {-2048, 0}, .days_in_village = 3, .round_trips = 0, .days_away_on_duty = 0, .paid = {}},
+      {.member = "M1", .month = {-2049, 15}, .days_in_village = 4, .round_trips = 0, .days_away_on_duty = 0, .paid = {}},
+  };
+  const rb::month_records r(in.begin(), in.end());
+  for (std::size_t i = 0; i < in.size(); ++i) EXPECT_EQ(r[i].record(), in[i]) << i;
 }
 
 }  // namespace

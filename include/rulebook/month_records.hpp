@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "rulebook/detail/id_table.hpp"
+#include "rulebook/detail/packed_u32s.hpp"
 #include "rulebook/detail/varint.hpp"
 #include "rulebook/money.hpp"
 #include "rulebook/period.hpp"
@@ -260,10 +261,10 @@ class month_records {
       if (!fits)
         wide_.push_back({static_cast<std::uint32_t>(n), month, days_in_village, round_trips, days_away_on_duty});
     } catch (...) {
-      member_.resize(std::min(member_.size(), n));
+      member_.truncate(std::min(member_.size(), n));
       month_.resize(std::min(month_.size(), n));
       for (auto* v : {&days_, &trips_, &away_}) v->resize(std::min(v->size(), n));
-      paid_end_.resize(std::min(paid_end_.size(), n));
+      paid_end_.truncate(std::min(paid_end_.size(), n));
       throw;
     }
     return n;
@@ -285,7 +286,7 @@ class month_records {
       paid_.resize(n);
       throw;
     }
-    paid_end_.back() = static_cast<std::uint32_t>(paid_.size());
+    paid_end_.set_back(static_cast<std::uint32_t>(paid_.size()));
     ++paid_count_;
   }
   void push_back(const month_record& r) {
@@ -395,12 +396,14 @@ class month_records {
     int days = 0, trips = 0, away = 0;
   };
   static constexpr bool fits_count(int n) noexcept { return n > wide_mark && n <= 127; }
-  // A month as year * 16 + month, for years within ±2^27 and months 0 to 15.
+  // A month as year * 16 + month in two bytes, for years -2048 to 2047 and months 0 to 15.
   static constexpr bool fits_month(year_month m) noexcept {
-    return m.month >= 0 && m.month < 16 && m.year >= -(1 << 27) && m.year < (1 << 27);
+    return m.month >= 0 && m.month < 16 && m.year >= -2048 && m.year < 2048;
   }
-  static constexpr std::int32_t pack_month(year_month m) noexcept { return m.year * 16 + m.month; }
-  static constexpr year_month unpack_month(std::int32_t packed) noexcept {
+  static constexpr std::int16_t pack_month(year_month m) noexcept {
+    return static_cast<std::int16_t>(m.year * 16 + m.month);
+  }
+  static constexpr year_month unpack_month(int packed) noexcept {
     return {packed >> 4, packed & 15};  // an arithmetic shift: years below zero too
   }
   [[nodiscard]] const wide_values& wide_of(std::size_t i) const noexcept {
@@ -412,11 +415,11 @@ class month_records {
   // amount in fen when whole fen, else in ten-thousandths of a yuan)).
   static constexpr std::size_t max_paid_bytes = 3 + 10;
 
-  std::vector<key> member_;
-  std::vector<std::int32_t> month_;
+  detail::packed_u32s member_;  // grouped by member, 1.5 bytes a record
+  std::vector<std::int16_t> month_;
   std::vector<std::int8_t> days_, trips_, away_;
   std::vector<wide_values> wide_;        // by index, ascending
-  std::vector<std::uint32_t> paid_end_;  // per record, the end of its paid amounts in paid_
+  detail::packed_u32s paid_end_;  // per record, the end of its paid amounts in paid_ (1.5 bytes)
   std::vector<std::uint8_t> paid_;
   std::size_t paid_count_ = 0;
   std::deque<std::string> items_;  // a deque, so that views of them stay put as more are added
