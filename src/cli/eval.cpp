@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/direct_file.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "report.hpp"
@@ -153,10 +154,15 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   const std::unique_ptr<staged_folder> stage = staged_folder::open(*o.out, err, "rulebook eval");
   if (!stage) return 2;
   static const std::string entitlements_csv = "entitlements.csv", rollups_csv = "rollups.csv";
-  std::ofstream entitlements_file(stage->path_of(entitlements_csv), std::ios::binary | std::ios::trunc);
-  if (!entitlements_file) return stage->failed_to_write(entitlements_csv), 2;
-  std::ofstream rollups_file(stage->path_of(rollups_csv), std::ios::binary | std::ios::trunc);
-  if (!rollups_file) return stage->failed_to_write(rollups_csv), 2;
+  // The two files of gigabytes go past the page cache (direct_file.hpp), unless RULEBOOK_DIRECT_IO=0.
+  const char* direct_io = std::getenv("RULEBOOK_DIRECT_IO");
+  const auto mode = direct_io != nullptr && std::string_view(direct_io) == "0" ? direct_filebuf::mode::buffered
+                                                                               : direct_filebuf::mode::direct;
+  direct_filebuf entitlements_buffer, rollups_buffer;
+  if (!entitlements_buffer.open(stage->path_of(entitlements_csv), mode))
+    return stage->failed_to_write(entitlements_csv), 2;
+  if (!rollups_buffer.open(stage->path_of(rollups_csv), mode)) return stage->failed_to_write(rollups_csv), 2;
+  std::ostream entitlements_file(&entitlements_buffer), rollups_file(&rollups_buffer);
 
   struct to_files : entitlement_sink {
     report::entitlement_csv_writer entitlements;
@@ -216,9 +222,9 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
         << '\n';
     return 2;
   }
-  for (auto [file, name] : {std::pair{&entitlements_file, &entitlements_csv}, std::pair{&rollups_file, &rollups_csv}}) {
-    file->close();
-    if (!*file) return stage->failed_to_write(*name), 2;
+  for (auto [buffer, name] :
+       {std::pair{&entitlements_buffer, &entitlements_csv}, std::pair{&rollups_buffer, &rollups_csv}}) {
+    if (!buffer->close()) return stage->failed_to_write(*name), 2;
     stage->add(*name);
   }
   // Each other file written as soon as it is rendered, so that one is held at a time.
