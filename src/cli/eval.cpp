@@ -4,12 +4,15 @@
 // terminal table, JSON, CSV or an HTML page.
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -17,6 +20,8 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
@@ -134,6 +139,60 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
   return o;
 }
 
+/// Renders blocks of roll-up rows and writes them (`write`) on a thread of its
+/// own, one block at a time, while the next is made. The roll-up rows come at the
+/// end of an evaluation, on one thread, when the blocks' threads have finished:
+/// 15 M rows, 840 MB of CSV, for 3 M members.
+class rendered_beside {
+ public:
+  explicit rendered_beside(std::function<void(std::span<const rollup>)> write)
+      : write_(std::move(write)), thread_([this](std::stop_token stop) { run(stop); }) {}
+
+  /// Hands `block` over (a copy), once the one before is written; throws what writing it threw.
+  void take(std::span<const rollup> block) {
+    std::unique_lock<std::mutex> hold(lock_);
+    idle(hold);
+    pending_.assign(block.begin(), block.end());
+    busy_ = true;
+    changed_.notify_all();
+  }
+  /// Waits until every block handed over is written; throws what writing one threw.
+  void finish() {
+    std::unique_lock<std::mutex> hold(lock_);
+    idle(hold);
+  }
+
+ private:
+  void idle(std::unique_lock<std::mutex>& hold) {
+    changed_.wait(hold, [this] { return !busy_; });
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
+  void run(std::stop_token stop) {
+    std::unique_lock<std::mutex> hold(lock_);
+    while (changed_.wait(hold, stop, [this] { return busy_; })) {
+      hold.unlock();
+      std::exception_ptr failed;
+      try {
+        write_(pending_);
+      } catch (...) {
+        failed = std::current_exception();
+      }
+      hold.lock();
+      if (failed && !failure_) failure_ = failed;
+      busy_ = false;
+      changed_.notify_all();
+    }
+  }
+
+  std::function<void(std::span<const rollup>)> write_;
+  std::mutex lock_;
+  std::condition_variable_any changed_;
+  std::vector<rollup> pending_;  // kept from block to block, with its strings' room
+  bool busy_ = false;
+  std::exception_ptr failure_;
+  std::jthread thread_;  // last: stopped and joined before the rest goes
+};
+
 /// How to evaluate: on `--threads`, the members done shown on `bar`.
 evaluate_options evaluating_options(const eval_options& o, progress& bar) {
   evaluate_options options;
@@ -171,6 +230,7 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     std::vector<entitlement> kept;  // the entitlements of the members to explain
     const std::string* write_failed = nullptr;  // the file, when a write failed (not the evaluation)
     int scale;
+    rendered_beside rollups_beside{[this](std::span<const rollup> block) { rollups.write(block); }};
     to_files(std::ostream& e, std::ostream& x, int money_scale, const std::vector<explain_request>& ex)
         : entitlements(e, money_scale), rollups(x, money_scale), explain(ex), scale(money_scale) {}
     /// Runs `write`, remembering that writing `file` failed if it throws.
@@ -205,7 +265,7 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     }
     [[nodiscard]] bool takes_rollups() const override { return true; }
     void accept_rollups(std::span<const rollup> block) override {
-      guarded(rollups_csv, [&] { rollups.write(block); });
+      guarded(rollups_csv, [&] { rollups_beside.take(block); });
     }
   } sink(entitlements_file, rollups_file, prog.rules().money.scale, o.explain);
 
@@ -213,7 +273,10 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     bar.start(evaluating, c.members.size());
     r = evaluate(prog, c, o.evaluated, evaluating_options(o, bar), sink);
     sink.guarded(entitlements_csv, [&] { sink.entitlements.flush(); });
-    sink.guarded(rollups_csv, [&] { sink.rollups.flush(); });
+    sink.guarded(rollups_csv, [&] {
+      sink.rollups_beside.finish();
+      sink.rollups.flush();
+    });
     bar.finish();
   } catch (const std::exception& e) {
     bar.finish();
