@@ -10,11 +10,16 @@
 #include <bit>
 #include <cstdint>
 #include <cstddef>
+#include <exception>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "detail/load_context.hpp"
@@ -27,6 +32,15 @@ namespace rulebook::detail {
 namespace {
 
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+/// On the thread that checks the month records beside the other checks, where
+/// its reports wait: finding a report's position may read the source files
+/// again, which only the calling thread does. Null elsewhere.
+thread_local std::vector<std::function<void()>>* waiting_reports = nullptr;
+
+/// A county's month records are checked beside the other checks from this many
+/// on (a county of 3 M members has 36 M): below it a thread costs more than it saves.
+constexpr std::size_t months_checked_beside_from = 65536;
 
 std::string indexed(std::string_view name, std::size_t index) {
   return std::string(name) + "[" + std::to_string(index) + "]";
@@ -135,21 +149,58 @@ class checker {
  public:
   checker(const county& c, const source_map& where, diagnostic_sink& sink) : c_(c), where_(where), sink_(sink) {}
 
+  /// The checks, kind by kind; a large county's month records on a thread of
+  /// their own beside the teams', members' and events', their reports then put
+  /// where a run on one thread puts them.
   void run() {
     index_ids(c_.units, "units", units_);
     index_ids(c_.teams, "teams", teams_);
     index_ids(c_.members, "members", members_);
+    std::vector<std::function<void()>> month_reports;
+    std::exception_ptr months_failed;
+    std::jthread beside;
+    if (c_.months.size() >= months_checked_beside_from && std::thread::hardware_concurrency() > 1) {
+      try {
+        beside = std::jthread([&] {
+          waiting_reports = &month_reports;
+          try {
+            check_months();
+          } catch (...) {
+            months_failed = std::current_exception();
+          }
+          waiting_reports = nullptr;
+        });
+      } catch (const std::system_error&) {  // no thread to be had: checked in turn below
+      }
+    }
     for (std::size_t i = 0; i < c_.teams.size(); ++i) check_team(i);
     for (std::size_t i = 0; i < c_.members.size(); ++i) check_member(i);
-    check_months();
+    const std::size_t months_at = sink_.diagnostics().size();
+    if (!beside.joinable()) check_months();
     for (std::size_t i = 0; i < c_.visits.size(); ++i) check_visit(i);
     for (std::size_t i = 0; i < c_.meetings.size(); ++i) check_meeting(i);
     for (std::size_t i = 0; i < c_.condolences.size(); ++i) check_condolence(i);
+    if (!beside.joinable()) return;
+    beside.join();
+    if (months_failed) std::rethrow_exception(months_failed);
+    const std::size_t months_end = sink_.diagnostics().size();
+    for (const std::function<void()>& report : month_reports) report();
+    std::vector<diagnostic>& ds = sink_.diagnostics();
+    std::rotate(ds.begin() + static_cast<std::ptrdiff_t>(months_at), ds.begin() + static_cast<std::ptrdiff_t>(months_end),
+                ds.end());
   }
 
  private:
+  /// Runs `report` now, or, on the thread beside, once the checks are done.
+  template <class F>
+  void report(F&& f) {
+    if (waiting_reports != nullptr) waiting_reports->emplace_back(std::forward<F>(f));
+    else f();
+  }
   void error(std::string code, const std::string& key, std::string message, std::string hint = {}) {
-    sink_.error(std::move(code), where_.find(key), std::move(message), std::move(hint));
+    report([this, code = std::move(code), key, message = std::move(message), hint = std::move(hint)]() mutable {
+      sink_.error(std::move(code), where_.find(key), std::move(message), std::move(hint));
+    });
   }
 
   // ---- ids and references ----
@@ -269,10 +320,12 @@ class checker {
       if (!usable(r.month())) continue;
 
       if (repeat != repeats.end() && repeat->first == i) {
-        error("duplicate-record", indexed("months", i),
-              "second month record for member " + in_quotes(r.member()) + " in " + r.month().to_string(),
-              "the first is at " + describe(where_.find(indexed("months", repeat->second))) +
-                  "; a member has at most one record a month");
+        report([this, i, first = repeat->second, member = std::string(r.member()), month = r.month()] {
+          error("duplicate-record", indexed("months", i),
+                "second month record for member " + in_quotes(member) + " in " + month.to_string(),
+                "the first is at " + describe(where_.find(indexed("months", first))) +
+                    "; a member has at most one record a month");
+        });
         ++repeat;
       }
 

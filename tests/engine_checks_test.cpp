@@ -821,4 +821,31 @@ TEST(explain, a_finding_names_its_rule_threshold_and_facts) {
   EXPECT_NE(q.find("excellent_share"), std::string::npos) << q;
 }
 
+TEST(order_findings_by_rule, puts_findings_in_the_policys_rule_order_keeping_each_rules_own) {
+  // Findings in by stage: three rules' interleaved, and one of a rule the
+  // policy does not have, which goes last. The order they are moved in has
+  // cycles of several lengths (place 0 takes 1, 1 takes 3, ...).
+  rb::policy p;
+  for (const char* id : {"a", "b", "c"}) {
+    rb::rule r;
+    r.id = id;
+    p.rules.push_back(r);
+  }
+  rb::results r;
+  for (const char* f : {"c1", "a1", "zz", "b1", "a2", "c2", "b2", "a3", "c3"}) {
+    rb::finding x;
+    x.rule = f[0] == 'z' ? "unknown" : std::string(1, f[0]);
+    x.subject_id = f;
+    r.findings.push_back(x);
+  }
+  rb::detail::order_findings_by_rule(p, r);
+  std::vector<std::string> order;
+  for (const rb::finding& f : r.findings) order.push_back(f.subject_id);
+  EXPECT_EQ(order, (std::vector<std::string>{"a1", "a2", "a3", "b1", "b2", "c1", "c2", "c3", "zz"}));
+  rb::detail::order_findings_by_rule(p, r);  // already in order: as it was
+  std::vector<std::string> again;
+  for (const rb::finding& f : r.findings) again.push_back(f.subject_id);
+  EXPECT_EQ(again, order);
+}
+
 }  // namespace

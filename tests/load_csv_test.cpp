@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::StartsWith;
 
 namespace {
 
@@ -365,6 +366,39 @@ std::string csv_county_as_json(const fs::path& folder) {
          ",\"months\":" + section(objects("months.csv")) + ",\"visits\":" + section(objects("visits.csv")) +
          ",\"meetings\":" + section(objects("meetings.csv", {"attendees"})) +
          ",\"condolences\":" + section(objects("condolences.csv")) + "}";
+}
+
+TEST_F(csv_county, a_large_countys_month_records_are_checked_beside_and_reported_in_place) {
+  // 72,005 month records: from 65,536 on they are checked on a thread of their
+  // own beside the other checks; their reports come out as a run on one thread
+  // puts them, each at its cell, the duplicate's hint naming the first's line.
+  std::string members = "id,name,role,unit,team\nM001,刘军,leader,U01,T01\nM002,王明,member,U02,\n";
+  std::string service = std::string(good_county.at("service.csv"));
+  std::string months = "member,month,days_in_village,round_trips\nM001,2019-01,22,4\nM002,2019-01,20,2\n";
+  for (int k = 0; k < 6000; ++k) {
+    std::string id(1, 'M');
+    id += std::to_string(100000 + k);
+    members.append(id).append(",n,member,U01,T01\n");
+    service.append(id).append(",,2019-01-01,\n");
+    for (int m = 1; m <= 12; ++m)
+      months.append(id).append(m < 10 ? ",2019-0" : ",2019-").append(std::to_string(m)).append(
+          k == 1000 && m == 2 ? ",29,0\n" : ",10,0\n");  // line 4 + 1000 * 12 + 1: 29 days of February
+  }
+  months += "M9,2019-05,3,0\n";        // line 72004: no such member
+  months += "M100500,2019-03,5,0\n";   // line 72005: again, after line 4 + 500 * 12 + 2
+  write("members.csv", members);
+  write("service.csv", service);
+  write("months.csv", months);
+  write("visits.csv", std::string(good_county.at("visits.csv")) + "2019-03-17,unit_head,U01,T09\n");
+  const rb::county_load_result r = load();
+  EXPECT_FALSE(r);
+  ASSERT_THAT(where_all(r), ElementsAre("months.csv:12005:days_in_village [days-exceed-month]",
+                                        "months.csv:72004:member [unknown-reference]",
+                                        StartsWith("months.csv:72005:"), "visits.csv:4:team [unknown-reference]"));
+  EXPECT_EQ(r.diagnostics[2].code, "duplicate-record");
+  EXPECT_THAT(r.diagnostics[2].hint, HasSubstr(path_of("months.csv") + ":6006"));
+  EXPECT_EQ(r.diagnostics[1].source_line, "M9,2019-05,3,0");
+  EXPECT_EQ(r.diagnostics[0].source_line, "M101000,2019-02,29,0");
 }
 
 }  // namespace
