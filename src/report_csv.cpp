@@ -164,6 +164,12 @@ class csv_writer {
     append_csv_row(text_, fields);
     if (text_.size() >= part_bytes) hand_on();
   }
+  /// A row `render(text)` appends, line end included.
+  template <class Render>
+  void rendered_row(Render render) {
+    render(text_);
+    if (text_.size() >= part_bytes) hand_on();
+  }
 
   /// Hands on the rest: the whole file when it was short.
   void finish() {
@@ -226,13 +232,27 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
                     "within_quota", "over_quota"});
   for (const quota_result& q : r.quotas) {
     const std::unordered_set<std::string_view> over_quota(q.over_quota.begin(), q.over_quota.end());
-    const std::string population = std::to_string(q.population), share = q.share.to_string(),
-                      places = std::to_string(q.places);  // the same on each of millions of rows
-    const std::string_view grade = to_string(q.of_grade);
+    // The quota's own fields, the same on each of millions of rows, rendered once;
+    // of a place's, only the member's id may need quoting.
+    std::string figures;
+    append_csv_row(figures, {q.rule, to_string(q.of_grade), std::to_string(q.population), q.share.to_string(),
+                             std::to_string(q.places)});
+    figures.back() = ',';
     for (const quota_place& p : q.ranking) {
-      const bool over = over_quota.contains(p.member);
-      quota.row({q.rule, grade, population, share, places, p.member, p.score.to_string(), std::to_string(p.rank),
-                 yes_no(p.proposed), yes_no(p.within_quota), yes_no(over)});
+      quota.rendered_row([&](std::string& out) {
+        out += figures;
+        append_csv_field(out, p.member);
+        out += ',';
+        out += p.score.to_string();
+        char digits[24];
+        out += ',';
+        out.append(digits, std::to_chars(digits, digits + sizeof digits, p.rank).ptr);
+        for (const bool b : {p.proposed, p.within_quota, over_quota.contains(p.member)}) {
+          out += ',';
+          out += yes_no(b);
+        }
+        out += '\n';
+      });
     }
   }
   quota.finish();

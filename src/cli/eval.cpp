@@ -350,7 +350,19 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
   // Load both inputs before giving up, so that one run shows every problem.
   bar.start(std::string(report::text(lang, report::msg::progress_loading)) + " " + o.data_path);
   const policy_load_result rules = load_policy(o.policy_path);
-  const county_load_result data = load_county(o.data_path);
+  std::unique_ptr<county_load_result> loaded = std::make_unique<county_load_result>(load_county(o.data_path));
+  const county_load_result& data = *loaded;
+  // A county of millions of members is millions of allocations, a second's
+  // work to free one by one as the program ends: the system takes back its
+  // memory at once. A smaller county is freed as usual.
+  const struct left_to_the_system {
+    std::unique_ptr<county_load_result>& county;
+    ~left_to_the_system() {
+      if (county->value &&
+          detail::large_county(county->value->members.size(), detail::members_per_block))
+        (void)county.release();
+    }
+  } leave_to_the_system{loaded};
   bar.finish();
   if (!rules.diagnostics.empty()) err << format(rules.diagnostics);
   if (!data.diagnostics.empty()) err << format(data.diagnostics);
