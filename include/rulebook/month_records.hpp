@@ -3,9 +3,11 @@
 // A county of three million members has 36 million month records a year. As
 // one struct each (an id string, a vector of paid amounts with an item string
 // each) they take about 200 bytes and four allocations a record; here they take
-// about 26 bytes and none. Member ids and paid items are stored once each and
-// referred to by number; the day counts take a byte each and the month four;
-// each paid amount is its item's number and its exact amount as variable-length
+// about 20 bytes and none. Member ids and paid items are stored once each and
+// referred to by number; the day counts take a byte each and the month two;
+// the member's number and where the paid amounts end a byte and a half each,
+// where records come grouped by member (detail/packed_u32s.hpp); each paid
+// amount is its item's number and its exact amount as variable-length
 // integers (an amount in whole fen, as nearly all are, in three bytes). Values
 // too wide for that (a bad row, loaded so that it can be reported) are held
 // aside, whole.
