@@ -346,6 +346,37 @@ TEST(packed_u32s, matches_a_plain_vector_over_random_changes) {
   }
 }
 
+TEST(packed_u32s, moved_from_is_empty_and_takes_values_again) {
+  for (const bool make_plain : {false, true}) {
+    rb::detail::packed_u32s a;
+    for (std::uint32_t v = 0; v < 20; ++v) a.push_back(make_plain ? 1000 - v : v);
+    rb::detail::packed_u32s b = std::move(a);
+    EXPECT_EQ(b.size(), 20u);
+    EXPECT_EQ(b[19], make_plain ? 981u : 19u);
+    EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): what is tested
+    EXPECT_FALSE(a.plain());
+    a.push_back(7);
+    a.push_back(8);
+    EXPECT_EQ(values_of(a), (std::vector<std::uint32_t>{7, 8}));
+    rb::detail::packed_u32s c;
+    c = std::move(b);
+    EXPECT_EQ(c.size(), 20u);
+    EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move)
+  }
+}
+
+TEST(month_records, moved_from_records_are_empty_and_take_records_again) {
+  rb::month_records a;
+  for (int i = 0; i < 20; ++i) a.push_back(march("M001", i, {{"living", money::yuan(i)}}));
+  rb::month_records b = std::move(a);
+  EXPECT_EQ(b.size(), 20u);
+  EXPECT_EQ(b[19].paid_for("living"), money::yuan(19));
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): what is tested
+  a.push_back(march("M002", 3));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].record(), march("M002", 3));
+}
+
 TEST(month_records, gives_back_records_not_grouped_by_member_or_with_many_amounts) {
   // Grouped by member, with few amounts each, the keys and the amounts' ends are
   // packed; records out of member order, or a record with dozens of amounts, hold

@@ -284,11 +284,11 @@ class month_records {
     try {
       detail::append_varint(paid_, (std::uint64_t{item_key} << 1) | (whole_fen ? 1 : 0));
       detail::append_varint(paid_, detail::zigzag(whole_fen ? amount.raw() / 100 : amount.raw()));
+      paid_end_.set_back(static_cast<std::uint32_t>(paid_.size()));  // may allocate, turning plain
     } catch (...) {
       paid_.resize(n);
       throw;
     }
-    paid_end_.set_back(static_cast<std::uint32_t>(paid_.size()));
     ++paid_count_;
   }
   void push_back(const month_record& r) {

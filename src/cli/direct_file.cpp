@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 namespace rulebook::cli {
 
@@ -50,10 +51,16 @@ bool direct_filebuf::open(const std::filesystem::path& path, mode m) {
   if (fd_ == -1) fd_ = ::open(path.c_str(), flags, 0666);  // refused (EINVAL on tmpfs), or not asked for
   if (fd_ == -1) return false;
   filling_ = 0;
-  setp(buffers_[0].get(), buffers_[0].get() + block);
   pending_ = nullptr;
   error_ = 0;
-  writer_ = std::jthread([this](std::stop_token stop) { write_blocks(std::move(stop)); });
+  try {
+    writer_ = std::jthread([this](std::stop_token stop) { write_blocks(std::move(stop)); });
+  } catch (const std::system_error&) {  // no thread to be had: not open
+    ::close(fd_);
+    fd_ = -1;
+    return errno = EAGAIN, false;
+  }
+  setp(buffers_[0].get(), buffers_[0].get() + block);
   return true;
 }
 
@@ -144,7 +151,7 @@ bool direct_filebuf::close() {
     ok = wait_idle(hold);
   }
   writer_.request_stop();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
   // The last block, most likely partial, through the page cache: O_DIRECT
   // takes only whole blocks of the file system's size.
   if (ok && pptr() != pbase()) {

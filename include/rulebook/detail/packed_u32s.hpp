@@ -13,12 +13,35 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace rulebook::detail {
 
 class packed_u32s {
  public:
+  packed_u32s() = default;
+  packed_u32s(const packed_u32s&) = default;
+  packed_u32s& operator=(const packed_u32s&) = default;
+  /// Moved from, a column is empty, as a moved-from vector is.
+  packed_u32s(packed_u32s&& o) noexcept
+      : firsts_(std::move(o.firsts_)),
+        above_(std::move(o.above_)),
+        plain_values_(std::move(o.plain_values_)),
+        size_(std::exchange(o.size_, 0)),
+        plain_(std::exchange(o.plain_, false)) {}
+  packed_u32s& operator=(packed_u32s&& o) noexcept {
+    firsts_ = std::move(o.firsts_);
+    above_ = std::move(o.above_);
+    plain_values_ = std::move(o.plain_values_);
+    size_ = std::exchange(o.size_, 0);
+    plain_ = std::exchange(o.plain_, false);
+    o.firsts_.clear();
+    o.above_.clear();
+    o.plain_values_.clear();
+    return *this;
+  }
+
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   /// True once a value did not fit and the values are held four bytes each.
