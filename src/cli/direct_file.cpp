@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <system_error>
 
 namespace rulebook::cli {
@@ -51,10 +52,9 @@ bool direct_filebuf::open(const std::filesystem::path& path, mode m) {
   if (fd_ == -1) fd_ = ::open(path.c_str(), flags, 0666);  // refused (EINVAL on tmpfs), or not asked for
   if (fd_ == -1) return false;
   filling_ = 0;
-  pending_ = nullptr;
   error_ = 0;
   try {
-    writer_ = std::jthread([this](std::stop_token stop) { write_blocks(std::move(stop)); });
+    writer_.emplace();
   } catch (const std::system_error&) {  // no thread to be had: not open
     ::close(fd_);
     fd_ = -1;
@@ -64,10 +64,7 @@ bool direct_filebuf::open(const std::filesystem::path& path, mode m) {
   return true;
 }
 
-bool direct_filebuf::direct() const {
-  const std::lock_guard<std::mutex> hold(lock_);
-  return direct_;
-}
+bool direct_filebuf::direct() const { return direct_; }
 
 int direct_filebuf::write_all(const char* p, std::size_t n) {
   while (n > 0) {
@@ -77,7 +74,6 @@ int direct_filebuf::write_all(const char* p, std::size_t n) {
       // A file system may take O_DIRECT when opening and refuse it when writing:
       // nothing was written, so the same bytes go again through the page cache.
       if (errno == EINVAL && direct_ && stop_direct(fd_)) {
-        const std::lock_guard<std::mutex> hold(lock_);
         direct_ = false;
         continue;
       }
@@ -90,31 +86,21 @@ int direct_filebuf::write_all(const char* p, std::size_t n) {
   return 0;
 }
 
-void direct_filebuf::write_blocks(std::stop_token stop) {
-  std::unique_lock<std::mutex> hold(lock_);
-  while (changed_.wait(hold, stop, [this] { return pending_ != nullptr; })) {
-    const char* p = pending_;
-    const std::size_t n = pending_size_;
-    hold.unlock();
-    const int failed = error_ == 0 ? write_all(p, n) : 0;  // after a failure, nothing more
-    hold.lock();
-    if (failed != 0 && error_ == 0) error_ = failed;
-    pending_ = nullptr;
-    changed_.notify_all();
-  }
-}
-
-bool direct_filebuf::wait_idle(std::unique_lock<std::mutex>& hold) {
-  changed_.wait(hold, [this] { return pending_ == nullptr; });
-  return error_ == 0;
-}
-
 bool direct_filebuf::hand_over() {
-  std::unique_lock<std::mutex> hold(lock_);
-  if (!wait_idle(hold)) return false;
-  pending_ = pbase();
-  pending_size_ = static_cast<std::size_t>(pptr() - pbase());
-  changed_.notify_all();
+  if (error_ != 0) return false;
+  const char* p = pbase();
+  const std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+  try {
+    writer_->hand([this, p, n] {
+      if (const int failed = write_all(p, n); failed != 0) throw std::system_error(failed, std::generic_category());
+    });
+  } catch (const std::system_error& e) {  // an earlier block's write failed: nothing more is written
+    error_ = e.code().value();
+    return false;
+  } catch (const std::bad_alloc&) {
+    error_ = ENOMEM;
+    return false;
+  }
   filling_ = 1 - filling_;
   char* next = buffers_[filling_].get();
   setp(next, next + block);
@@ -145,13 +131,15 @@ std::streamsize direct_filebuf::xsputn(const char* s, std::streamsize n) {
 
 bool direct_filebuf::close() {
   if (fd_ == -1) return true;
-  bool ok = false;
-  {
-    std::unique_lock<std::mutex> hold(lock_);
-    ok = wait_idle(hold);
+  bool ok = error_ == 0;
+  if (writer_) {
+    try {
+      writer_->finish();
+    } catch (const std::system_error&) {  // the last block handed over
+      ok = false;
+    }
+    writer_.reset();  // stopped and joined
   }
-  writer_.request_stop();
-  if (writer_.joinable()) writer_.join();
   // The last block, most likely partial, through the page cache: O_DIRECT
   // takes only whole blocks of the file system's size.
   if (ok && pptr() != pbase()) {

@@ -12,13 +12,14 @@
 // block goes through the page cache, still on that thread.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <streambuf>
-#include <thread>
+
+#include "cli/one_ahead.hpp"
 
 namespace rulebook::cli {
 
@@ -54,9 +55,6 @@ class direct_filebuf final : public std::streambuf {
   /// Hands the full put area to the writer and starts filling the other buffer;
   /// false when an earlier write failed.
   bool hand_over();
-  /// Waits until the writer has written what it was handed; false when a write failed.
-  bool wait_idle(std::unique_lock<std::mutex>& hold);
-  void write_blocks(std::stop_token stop);
   /// Writes `n` bytes at `p`, going through the page cache from the first
   /// refusal of O_DIRECT on; an errno, or 0.
   int write_all(const char* p, std::size_t n);
@@ -64,13 +62,9 @@ class direct_filebuf final : public std::streambuf {
   int fd_ = -1;
   buffer buffers_[2];
   int filling_ = 0;  // the buffer of the put area
-  mutable std::mutex lock_;
-  std::condition_variable_any changed_;
-  const char* pending_ = nullptr;  // handed to the writer, not yet written
-  std::size_t pending_size_ = 0;
-  int error_ = 0;  // the first failed write's errno
-  bool direct_ = false;
-  std::jthread writer_;
+  int error_ = 0;    // the first failed write's errno, once the writer has told
+  std::atomic<bool> direct_ = false;  // turned off on the writer's thread
+  std::optional<one_ahead> writer_;   // writes the other buffer
 };
 
 }  // namespace rulebook::cli

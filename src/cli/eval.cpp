@@ -4,15 +4,12 @@
 // terminal table, JSON, CSV or an HTML page.
 #include <algorithm>
 #include <charconv>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdlib>
-#include <exception>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -20,12 +17,12 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/direct_file.hpp"
+#include "cli/one_ahead.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "report.hpp"
@@ -145,52 +142,21 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
 /// 15 M rows, 840 MB of CSV, for 3 M members.
 class rendered_beside {
  public:
-  explicit rendered_beside(std::function<void(std::span<const rollup>)> write)
-      : write_(std::move(write)), thread_([this](std::stop_token stop) { run(stop); }) {}
+  explicit rendered_beside(std::function<void(std::span<const rollup>)> write) : write_(std::move(write)) {}
 
   /// Hands `block` over (a copy), once the one before is written; throws what writing it threw.
   void take(std::span<const rollup> block) {
-    std::unique_lock<std::mutex> hold(lock_);
-    idle(hold);
+    writer_.finish();  // pending_ is free again
     pending_.assign(block.begin(), block.end());
-    busy_ = true;
-    changed_.notify_all();
+    writer_.hand([this] { write_(pending_); });
   }
   /// Waits until every block handed over is written; throws what writing one threw.
-  void finish() {
-    std::unique_lock<std::mutex> hold(lock_);
-    idle(hold);
-  }
+  void finish() { writer_.finish(); }
 
  private:
-  void idle(std::unique_lock<std::mutex>& hold) {
-    changed_.wait(hold, [this] { return !busy_; });
-    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
-  }
-  void run(std::stop_token stop) {
-    std::unique_lock<std::mutex> hold(lock_);
-    while (changed_.wait(hold, stop, [this] { return busy_; })) {
-      hold.unlock();
-      std::exception_ptr failed;
-      try {
-        write_(pending_);
-      } catch (...) {
-        failed = std::current_exception();
-      }
-      hold.lock();
-      if (failed && !failure_) failure_ = failed;
-      busy_ = false;
-      changed_.notify_all();
-    }
-  }
-
   std::function<void(std::span<const rollup>)> write_;
-  std::mutex lock_;
-  std::condition_variable_any changed_;
   std::vector<rollup> pending_;  // kept from block to block, with its strings' room
-  bool busy_ = false;
-  std::exception_ptr failure_;
-  std::jthread thread_;  // last: stopped and joined before the rest goes
+  one_ahead writer_;             // last: stopped and joined before the rest goes
 };
 
 /// How to evaluate: on `--threads`, the members done shown on `bar`.
