@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -443,6 +444,56 @@ TEST(money, division_with_the_mode_fixed_when_compiling_rounds_as_each_mode_says
         if (b != 0) {
           ASSERT_EQ(as(r.mode, a, b), rulebook::detail::div_round(a, b, r.mode)) << a << "/" << b;
         }
+}
+
+TEST(money, bounded_division_rounds_as_div_round_in_every_mode) {
+  using rulebook::detail::div_round_bounded;
+  const auto bounded = [](rounding mode, std::int64_t a, std::int64_t b) {
+    switch (mode) {
+      case rounding::half_up: return div_round_bounded<rounding::half_up>(a, b);
+      case rounding::half_even: return div_round_bounded<rounding::half_even>(a, b);
+      case rounding::down: return div_round_bounded<rounding::down>(a, b);
+      case rounding::up: return div_round_bounded<rounding::up>(a, b);
+      case rounding::floor: return div_round_bounded<rounding::floor>(a, b);
+      case rounding::ceiling: return div_round_bounded<rounding::ceiling>(a, b);
+    }
+    return std::int64_t{0};
+  };
+  const rounding modes[] = {rounding::half_up, rounding::half_even, rounding::down,
+                            rounding::up,      rounding::floor,     rounding::ceiling};
+  // Worked by hand: 250 / 100 = 2.5, 350 / 100 = 3.5, -250 / 100, 249 / 100, 7 / 3 = 2.33…, -8 / 3 = -2.67….
+  struct row {
+    rounding mode;
+    std::int64_t want[6];
+  };
+  const row rows[] = {{rounding::half_up, {3, 4, -3, 2, 2, -3}}, {rounding::half_even, {2, 4, -2, 2, 2, -3}},
+                      {rounding::down, {2, 3, -2, 2, 2, -2}},    {rounding::up, {3, 4, -3, 3, 3, -3}},
+                      {rounding::floor, {2, 3, -3, 2, 2, -3}},   {rounding::ceiling, {3, 4, -2, 3, 3, -2}}};
+  const std::int64_t n[6] = {250, 350, -250, 249, 7, -8}, d[6] = {100, 100, 100, 100, 3, 3};
+  for (const row& r : rows)
+    for (int k = 0; k < 6; ++k) EXPECT_EQ(bounded(r.mode, n[k], d[k]), r.want[k]) << n[k] << "/" << d[k];
+  // Every numerator near 0 over small divisors, odd and even, and the finishing loop's units.
+  for (const rounding mode : modes) {
+    for (std::int64_t b : {1, 2, 3, 4, 5, 7, 10, 28, 29, 30, 31, 100, 1000, 10000, 310000})
+      for (std::int64_t a = -3 * b - 7; a <= 3 * b + 7; ++a) {
+        ASSERT_EQ(bounded(mode, a, b), rulebook::detail::div_round(a, b, mode)) << a << "/" << b;
+      }
+  }
+  // And at the edge of its range, |n| + d just under 2^63, and at random within it.
+  std::mt19937_64 random(20191231);
+  for (const rounding mode : modes) {
+    for (const std::int64_t b : {std::int64_t{100}, std::int64_t{310000}}) {
+      const std::int64_t edge = std::numeric_limits<std::int64_t>::max() - b;
+      for (const std::int64_t a : {edge, -edge, edge - 1, -edge + 1, edge - b / 2, -edge + b / 2}) {
+        ASSERT_EQ(bounded(mode, a, b), rulebook::detail::div_round(a, b, mode)) << a << "/" << b;
+      }
+    }
+    for (int i = 0; i < 20000; ++i) {
+      const std::int64_t b = static_cast<std::int64_t>(random() % 310000) + 1;
+      const std::int64_t a = static_cast<std::int64_t>(random() >> 2) * (i % 2 == 0 ? 1 : -1);
+      ASSERT_EQ(bounded(mode, a, b), rulebook::detail::div_round(a, b, mode)) << a << "/" << b;
+    }
+  }
 }
 
 TEST(money, mul_div_by_decimals_uses_their_exact_values) {

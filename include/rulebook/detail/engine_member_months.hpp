@@ -210,7 +210,8 @@ template <rounding Mode, std::int64_t Unit>
 void finish_rows(const chunk_results& c, bool prorated, std::int64_t days_in_month, const member_month_batch& batch,
                  rule_column& col, std::vector<std::size_t>& redo) {
   // The fast path, for a chunk with no failure and no amount near the range's
-  // end (|amount| < 2^58, so that × 31 days and the rounding cannot overflow):
+  // end (|amount| < 2^58, so that × 31 days and the rounding cannot overflow,
+  // and |amount × days| + the divisor < 2^63, as div_round_bounded needs):
   // no check per row.
   std::uint8_t failed = 0;
   std::int64_t largest = 0;
@@ -227,8 +228,8 @@ void finish_rows(const chunk_results& c, bool prorated, std::int64_t days_in_mon
       const std::int64_t den = prorated ? days_in_month : served[j];
       const std::int64_t w = days[j];
       // The slice is every day the amount is for (nearly every row): round it; else weight it.
-      const std::int64_t r = w == den ? div_round_as<Mode>(c.amount[j], Unit) * Unit
-                                      : div_round_as<Mode>(c.amount[j] * w, den * Unit) * Unit;
+      const std::int64_t r = w == den ? div_round_bounded<Mode>(c.amount[j], Unit) * Unit
+                                      : div_round_bounded<Mode>(c.amount[j] * w, den * Unit) * Unit;
       out[j] = c.when != nullptr && c.when[j] == 0 ? rule_column::not_owed : r;
     }
     return;
