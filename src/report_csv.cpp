@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <ostream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "report.hpp"
+#include "rulebook/detail/id_table.hpp"
 
 namespace rulebook::report {
 
@@ -105,30 +107,101 @@ void append_date(std::string& out, date d) {
   out.append(text, sizeof text);
 }
 
-/// One entitlement's row: the ids and names go through `append_csv_field`; the
-/// subject kind, dates and amounts never need quoting and are written as they are.
-void append_entitlement_row(std::string& out, const entitlement& e, int money_scale) {
-  for (const std::string* field : {&e.rule, &e.item}) {
-    append_csv_field(out, *field);
-    out += ',';
-  }
-  out += subject_name(e.subject);
-  for (const std::string* field : {&e.subject_id, &e.team, &e.unit}) {
-    out += ',';
-    append_csv_field(out, *field);
-  }
-  out += ',';
-  append_date(out, e.slice.first);
-  out += ',';
-  append_date(out, e.slice.last);
-  out += ',';
-  out += money_text(e.amount, money_scale);
-  out += ',';
-  if (e.paid) out += money_text(*e.paid, money_scale);
-  out += '\n';
-}
+/// Entitlement rows (110 M of them for 3 M members), rendered remembering what
+/// repeats from row to row: the rule, item and subject kind (a handful, in turn),
+/// the subject, team and unit (the same over a member's rows) and the dates (the
+/// period's months). The ids and names go through `append_csv_field` once each
+/// time they change; the subject kind, dates and amounts never need quoting.
+class entitlement_rows {
+ public:
+  explicit entitlement_rows(int money_scale) : scale_(money_scale) {}
 
-/// One roll-up's row (15 M of them for 3 M members): as `append_entitlement_row`,
+  void append(std::string& out, const entitlement& e) {
+    out += head_of(e);
+    if (!who_known_ || !detail::same_id(e.subject_id, subject_id_) || !detail::same_id(e.team, team_) ||
+        !detail::same_id(e.unit, unit_)) {
+      subject_id_ = e.subject_id;
+      team_ = e.team;
+      unit_ = e.unit;
+      who_text_.clear();
+      for (const std::string* field : {&e.subject_id, &e.team, &e.unit}) {
+        who_text_ += ',';
+        append_csv_field(who_text_, *field);
+      }
+      who_known_ = true;
+    }
+    out += who_text_;
+    out += ',';
+    append_day(out, e.slice.first);
+    out += ',';
+    append_day(out, e.slice.last);
+    out += ',';
+    detail::append_money_text(out, e.amount.raw(), scale_);
+    out += ',';
+    if (e.paid) detail::append_money_text(out, e.paid->raw(), scale_);
+    out += '\n';
+  }
+
+ private:
+  /// "rule,item,subject" of one combination.
+  struct head {
+    std::string rule, item;
+    subject_kind subject = subject_kind::member;
+    std::string text;
+  };
+  /// A date's text, by its day number.
+  struct day_text {
+    std::uint32_t day = 0;
+    bool known = false;
+    char text[10] = {};
+  };
+
+  const std::string& head_of(const entitlement& e) {
+    for (std::size_t i = 0; i < heads_used_; ++i)
+      if (heads_[i].subject == e.subject && detail::same_id(heads_[i].rule, e.rule) &&
+          detail::same_id(heads_[i].item, e.item))
+        return heads_[i].text;
+    head& h = heads_[next_head_];
+    next_head_ = (next_head_ + 1) % heads_.size();
+    heads_used_ = std::max(heads_used_, next_head_ == 0 ? heads_.size() : next_head_);
+    h.rule = e.rule;
+    h.item = e.item;
+    h.subject = e.subject;
+    h.text.clear();
+    append_csv_field(h.text, e.rule);
+    h.text += ',';
+    append_csv_field(h.text, e.item);
+    h.text += ',';
+    h.text += subject_name(e.subject);
+    return h.text;
+  }
+
+  void append_day(std::string& out, date d) {
+    if (d.is_special()) {
+      append_date(out, d);
+      return;
+    }
+    const std::uint32_t n = d.day_number();
+    day_text& t = days_[n % days_.size()];
+    if (!t.known || t.day != n) {
+      std::string text;
+      append_date(text, d);
+      std::copy_n(text.data(), sizeof t.text, t.text);
+      t.day = n;
+      t.known = true;
+    }
+    out.append(t.text, sizeof t.text);
+  }
+
+  int scale_;
+  std::array<head, 8> heads_{};
+  std::size_t heads_used_ = 0, next_head_ = 0;
+  std::string subject_id_, team_, unit_, who_text_;
+  bool who_known_ = false;
+  std::array<day_text, 512> days_{};
+};
+
+/// One roll-up's row (15 M of them for 3 M members): as in entitlement rows,
 /// only the ids go through `append_csv_field`; the subject kind, amounts and
 /// counts never need quoting.
 void append_rollup_row(std::string& out, const rollup& x, int money_scale) {
@@ -138,11 +211,11 @@ void append_rollup_row(std::string& out, const rollup& x, int money_scale) {
     append_csv_field(out, *field);
   }
   out += ',';
-  out += money_text(x.owed, money_scale);
+  detail::append_money_text(out, x.owed.raw(), money_scale);
   out += ',';
-  if (x.paid) out += money_text(*x.paid, money_scale);
+  if (x.paid) detail::append_money_text(out, x.paid->raw(), money_scale);
   out += ',';
-  out += money_text(x.shortfall, money_scale);
+  detail::append_money_text(out, x.shortfall.raw(), money_scale);
   for (const std::size_t count : {x.entitlements, x.unrecorded, x.violations, x.advisories}) {
     char digits[24];
     out += ',';
@@ -210,7 +283,8 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
   if (!streamed.entitlements) {
     std::string rows;
     append_csv_row(rows, entitlement_header);
-    for (const entitlement& e : r.entitlements) append_entitlement_row(rows, e, money_scale);
+    entitlement_rows render(money_scale);
+    for (const entitlement& e : r.entitlements) render.append(rows, e);
     take({"entitlements.csv", std::move(rows)});
   }
 
@@ -308,14 +382,16 @@ entitlement_csv_writer::entitlement_csv_writer(std::ostream& out, int money_scal
     : streamed_csv_writer(out, money_scale, "entitlements.csv", entitlement_header) {}
 
 void entitlement_csv_writer::write(std::span<const entitlement> block) {
+  entitlement_rows render(scale_);
   for (const entitlement& e : block) {
-    append_entitlement_row(buffer_, e, scale_);
+    render.append(buffer_, e);
     row_written();
   }
 }
 
 void entitlement_csv_writer::render(std::span<const entitlement> block, int money_scale, std::string& out) {
-  for (const entitlement& e : block) append_entitlement_row(out, e, money_scale);
+  entitlement_rows render(money_scale);
+  for (const entitlement& e : block) render.append(out, e);
 }
 
 rollup_csv_writer::rollup_csv_writer(std::ostream& out, int money_scale)

@@ -14,8 +14,9 @@
 namespace rulebook::report {
 
 std::string money_text(const money& m, int scale) {
-  const std::int64_t step = detail::unit_of(scale);
-  return m.raw() % step == 0 ? m.to_string(scale) : m.to_string();
+  std::string out;
+  detail::append_money_text(out, m.raw(), scale);
+  return out;
 }
 
 std::string_view subject_name(subject_kind k) noexcept {

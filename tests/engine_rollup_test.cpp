@@ -710,3 +710,23 @@ TEST(rollup_table, a_member_before_the_window_gives_the_same_rows) {
 }
 
 }  // namespace
+
+// Ids are compared inline: two 8-byte words from 8 to 16 bytes, a byte loop
+// below, the library above. A difference in any byte, at any length, is seen.
+TEST(rollup_ids, same_id_sees_a_difference_in_any_byte_at_any_length) {
+  for (std::size_t n = 0; n <= 24; ++n) {
+    std::string a(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) a[i] = static_cast<char>('A' + i);
+    EXPECT_TRUE(rulebook::detail::same_id(a, std::string(a))) << n;
+    EXPECT_FALSE(rulebook::detail::same_id(a, a + "Z")) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string b = a;
+      b[i] = 'z';
+      EXPECT_FALSE(rulebook::detail::same_id(a, b)) << n << " at " << i;
+    }
+  }
+  // Views into a longer text: only their own bytes count.
+  const std::string text = "M0000001XM0000001Y";
+  EXPECT_TRUE(rulebook::detail::same_id(std::string_view(text).substr(0, 8), std::string_view(text).substr(9, 8)));
+  EXPECT_FALSE(rulebook::detail::same_id(std::string_view(text).substr(0, 9), std::string_view(text).substr(9, 9)));
+}

@@ -446,6 +446,35 @@ TEST(money, division_with_the_mode_fixed_when_compiling_rounds_as_each_mode_says
         }
 }
 
+TEST(money, appended_text_has_the_scale_or_every_place_the_amount_holds) {
+  using rulebook::detail::append_money_text;
+  const auto text = [](std::int64_t raw, int scale) {
+    std::string out = "x";  // appended to what is there
+    append_money_text(out, raw, scale);
+    return out;
+  };
+  EXPECT_EQ(text(28'785'000, 2), "x2878.50");
+  EXPECT_EQ(text(1'250, 2), "x0.125");     // 0.125 keeps its third place
+  EXPECT_EQ(text(0, 2), "x0.00");
+  EXPECT_EQ(text(-1, 0), "x-0.0001");
+  EXPECT_EQ(text(10'000, 0), "x1");
+  EXPECT_EQ(text(-155'000, 1), "x-15.5");
+  EXPECT_EQ(text(-155'000, 4), "x-15.5000");
+  EXPECT_EQ(text(std::numeric_limits<std::int64_t>::max(), 2), "x922337203685477.5807");
+  EXPECT_EQ(text(std::numeric_limits<std::int64_t>::min() + 1, 2), "x-922337203685477.5807");
+  EXPECT_THROW(text(1, 5), rulebook::money_error);
+  EXPECT_THROW(text(1, -1), rulebook::money_error);
+  // The places a raw value needs, and money's own text, agree with it.
+  EXPECT_EQ(rulebook::detail::places_needed(0), 0);
+  EXPECT_EQ(rulebook::detail::places_needed(-10'000), 0);
+  EXPECT_EQ(rulebook::detail::places_needed(5'000), 1);
+  EXPECT_EQ(rulebook::detail::places_needed(-300), 2);
+  EXPECT_EQ(rulebook::detail::places_needed(1'010), 3);
+  EXPECT_EQ(rulebook::detail::places_needed(7), 4);
+  EXPECT_EQ(money::from_raw(1'010).to_string(), "0.101");
+  EXPECT_EQ(money::from_raw(-7).to_string(2 + 2), "-0.0007");
+}
+
 TEST(money, bounded_division_rounds_as_div_round_in_every_mode) {
   using rulebook::detail::div_round_bounded;
   const auto bounded = [](rounding mode, std::int64_t a, std::int64_t b) {

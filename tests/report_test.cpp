@@ -348,6 +348,61 @@ TEST(report_csv, entitlements_written_block_by_block_are_the_same_file) {
   EXPECT_EQ(files[0].name, "findings.csv");
 }
 
+// The rows are rendered remembering what repeats (the rule and item, the
+// subject, team and unit, the dates): each row must still be itself when those
+// change in every way — more rules than are remembered, in turn; ids that differ
+// in their first or last byte only; a team that changes under the same member;
+// two days 512 days apart; text that must be quoted; amounts with more places.
+TEST(report_csv, rows_that_repeat_or_change_fields_are_each_rendered_as_themselves) {
+  std::vector<rulebook::entitlement> block;
+  const auto add = [&](std::string rule, std::string item, std::string id, std::string team, rulebook::date_range days,
+                       std::string amount, std::optional<std::string> paid) {
+    rulebook::entitlement e;
+    e.rule = std::move(rule);
+    e.item = std::move(item);
+    e.subject = rulebook::subject_kind::member;
+    e.subject_id = std::move(id);
+    e.team = std::move(team);
+    e.unit = "U01";
+    e.slice = days;
+    e.amount = money::parse(amount);
+    if (paid) e.paid = money::parse(*paid);
+    block.push_back(std::move(e));
+  };
+  const rulebook::date_range jan{date(2019, 1, 1), date(2019, 1, 31)};
+  const rulebook::date_range later{date(2020, 5, 27), date(2020, 6, 26)};  // each 512 days after jan's
+  std::string want = "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n";
+  // Ten rules in turn, twice, where eight are remembered.
+  for (int round = 0; round < 2; ++round)
+    for (int k = 0; k < 10; ++k) {
+      const std::string rule(1, static_cast<char>('a' + k));
+      add(rule, "item" + rule, "M00000001", "T1", jan, "100", std::nullopt);
+      want += rule + ",item" + rule + ",member,M00000001,T1,U01,2019-01-01,2019-01-31,100.00,\n";
+    }
+  add("a", "itema", "M00000002", "T1", later, "0.125", "-15.5");  // the last byte differs; the days collide
+  want += "a,itema,member,M00000002,T1,U01,2020-05-27,2020-06-26,0.125,-15.50\n";
+  add("a", "itema", "N00000002", "T1", jan, "1", "1");  // the first byte differs
+  want += "a,itema,member,N00000002,T1,U01,2019-01-01,2019-01-31,1.00,1.00\n";
+  add("a", "itema", "N00000002", "T2", jan, "1", std::nullopt);  // the team differs
+  want += "a,itema,member,N00000002,T2,U01,2019-01-01,2019-01-31,1.00,\n";
+  add("a,b", "=sum", "M0000000000000003", "T2", later, "2", std::nullopt);  // quoted; an id over 16 bytes
+  want += "\"a,b\",\"'=sum\",member,M0000000000000003,T2,U01,2020-05-27,2020-06-26,2.00,\n";
+  add("a,b", "=sum", "M0000000000000004", "T2", later, "2", std::nullopt);
+  want += "\"a,b\",\"'=sum\",member,M0000000000000004,T2,U01,2020-05-27,2020-06-26,2.00,\n";
+  add("a", "itema", "M1", "T2", jan, "3", std::nullopt);  // under 8 bytes
+  add("a", "itema", "M2", "T2", jan, "3", std::nullopt);
+  want += "a,itema,member,M1,T2,U01,2019-01-01,2019-01-31,3.00,\na,itema,member,M2,T2,U01,2019-01-01,2019-01-31,3.00,\n";
+
+  std::ostringstream out;
+  rulebook::report::entitlement_csv_writer writer(out, 2);
+  writer.write(block);
+  writer.flush();
+  EXPECT_EQ(out.str(), want);
+  std::string rendered;
+  rulebook::report::entitlement_csv_writer::render(block, 2, rendered);
+  EXPECT_EQ("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n" + rendered, want);
+}
+
 TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files) {
   const rulebook::results r = sample();
   std::vector<std::string> names;

@@ -97,31 +97,39 @@ inline constexpr std::int64_t raw_max = std::numeric_limits<std::int64_t>::max()
 inline constexpr std::int64_t raw_min = std::numeric_limits<std::int64_t>::min();  // never valid
 inline constexpr std::int64_t pow10[] = {1, 10, 100, 1000, 10000};
 
-/// Formats a raw count of ten-thousandths with exactly `decimals` places (0..4),
-/// dropping digits beyond them (callers check that they are zeros).
-inline std::string format_raw(std::int64_t raw, int decimals) {
+/// Room for any raw value's text: a sign, 15 digits, a point and 4 places, with some to spare.
+inline constexpr std::size_t max_raw_text = 32;
+
+/// Writes a raw count of ten-thousandths at `p` (room for `max_raw_text`) with
+/// exactly `decimals` places (0..4), dropping digits beyond them (callers check
+/// that they are zeros), and returns the end.
+inline char* format_raw_to(char* p, std::int64_t raw, int decimals) noexcept {
   const std::uint64_t magnitude =
       raw < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(raw) : static_cast<std::uint64_t>(raw);
-  char buf[32];
-  char* p = buf;
   if (raw < 0) *p++ = '-';
-  p = std::to_chars(p, buf + sizeof buf, magnitude / 10000).ptr;
+  p = std::to_chars(p, p + 20, magnitude / 10000).ptr;
   if (decimals > 0) {
     *p++ = '.';
-    auto frac = static_cast<unsigned>(magnitude % 10000);
-    for (int i = 3; i >= 4 - decimals; --i) {
-      *p++ = static_cast<char>('0' + frac / static_cast<unsigned>(pow10[i]));
-      frac %= static_cast<unsigned>(pow10[i]);
-    }
+    const auto frac = static_cast<unsigned>(magnitude % 10000);
+    const char places[4] = {static_cast<char>('0' + frac / 1000), static_cast<char>('0' + frac / 100 % 10),
+                            static_cast<char>('0' + frac / 10 % 10), static_cast<char>('0' + frac % 10)};
+    for (int i = 0; i < decimals; ++i) *p++ = places[i];
   }
-  return std::string(buf, p);
+  return p;
+}
+
+/// `format_raw_to` as a string.
+inline std::string format_raw(std::int64_t raw, int decimals) {
+  char buf[max_raw_text];
+  return std::string(buf, format_raw_to(buf, raw, decimals));
 }
 
 /// Counts the decimal places a raw value needs (0..4).
 constexpr int places_needed(std::int64_t raw) noexcept {
-  int n = 4;
-  while (n > 0 && raw % pow10[4 - n + 1] == 0) --n;
-  return n;
+  if (raw % 10 != 0) return 4;
+  if (raw % 100 != 0) return 3;
+  if (raw % 1000 != 0) return 2;
+  return raw % 10000 != 0 ? 1 : 0;
 }
 
 /// Formats a raw value with no trailing zeros.
@@ -153,6 +161,18 @@ inline std::string format_raw(std::int64_t raw) { return format_raw(raw, places_
 constexpr std::int64_t unit_of(int scale) {
   if (scale < 0 || scale > 4) [[unlikely]] throw_bad_scale(scale);
   return pow10[4 - scale];
+}
+
+/// Appends `raw` with `scale` places (0..4), or with as many as it holds when
+/// that is more, so that nothing is rounded away: "2878.50", "0.125". How every
+/// report writes an amount; without a string of its own, for the files of
+/// millions of rows.
+inline void append_money_text(std::string& out, std::int64_t raw, int scale) {
+  if (scale < 0 || scale > 4) [[unlikely]] throw_bad_scale(scale);
+  char buf[max_raw_text];
+  // As many places as it holds when more than `scale`: `raw` is not a multiple of scale's step.
+  const int held = places_needed(raw);
+  out.append(buf, format_raw_to(buf, raw, held > scale ? held : scale));
 }
 
 /// The body of `div_round`, inlined wherever it is called: into `div_round`

@@ -196,11 +196,11 @@ struct piece_sum {
 
 inline value number_value(std::int64_t n) { return value::of(decimal::from_int(n)); }
 
+/// Amounts are rounded to the policy's scale; paid figures from data may carry more places.
 inline std::string money_text(const money& m, int scale) {
-  // Amounts are rounded to the policy's scale; paid figures from data may carry more places.
-  std::int64_t unit = 1;
-  for (int i = scale; i < 4; ++i) unit *= 10;
-  return m.raw() % unit == 0 ? m.to_string(scale) : m.to_string();
+  std::string out;
+  append_money_text(out, m.raw(), scale);
+  return out;
 }
 
 [[noreturn]] inline void throw_no_value(const parameter& p, date day) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -25,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <variant>
@@ -177,6 +179,36 @@ template <class Row, class Counts, class RangeOf>
 /// Text of a range as findings print it: `2019-07-01..2019-07-31`.
 [[nodiscard]] inline std::string range_text(const date_range& r) {
   return to_string(r.first) + ".." + to_string(r.last);
+}
+
+/// Appends one piece of a message: text, a whole number, an amount (as
+/// `money::to_string` writes it) or a range of days (as `range_text`).
+template <class T>
+void append_message_part(std::string& out, const T& part) {
+  if constexpr (std::is_integral_v<T>) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, part).ptr);
+  } else if constexpr (std::is_same_v<T, money>) {
+    char text[max_raw_text];
+    out.append(text, format_raw_to(text, part.raw(), places_needed(part.raw())));
+  } else if constexpr (std::is_same_v<T, date_range>) {
+    out += to_string(part.first);
+    out += "..";
+    out += to_string(part.last);
+  } else {
+    out += std::string_view(part);
+  }
+}
+
+/// A finding's message from its pieces, in one string: the checks make
+/// hundreds of thousands of them for a large county, where a chain of `+`
+/// made a string a piece.
+template <class... Parts>
+[[nodiscard]] std::string message_of(const Parts&... parts) {
+  std::string out;
+  out.reserve(160);
+  (append_message_part(out, parts), ...);
+  return out;
 }
 
 /// "1 visit", "0 visits".
@@ -420,11 +452,16 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
         f.slice = gap.days;
         f.expected = gap.threshold.to_string();
         f.actual = gap.worst_best.to_string();
-        f.message = m.id + " served " + std::to_string(gap.days.days()) + " days (" + range_text(gap.days) +
-                    ") without a single accident-insurance policy in force with cover of at least " +
-                    gap.threshold.to_string() + " yuan; " +
-                    (gap.worst_best == money() ? std::string("no policy was in force")
-                                               : "the best cover in force was " + gap.worst_best.to_string() + " yuan");
+        f.message = message_of(m.id, " served ", gap.days.days(), " days (", gap.days,
+                               ") without a single accident-insurance policy in force with cover of at least ",
+                               gap.threshold, " yuan; ");
+        if (gap.worst_best == money()) {
+          f.message += "no policy was in force";
+        } else {
+          f.message += "the best cover in force was ";
+          append_message_part(f.message, gap.worst_best);
+          f.message += " yuan";
+        }
         out.push_back(std::move(f));
       }
     }
@@ -503,10 +540,9 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
         f.slice = slice;
         f.expected = minimum.to_string();
         f.actual = found ? best_found.to_string() : "none";
-        f.message = found ? m.id + "'s best " + what + " in " + std::to_string(y) + measure + best_found.to_string() +
-                               " yuan, less than the " + minimum.to_string() + " yuan required"
-                         : m.id + " had no " + what + " in " + std::to_string(y) + " (at least " +
-                               minimum.to_string() + " yuan required)";
+        f.message = found ? message_of(m.id, "'s best ", what, " in ", y, measure, best_found, " yuan, less than the ",
+                                       minimum, " yuan required")
+                          : message_of(m.id, " had no ", what, " in ", y, " (at least ", minimum, " yuan required)");
         out.push_back(std::move(f));
       }
     }
@@ -561,8 +597,8 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
     f.slice = run;
     f.expected = item.item;
     f.actual = "missing";
-    f.message = id + " had no " + item.item + " (" + item.title.en + ", " + item.title.zh + ") on hand for " +
-                std::to_string(run.days()) + " days (" + range_text(run) + ")";
+    f.message = message_of(id, " had no ", item.item, " (", item.title.en, ", ", item.title.zh, ") on hand for ",
+                           run.days(), " days (", run, ")");
     out.push_back(std::move(f));
   };
   if (body.holder == kit_holder::team) {

@@ -33,6 +33,7 @@
 
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/detail/huge_pages.hpp"
+#include "rulebook/detail/id_table.hpp"
 #include "rulebook/detail/varint.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -40,15 +41,6 @@
 #include "rulebook/result.hpp"
 
 namespace rulebook::detail {
-
-/// Compares two ids. Ids are short (`M006`, `living`): a byte loop the compiler
-/// inlines beats a call to memcmp, and this stage compares a few per entitlement.
-[[nodiscard]] inline bool same_id(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
 
 /// Adds one to a roll-up's count, which is held in 32 bits (a county of 3 M
 /// members has 15 M of these rows); refuses to wrap.

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -19,6 +20,27 @@
 #include <vector>
 
 namespace rulebook::detail {
+
+/// Compares two ids. Ids are short (`M006`, `M0001234`, `communication`): inline
+/// code beats a call to memcmp, and the tables below, the roll-ups and the CSV
+/// rows compare tens of millions of them. From 8 to 16 bytes, two 8-byte words, the first eight bytes
+/// and the last eight (which overlap below 16); below 8, a byte loop.
+[[nodiscard]] inline bool same_id(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n >= 8 && n <= 16) {
+    std::uint64_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + n - 8, 8);
+    std::memcpy(&b1, b.data() + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n > 16) return a == b;
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
 
 /// Ids to 32-bit indices, the ids kept by the caller: every call that compares
 /// ids is given `id_of`, which returns the id of an index already added. The
@@ -52,7 +74,7 @@ class id_map {
     for (std::size_t at = h & mask_;; at = (at + 1) & mask_) {
       const slot s = slots_[at];
       if (s.index == empty) return std::nullopt;
-      if (s.tag == tag(h) && id_of(s.index) == id) return s.index;
+      if (s.tag == tag(h) && same_id(id_of(s.index), id)) return s.index;
     }
   }
 
@@ -65,7 +87,7 @@ class id_map {
     const std::uint64_t h = hash(id);
     std::size_t at = h & mask_;
     for (; slots_[at].index != empty; at = (at + 1) & mask_)
-      if (slots_[at].tag == tag(h) && id_of(slots_[at].index) == id) return slots_[at].index;
+      if (slots_[at].tag == tag(h) && same_id(id_of(slots_[at].index), id)) return slots_[at].index;
     slots_[at] = {static_cast<std::uint32_t>(index), tag(h)};
     ++size_;
     return std::nullopt;
