@@ -436,8 +436,8 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
           const money amount = money::from_raw(cols[r].amount[i]);
           owed[r] += amount;
           last[r] = out.size();
-          out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
-                           ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
+          out.push_back(entitlement{a.source->id, a.body->item, subject_kind::member, who.id, t.id,
+                           ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt});
           made.subjects.push_back(m);
           made.rule_of.push_back(plan.member_month[r]);
         }
