@@ -13,11 +13,7 @@
 
 namespace rulebook::report {
 
-std::string money_text(const money& m, int scale) {
-  std::string out;
-  detail::append_money_text(out, m.raw(), scale);
-  return out;
-}
+std::string money_text(const money& m, int scale) { return detail::money_text(m.raw(), scale); }
 
 std::string_view subject_name(subject_kind k) noexcept {
   switch (k) {

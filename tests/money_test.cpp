@@ -418,15 +418,7 @@ TEST(money, division_with_the_mode_fixed_when_compiling_rounds_as_each_mode_says
                       {rounding::floor, {3, -4, 2, 2, -3, 2}},     {rounding::ceiling, {4, -3, 3, 3, -2, 2}}};
   const std::int64_t n[6] = {7, -7, 5, 7, -8, 6}, d[6] = {2, 2, 2, 3, 3, 3};
   const auto as = [](rounding mode, std::int64_t a, std::int64_t b) {
-    switch (mode) {
-      case rounding::half_up: return div_round_as<rounding::half_up>(a, b);
-      case rounding::half_even: return div_round_as<rounding::half_even>(a, b);
-      case rounding::down: return div_round_as<rounding::down>(a, b);
-      case rounding::up: return div_round_as<rounding::up>(a, b);
-      case rounding::floor: return div_round_as<rounding::floor>(a, b);
-      case rounding::ceiling: return div_round_as<rounding::ceiling>(a, b);
-    }
-    return std::int64_t{0};
+    return rulebook::detail::with_rounding(mode, [&](auto m) { return div_round_as<decltype(m)::value>(a, b); });
   };
   for (const row& r : rows)
     for (int k = 0; k < 6; ++k) {
@@ -478,15 +470,7 @@ TEST(money, appended_text_has_the_scale_or_every_place_the_amount_holds) {
 TEST(money, bounded_division_rounds_as_div_round_in_every_mode) {
   using rulebook::detail::div_round_bounded;
   const auto bounded = [](rounding mode, std::int64_t a, std::int64_t b) {
-    switch (mode) {
-      case rounding::half_up: return div_round_bounded<rounding::half_up>(a, b);
-      case rounding::half_even: return div_round_bounded<rounding::half_even>(a, b);
-      case rounding::down: return div_round_bounded<rounding::down>(a, b);
-      case rounding::up: return div_round_bounded<rounding::up>(a, b);
-      case rounding::floor: return div_round_bounded<rounding::floor>(a, b);
-      case rounding::ceiling: return div_round_bounded<rounding::ceiling>(a, b);
-    }
-    return std::int64_t{0};
+    return rulebook::detail::with_rounding(mode, [&](auto m) { return div_round_bounded<decltype(m)::value>(a, b); });
   };
   const rounding modes[] = {rounding::half_up, rounding::half_even, rounding::down,
                             rounding::up,      rounding::floor,     rounding::ceiling};

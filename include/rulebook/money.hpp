@@ -43,6 +43,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace rulebook {
 
@@ -175,6 +176,14 @@ inline void append_money_text(std::string& out, std::int64_t raw, int scale) {
   out.append(buf, format_raw_to(buf, raw, held > scale ? held : scale));
 }
 
+/// `append_money_text` as a string: amounts are rounded to the policy's scale;
+/// paid figures from data may carry more places.
+inline std::string money_text(std::int64_t raw, int scale) {
+  std::string out;
+  append_money_text(out, raw, scale);
+  return out;
+}
+
 /// The body of `div_round`, inlined wherever it is called: into `div_round`
 /// itself, and into each caller of `div_round_as`, where the mode and often the
 /// divisor are constants (a divisor known when compiling is a multiplication;
@@ -217,6 +226,22 @@ constexpr I div_round(const I& n, const I& d, rounding mode) {
 template <rounding Mode>
 [[gnu::always_inline]] inline std::int64_t div_round_as(std::int64_t n, std::int64_t d) noexcept {
   return div_round_inline<std::int64_t>(n, d, Mode);
+}
+
+/// Calls `f(std::integral_constant<rounding, M>{})` for the mode `mode` names:
+/// where code made for each mode when compiling (`div_round_as<M>`, the
+/// finishing loops) is picked by a mode known only when running.
+template <class F>
+decltype(auto) with_rounding(rounding mode, F&& f) {
+  switch (mode) {
+    case rounding::half_up: break;
+    case rounding::half_even: return f(std::integral_constant<rounding, rounding::half_even>{});
+    case rounding::down: return f(std::integral_constant<rounding, rounding::down>{});
+    case rounding::up: return f(std::integral_constant<rounding, rounding::up>{});
+    case rounding::floor: return f(std::integral_constant<rounding, rounding::floor>{});
+    case rounding::ceiling: return f(std::integral_constant<rounding, rounding::ceiling>{});
+  }
+  return f(std::integral_constant<rounding, rounding::half_up>{});
 }
 
 /// `div_round_as` for a positive divisor and a numerator well inside the range

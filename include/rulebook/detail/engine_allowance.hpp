@@ -196,12 +196,7 @@ struct piece_sum {
 
 inline value number_value(std::int64_t n) { return value::of(decimal::from_int(n)); }
 
-/// Amounts are rounded to the policy's scale; paid figures from data may carry more places.
-inline std::string money_text(const money& m, int scale) {
-  std::string out;
-  append_money_text(out, m.raw(), scale);
-  return out;
-}
+inline std::string money_text(const money& m, int scale) { return money_text(m.raw(), scale); }
 
 [[noreturn]] inline void throw_no_value(const parameter& p, date day) {
   throw evaluation_error("parameter '" + p.id + "' has no value in force on " + to_string(day));

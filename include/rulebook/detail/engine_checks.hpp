@@ -149,17 +149,17 @@ inline void prefetch_rows(const std::vector<T>& rows) noexcept {
 /// How far ahead `prefetch_rows` reads.
 inline constexpr std::size_t prefetch_distance = 8;
 
-/// Asks for the part of `rows[i + 2 × prefetch_distance]` that holds `field` to
-/// be brought into the cache, so that `prefetch_rows` reading that list's
-/// address `prefetch_distance` later does not wait on memory: members are
-/// 200-byte structs, one cache miss each where the checks walk them.
-template <class T, class Field>
-inline void prefetch_ahead(const std::vector<T>& rows, std::size_t i, std::size_t last, Field T::*field) noexcept {
+/// For a walk over `rows` [.., last) at `i`: asks for the elements of the list
+/// `rows[i + prefetch_distance].*list` (`prefetch_rows`), and for the part of
+/// the struct `2 × prefetch_distance` ahead that holds the list's address, so
+/// that reading that address `prefetch_distance` later does not itself wait on
+/// memory: members are 200-byte structs, one cache miss each.
+template <class T, class List>
+inline void prefetch_list_ahead(const std::vector<T>& rows, std::size_t i, std::size_t last, List T::*list) noexcept {
 #if defined(__GNUC__)
-  if (i + 2 * prefetch_distance < last) __builtin_prefetch(&(rows[i + 2 * prefetch_distance].*field));
-#else
-  (void)rows, (void)i, (void)last, (void)field;
+  if (i + 2 * prefetch_distance < last) __builtin_prefetch(&(rows[i + 2 * prefetch_distance].*list));
 #endif
+  if (i + prefetch_distance < last) prefetch_rows(rows[i + prefetch_distance].*list);
 }
 
 /// True when every day of `days` lies in the range of some row of `rows` that
@@ -202,8 +202,7 @@ void append_message_part(std::string& out, const T& part) {
     char digits[24];
     out.append(digits, std::to_chars(digits, digits + sizeof digits, part).ptr);
   } else if constexpr (std::is_same_v<T, money>) {
-    char text[max_raw_text];
-    out.append(text, format_raw_to(text, part.raw(), places_needed(part.raw())));
+    append_money_text(out, part.raw(), 0);  // every place it holds, as money::to_string
   } else if constexpr (std::is_same_v<T, date_range>) {
     out += to_string(part.first);
     out += "..";
@@ -397,8 +396,7 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
   for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
     for (std::size_t mi = first; mi < last; ++mi) {
       const member& m = ctx.data.members[mi];
-      prefetch_ahead(ctx.data.members, mi, last, &member::insurance);
-      if (mi + prefetch_distance < last) prefetch_rows(ctx.data.members[mi + prefetch_distance].insurance);
+      prefetch_list_ahead(ctx.data.members, mi, last, &member::insurance);
       if (fixed_minimum) {
         const money minimum = *fixed_minimum;
         const auto counts = [&](const insurance_policy& ip) { return ip.cover >= minimum; };
@@ -506,16 +504,9 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
     for (std::size_t mi = first; mi < last; ++mi) {
       const member& m = ctx.data.members[mi];
       if (body.of == minimum_measure::health_check_cost)
-        prefetch_ahead(ctx.data.members, mi, last, &member::health_checks);
+        prefetch_list_ahead(ctx.data.members, mi, last, &member::health_checks);
       else
-        prefetch_ahead(ctx.data.members, mi, last, &member::insurance);
-      if (mi + prefetch_distance < last) {
-        const member& ahead = ctx.data.members[mi + prefetch_distance];
-        if (body.of == minimum_measure::health_check_cost)
-          prefetch_rows(ahead.health_checks);
-        else
-          prefetch_rows(ahead.insurance);
-      }
+        prefetch_list_ahead(ctx.data.members, mi, last, &member::insurance);
       for (std::size_t k = 0; k < years.size(); ++k) {
         const int y = years[k].year;
         const date_range& slice = years[k].days;
@@ -630,8 +621,7 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
     const std::size_t teams = ctx.data.teams.size();
     for (std::size_t ti = 0; ti < teams; ++ti) {
       const team& t = ctx.data.teams[ti];
-      prefetch_ahead(ctx.data.teams, ti, teams, &team::kit);
-      if (ti + prefetch_distance < teams) prefetch_rows(ctx.data.teams[ti + prefetch_distance].kit);
+      prefetch_list_ahead(ctx.data.teams, ti, teams, &team::kit);
       rosters.active_days(ti, within, active);
       if (active.empty()) continue;
       kit.clear();

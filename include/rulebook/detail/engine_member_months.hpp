@@ -276,15 +276,7 @@ finish_function finisher_for(int scale) {
 /// `finish_rows` for a rounding mode and scale, so that the divisions in its
 /// loop are by constants.
 inline finish_function finisher(rounding mode, int scale) {
-  switch (mode) {
-    case rounding::half_up: return finisher_for<rounding::half_up>(scale);
-    case rounding::half_even: return finisher_for<rounding::half_even>(scale);
-    case rounding::down: return finisher_for<rounding::down>(scale);
-    case rounding::up: return finisher_for<rounding::up>(scale);
-    case rounding::floor: return finisher_for<rounding::floor>(scale);
-    case rounding::ceiling: return finisher_for<rounding::ceiling>(scale);
-  }
-  return finisher_for<rounding::half_up>(scale);
+  return with_rounding(mode, [&](auto m) { return finisher_for<decltype(m)::value>(scale); });
 }
 
 /// One thread's working space for the kernels.
