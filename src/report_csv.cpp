@@ -118,7 +118,7 @@ class entitlement_rows {
 
   void append(std::string& out, const entitlement& e) {
     out += head_of(e);
-    if (!who_known_ || !detail::same_id(e.subject_id, subject_id_) || !detail::same_id(e.team, team_) ||
+    if (!detail::same_id(e.subject_id, subject_id_) || !detail::same_id(e.team, team_) ||
         !detail::same_id(e.unit, unit_)) {
       subject_id_ = e.subject_id;
       team_ = e.team;
@@ -128,7 +128,6 @@ class entitlement_rows {
         who_text_ += ',';
         append_csv_field(who_text_, *field);
       }
-      who_known_ = true;
     }
     out += who_text_;
     out += ',';
@@ -163,7 +162,7 @@ class entitlement_rows {
         return heads_[i].text;
     head& h = heads_[next_head_];
     next_head_ = (next_head_ + 1) % heads_.size();
-    heads_used_ = std::max(heads_used_, next_head_ == 0 ? heads_.size() : next_head_);
+    heads_used_ = std::min(heads_used_ + 1, heads_.size());
     h.rule = e.rule;
     h.item = e.item;
     h.subject = e.subject;
@@ -196,8 +195,8 @@ class entitlement_rows {
   int scale_;
   std::array<head, 8> heads_{};
   std::size_t heads_used_ = 0, next_head_ = 0;
-  std::string subject_id_, team_, unit_, who_text_;
-  bool who_known_ = false;
+  std::string subject_id_, team_, unit_;  // the last row's, empty at first,
+  std::string who_text_ = ",,,";          // rendered: three empty fields
   std::array<day_text, 512> days_{};
 };
 

@@ -401,6 +401,13 @@ TEST(report_csv, rows_that_repeat_or_change_fields_are_each_rendered_as_themselv
   std::string rendered;
   rulebook::report::entitlement_csv_writer::render(block, 2, rendered);
   EXPECT_EQ("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n" + rendered, want);
+  // A first row whose ids are all empty, then one whose unit is not.
+  block.assign(2, block.back());
+  block[0].subject_id = block[0].team = block[0].unit = "";
+  block[1].subject_id = block[1].team = "";
+  rendered.clear();
+  rulebook::report::entitlement_csv_writer::render(block, 2, rendered);
+  EXPECT_EQ(rendered, "a,itema,member,,,,2019-01-01,2019-01-31,3.00,\na,itema,member,,,U01,2019-01-01,2019-01-31,3.00,\n");
 }
 
 TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files) {
