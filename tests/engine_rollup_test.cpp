@@ -364,6 +364,70 @@ TEST(rollups, a_team_row_follows_the_team_each_month_names) {
   EXPECT_EQ(county->unrecorded, 3u);
 }
 
+// Living paid by the member's unit, transport by the team's lead unit: a member's
+// entitlements name units in turn, and each lands in its own unit's and team's rows.
+TEST(rollups, units_named_in_turn_by_a_members_rules_each_get_theirs) {
+  std::string rules(pay_rules);
+  const std::size_t second = rules.rfind("responsible: dispatching_unit");
+  rules.replace(second, std::string_view("responsible: dispatching_unit").size(), "responsible: lead_unit");
+  const rb::program prog = policy_from("in_turn", std::string(header) + rules);
+  // M1 (U1) in TA (led by U1, 10 km) in January, then TB (led by U2, 20 km); M2 (U2) in TB all along.
+  const rb::county c = small_county(
+      {serving("M1", "U1", {{"TA", day(2019, 1, 1), day(2019, 1, 31)}, {"TB", day(2019, 2, 1), std::nullopt}}),
+       serving("M2", "U2", {{"TB", day(2019, 1, 1), std::nullopt}})},
+      {record("M1", 1, 20, 4, {{"living", yuan("2000")}, {"transport", yuan("120")}}),
+       record("M1", 2, 10, 2, {{"living", yuan("900")}, {"transport", yuan("120")}}), record("M1", 3, 10, 1),
+       record("M2", 1, 5, 1, {{"living", yuan("500")}}), record("M2", 2, 5, 5), record("M2", 3, 5, 1)});
+  const rb::results r = rb::evaluate(prog, c, rb::period::of_range(day(2019, 1, 1), day(2019, 3, 31)));
+  // M1: January living 2000 and transport 4 × 2 × 10 × 1.5 = 120 (TA, both U1's), paid;
+  //     February living 1000 (TB, U1; 900 paid) and transport 2 × 2 × 20 × 1.5 = 120 (TB, U2's), paid;
+  //     March living 1000 (U1) and transport 60 (U2), nothing recorded.
+  // M2 (TB, U2 for both): living 500 a month (January's paid), transport 60, 240, 60, none recorded.
+  const auto u1 = find(r, rb::subject_kind::unit, "U1");
+  ASSERT_TRUE(u1);
+  EXPECT_EQ(u1->owed, yuan("4120"));  // 2000 + 120 + 1000 + 1000
+  EXPECT_EQ(u1->paid, yuan("3020"));
+  EXPECT_EQ(u1->shortfall, yuan("100"));
+  EXPECT_EQ(u1->entitlements, 4u);
+  EXPECT_EQ(u1->unrecorded, 1u);
+  EXPECT_EQ(u1->violations, 1u);  // February's living, paid short by M1's unit
+  const auto u2 = find(r, rb::subject_kind::unit, "U2");
+  ASSERT_TRUE(u2);
+  EXPECT_EQ(u2->owed, yuan("2040"));  // M1's 120 + 60, M2's 1500 + 360
+  EXPECT_EQ(u2->paid, yuan("620"));   // 120 + 500
+  EXPECT_EQ(u2->entitlements, 8u);
+  EXPECT_EQ(u2->unrecorded, 6u);
+  const auto u2_transport = find(r, rb::subject_kind::unit, "U2", "transport");
+  ASSERT_TRUE(u2_transport);
+  EXPECT_EQ(u2_transport->owed, yuan("540"));  // 120 + 60 + 60 + 240 + 60
+  EXPECT_EQ(u2_transport->paid, yuan("120"));
+  EXPECT_EQ(u2_transport->entitlements, 5u);
+  const auto u1_transport = find(r, rb::subject_kind::unit, "U1", "transport");  // January's, in TA
+  ASSERT_TRUE(u1_transport);
+  EXPECT_EQ(u1_transport->owed, yuan("120"));
+  EXPECT_EQ(u1_transport->entitlements, 1u);
+  const auto ta = find(r, rb::subject_kind::team, "TA");
+  ASSERT_TRUE(ta);
+  EXPECT_EQ(ta->owed, yuan("2120"));
+  EXPECT_EQ(ta->entitlements, 2u);
+  const auto tb = find(r, rb::subject_kind::team, "TB");
+  ASSERT_TRUE(tb);
+  EXPECT_EQ(tb->owed, yuan("4040"));  // M1's 2180 + M2's 1860
+  EXPECT_EQ(tb->paid, yuan("1520"));  // 900 + 120 + 500
+  EXPECT_EQ(tb->shortfall, yuan("100"));
+  EXPECT_EQ(tb->entitlements, 10u);
+  const auto m1 = find(r, rb::subject_kind::member, "M1");
+  ASSERT_TRUE(m1);
+  EXPECT_EQ(m1->owed, yuan("4300"));
+  EXPECT_EQ(m1->paid, yuan("3140"));
+  EXPECT_EQ(m1->entitlements, 6u);
+  EXPECT_EQ(m1->unrecorded, 2u);
+  const auto county = find(r, rb::subject_kind::county, "small");
+  ASSERT_TRUE(county);
+  EXPECT_EQ(county->owed, yuan("6160"));
+  EXPECT_EQ(county->entitlements, 12u);
+}
+
 TEST(rollups, a_month_split_by_a_move_is_compared_once_in_the_team_of_its_last_part) {
   const rb::program prog = policy_from("split", std::string(header) + std::string(pay_rules));
   const rb::county c = small_county(

@@ -200,15 +200,17 @@ struct eval_context {
   /// the member's dispatching unit, the team's lead unit, or nobody (empty) when
   /// the town or the county answers. For `sponsor_units`, the team's lead unit
   /// stands for them; obligations owed by each sponsor unit name it themselves.
-  [[nodiscard]] std::string responsible_unit(const rule& r, const member* m, const team* t) const {
+  /// A reference to the member's or team's own text (or to an empty one), copied only by the caller.
+  [[nodiscard]] const std::string& responsible_unit(const rule& r, const member* m, const team* t) const {
+    static const std::string nobody;
     switch (r.responsible) {
-      case responsible_party::dispatching_unit: return m ? m->unit : (t ? t->lead_unit : std::string());
+      case responsible_party::dispatching_unit: return m ? m->unit : (t ? t->lead_unit : nobody);
       case responsible_party::lead_unit:
-      case responsible_party::sponsor_units: return t ? t->lead_unit : std::string();
+      case responsible_party::sponsor_units: return t ? t->lead_unit : nobody;
       case responsible_party::town:
-      case responsible_party::county: return {};
+      case responsible_party::county: return nobody;
     }
-    return {};
+    return nobody;
   }
 };
 

@@ -619,33 +619,53 @@ class rollup_builder {
       return *at;
     }
 
-    /// Adds one subject's entitlements, their payment groups gathered, to their rows.
+    /// Adds one subject's entitlements, their payment groups gathered, to their rows:
+    /// summed first by the pair of team and unit they name (a member's year has
+    /// one, or a few), each pair's sums then added once to the county's, the
+    /// member's, the team's and the unit's rows.
     void flush() {
       if (run_.empty()) return;
       // A run is one subject's: a member's rows are looked up once.
       const entitlement& first = *run_.front().e;
       constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
       const std::size_t member = first.subject == subject_kind::member ? rows_of(members_, first.subject_id) : none;
+      pairs_.clear();
+      run_sums_.clear();
+      std::size_t at = 0;  // the pair of the last entry, in pairs_
       for (const run_entry& entry : run_) {
         const entitlement& e = *entry.e;
+        const auto same_pair = [&](const entitlement* p) { return same_id(e.team, p->team) && same_id(e.unit, p->unit); };
+        if (pairs_.empty() || !same_pair(pairs_[at])) {
+          at = static_cast<std::size_t>(std::find_if(pairs_.begin(), pairs_.end(), same_pair) - pairs_.begin());
+          if (at == pairs_.size()) {
+            pairs_.push_back(&e);
+            run_sums_.resize(run_sums_.size() + width_);
+          }
+        }
         const payment_group& group = groups_[entry.group];
         const bool payer = group.payer == &e;
-        const auto add = [&](rollup_sums* row) {
-          for (const std::size_t slot : {std::size_t{0}, entry.item}) {
-            rollup_sums& x = row[slot];
-            x.owed += e.amount;
-            count_one(x.entitlements);
-            if (group.payer == nullptr) continue;
-            count_one(x.recorded);
-            if (!payer) continue;
-            x.paid += group.paid;
-            if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
-          }
+        for (const std::size_t slot : {std::size_t{0}, entry.item}) {
+          rollup_sums& x = run_sums_[at * width_ + slot];
+          x.owed += e.amount;
+          count_one(x.entitlements);
+          if (group.payer == nullptr) continue;
+          count_one(x.recorded);
+          if (!payer) continue;
+          x.paid += group.paid;
+          if (group.paid < group.owed) x.shortfall += group.owed - group.paid;
+        }
+      }
+      // In the order the pairs came, so that teams and units are first seen as entry by entry.
+      for (std::size_t p = 0; p < pairs_.size(); ++p) {
+        const rollup_sums* sums = run_sums_.data() + p * width_;
+        const auto into = [&](rollup_sums* row) {
+          for (std::size_t slot = 0; slot < width_; ++slot)
+            if (sums[slot].entitlements > 0) add_sums(row[slot], sums[slot]);
         };
-        add(part.county.data());
-        if (member != none) add(&part.rows[member]);
-        if (!e.team.empty()) add(&part.rows[rows_of(teams_, e.team)]);
-        if (!e.unit.empty()) add(&part.rows[rows_of(units_, e.unit)]);
+        into(part.county.data());
+        if (member != none) into(&part.rows[member]);
+        if (!pairs_[p]->team.empty()) into(&part.rows[rows_of(teams_, pairs_[p]->team)]);
+        if (!pairs_[p]->unit.empty()) into(&part.rows[rows_of(units_, pairs_[p]->unit)]);
       }
       run_.clear();
       groups_.clear();
@@ -659,6 +679,8 @@ class rollup_builder {
     subjects_of units_{rollup_part::kind::unit, &county_index::unit};
     std::vector<payment_group> groups_;  // the current subject's
     std::vector<run_entry> run_;
+    std::vector<const entitlement*> pairs_;  // the run's pairs of team and unit: an entitlement naming each
+    std::vector<rollup_sums> run_sums_;      // by pair, then item slot: the run's sums
   };
 
   const eval_context& ctx_;
