@@ -292,10 +292,15 @@ struct team_rosters {
   /// Members who served in `team` on at least one day of `range`, each once, by index.
   [[nodiscard]] std::vector<std::size_t> members(std::size_t team, const date_range& range) const {
     std::vector<std::size_t> out;
-    each_stint(team, [&](std::size_t m, const date_range& served) {
-      if (overlap(served, range) && (out.empty() || out.back() != m)) out.push_back(m);
-    });
+    members(team, range, out);
     return out;
+  }
+  /// The same, into `out` (its memory reused from team to team).
+  void members(std::size_t team, const date_range& range, std::vector<std::size_t>& out) const {
+    out.clear();
+    each_stint(team, [&](std::size_t m, const date_range& served) {
+      if (served.first <= range.last && range.first <= served.last && (out.empty() || out.back() != m)) out.push_back(m);
+    });
   }
 };
 
@@ -676,35 +681,41 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
 
 // ---- obligation -------------------------------------------------------------------------
 
-/// A subject of an obligation in one slice: a team, a (unit, team) pair or a
-/// member, with the members whose presence makes it exist.
+/// A subject of an obligation in one slice: a team or a (unit, team) pair, with
+/// the members whose presence makes it exist (a run of the slice's list of
+/// members, shared by a team's sponsor pairs). Its id ("T04", "U08/T04") is
+/// made only for a finding.
 struct obligation_subject_in_slice {
   subject_kind kind = subject_kind::team;
-  std::string id;                    // T04, U08/T04 (unit/team)
-  std::string unit;                  // the pair's unit, or empty
-  std::size_t team = 0;              // the team
-  std::vector<std::size_t> members;  // members who make it exist: the team's, or the pair unit's
+  std::string_view unit;     // the pair's unit (the county's text), or empty
+  std::size_t team = 0;      // the team
+  std::uint32_t first = 0;   // its members: [first, first + count) of the slice's list
+  std::uint32_t count = 0;
 };
 
 /// A subject as it is judged: a team or pair above, or a member, which is
 /// judged from its index alone (a list of 3 M members as subjects held 430 MB).
 struct obligation_subject_view {
   subject_kind kind = subject_kind::team;
-  std::string_view id;    // T04, U08/T04 (unit/team), M035
   std::string_view unit;  // the pair's unit, or empty
   std::size_t team = 0;   // the team (a member: unused)
   std::span<const std::size_t> members;  // the team's, the pair unit's, or the member
 };
 
-/// How many of a slice's meetings each member, team, and pair of unit and team
-/// attended: a meeting counts once for each of them however many of its
-/// attendees make it match — the member, on the meeting's day their team, and
-/// the pair of their unit and that team. Counted by index in one pass over the
-/// attendees (a county-wide meeting has tens of thousands).
+/// How many of a slice's meetings each member, team, or pair of unit and team
+/// attended — whichever the rule judges: a meeting counts once for each of them
+/// however many of its attendees make it match — the member, on the meeting's
+/// day their team, and the pair of their unit and that team. Counted by index
+/// in one pass over the attendees (a county-wide meeting has tens of thousands;
+/// 3 M members' half-year meetings, millions).
 class meeting_attendance {
  public:
-  explicit meeting_attendance(const eval_context& ctx)
-      : ctx_(ctx), members_(ctx.data.members.size()), teams_(ctx.data.teams.size()) {}
+  meeting_attendance(const eval_context& ctx, obligation_subject judged)
+      : ctx_(ctx),
+        judged_(judged),
+        members_(judged == obligation_subject::member ? ctx.data.members.size() : 0),
+        teams_(judged == obligation_subject::team || judged == obligation_subject::sponsor_team ? ctx.data.teams.size()
+                                                                                                : 0) {}
 
   /// Counts one meeting: `counts_as_member(m)` says whether member m may count.
   template <class Counts>
@@ -715,14 +726,18 @@ class meeting_attendance {
       if (!m || !counts_as_member(*m)) continue;
       const auto t = ctx_.index.team_on(*m, mt.on);
       if (!t) continue;
-      count(members_[*m]);
-      count(teams_[*t]);
-      count(pairs_[{ctx_.data.members[*m].unit, *t}]);
+      switch (judged_) {
+        case obligation_subject::member: count(members_[*m]); break;
+        case obligation_subject::team:
+        case obligation_subject::sponsor_team: count(teams_[*t]); break;
+        case obligation_subject::unit_team: count(pairs_[{ctx_.data.members[*m].unit, *t}]); break;
+      }
     }
   }
 
-  [[nodiscard]] long long member(std::size_t m) const noexcept { return members_[m].count; }
-  [[nodiscard]] long long team(std::size_t t) const noexcept { return teams_[t].count; }
+  /// The counts of the subjects the rule judges; 0 for the others.
+  [[nodiscard]] long long member(std::size_t m) const noexcept { return m < members_.size() ? members_[m].count : 0; }
+  [[nodiscard]] long long team(std::size_t t) const noexcept { return t < teams_.size() ? teams_[t].count : 0; }
   [[nodiscard]] long long pair(std::string_view unit, std::size_t t) const {
     const auto it = pairs_.find({unit, t});
     return it == pairs_.end() ? 0 : it->second.count;
@@ -745,6 +760,7 @@ class meeting_attendance {
   }
 
   const eval_context& ctx_;
+  obligation_subject judged_;
   std::size_t meeting_ = 0;
   std::vector<tally> members_, teams_;
   std::unordered_map<std::pair<std::string_view, std::size_t>, tally, pair_hash> pairs_;
@@ -789,35 +805,52 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         if (const std::uint32_t t = team_of[k++]; t != none) visits_to[next[t]++] = &v;
   }
 
+  std::vector<std::size_t> in_team;  // a team's members in the slice, by index
   for (const date_range& slice : whole_slices(body.every, ctx.evaluated.range)) {
     std::vector<obligation_subject_in_slice> subjects;  // teams or pairs
+    std::vector<std::size_t> subject_members;           // theirs, in runs
     std::vector<std::size_t> member_subjects;           // or members
+    const auto run_of = [&](auto first, auto last) {
+      const auto at = static_cast<std::uint32_t>(subject_members.size());
+      subject_members.insert(subject_members.end(), first, last);
+      return std::pair{at, static_cast<std::uint32_t>(subject_members.size() - at)};
+    };
     for (std::size_t ti = 0; ti < c.teams.size() && body.for_each != obligation_subject::member; ++ti) {
-      std::vector<std::size_t> members;
-      for (const std::size_t m : rosters.members(ti, slice))
-        if (counts_as_member(m)) members.push_back(m);
-      if (members.empty()) continue;
-      const std::string& team_id = c.teams[ti].id;
+      rosters.members(ti, slice, in_team);
+      std::erase_if(in_team, [&](std::size_t m) { return !counts_as_member(m); });
+      if (in_team.empty()) continue;
       if (body.for_each == obligation_subject::team) {
-        subjects.push_back({subject_kind::team, team_id, {}, ti, std::move(members)});
+        const auto [at, n] = run_of(in_team.begin(), in_team.end());
+        subjects.push_back({subject_kind::team, {}, ti, at, n});
       } else if (body.for_each == obligation_subject::unit_team) {
-        std::map<std::string, std::vector<std::size_t>> by_unit;  // by unit id
-        for (const std::size_t m : members) by_unit[c.members[m].unit].push_back(m);
-        for (auto& [unit, of_unit] : by_unit)
-          subjects.push_back({subject_kind::unit, unit + "/" + team_id, unit, ti, std::move(of_unit)});
-      } else {  // sponsor_team: the lead unit, then each other sponsor unit
-        std::vector<std::string> units{c.teams[ti].lead_unit};
-        for (const std::string& u : c.teams[ti].sponsor_units)
-          if (std::find(units.begin(), units.end(), u) == units.end()) units.push_back(u);
-        for (const std::string& u : units) subjects.push_back({subject_kind::unit, u + "/" + team_id, u, ti, members});
+        // By unit id, each unit's members in the roster's order.
+        const auto unit_of = [&](std::size_t m) -> std::string_view { return c.members[m].unit; };
+        std::stable_sort(in_team.begin(), in_team.end(),
+                         [&](std::size_t a, std::size_t b) { return unit_of(a) < unit_of(b); });
+        for (auto from = in_team.begin(); from != in_team.end();) {
+          const auto to = std::find_if(from, in_team.end(), [&](std::size_t m) { return unit_of(m) != unit_of(*from); });
+          const auto [at, n] = run_of(from, to);
+          subjects.push_back({subject_kind::unit, unit_of(*from), ti, at, n});
+          from = to;
+        }
+      } else {  // sponsor_team: the lead unit, then each other sponsor unit, with the team's members
+        const auto [at, n] = run_of(in_team.begin(), in_team.end());
+        const team& t = c.teams[ti];
+        const std::size_t of_team = subjects.size();
+        const auto listed = [&](std::string_view u) {
+          return std::any_of(subjects.begin() + static_cast<std::ptrdiff_t>(of_team), subjects.end(),
+                             [&](const obligation_subject_in_slice& x) { return x.unit == u; });
+        };
+        subjects.push_back({subject_kind::unit, t.lead_unit, ti, at, n});
+        for (const std::string& u : t.sponsor_units)
+          if (!listed(u)) subjects.push_back({subject_kind::unit, u, ti, at, n});
       }
     }
     if (body.for_each == obligation_subject::member)
       for (std::size_t mi = 0; mi < c.members.size(); ++mi)
         if (counts_as_member(mi) && ctx.index.days_served(mi, slice) > 0) member_subjects.push_back(mi);
-
     // The slice's meetings, counted for those who attended them.
-    meeting_attendance attended(ctx);
+    meeting_attendance attended(ctx, body.for_each);
     if (!of_visits)
       for (const meeting& mt : c.meetings)
         if (mt.kind == std::get<meeting_kind>(body.event) && slice.contains(mt.on)) attended.add(mt, counts_as_member);
@@ -830,10 +863,10 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         obligation_subject_view s;
         if (body.for_each == obligation_subject::member) {
           const std::size_t& mi = member_subjects[si];
-          s = {subject_kind::member, c.members[mi].id, {}, 0, {&mi, 1}};
+          s = {subject_kind::member, {}, 0, {&mi, 1}};
         } else {
           const obligation_subject_in_slice& of = subjects[si];
-          s = {of.kind, of.id, of.unit, of.team, of.members};
+          s = {of.kind, of.unit, of.team, std::span<const std::size_t>(subject_members).subspan(of.first, of.count)};
         }
         const bool is_member = s.kind == subject_kind::member;
         long long count = 0;
@@ -865,6 +898,10 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         }
         if (decimal::from_int(count) >= times) continue;
 
+        // T04, U08/T04 (unit/team), M035
+        const std::string id = is_member                       ? c.members[s.members.front()].id
+                               : s.kind == subject_kind::team ? c.teams[s.team].id
+                                                              : message_of(s.unit, "/", c.teams[s.team].id);
         const team* t = nullptr;
         const member* m = nullptr;
         if (is_member) {
@@ -880,7 +917,7 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         f.rule = r.id;
         f.kind = r.kind;
         f.subject = s.kind;
-        f.subject_id = std::string(s.id);
+        f.subject_id = id;
         // A pair's own unit answers where the rule names the dispatching or sponsor units.
         f.responsible_unit = !s.unit.empty() && (r.responsible == responsible_party::dispatching_unit ||
                                                  r.responsible == responsible_party::sponsor_units)
@@ -890,7 +927,7 @@ inline void check_obligation(const eval_context& ctx, const team_rosters& roster
         f.slice = slice;
         f.expected = count_text(times, noun);
         f.actual = count_text(count, noun);
-        f.message = r.title.en + ": " + std::string(s.id) + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
+        f.message = r.title.en + ": " + id + (of_visits ? " had " : " attended ") + count_text(count, noun) + " in " +
                     slice_label(body.every, slice) + ", at least " + count_text(times, noun) + " required";
         found.push_back(std::move(f));
       }
