@@ -751,6 +751,8 @@ class row {
     std::vector<std::string> ids;
     auto found = cell(column, n);
     if (!found) return ids;
+    // Room for them all at once: a meeting of a county's members lists millions.
+    ids.reserve(static_cast<std::size_t>(std::count(found->text.begin(), found->text.end(), ';')) + 1);
     for_each_element(found->text, [&](std::string_view element) {
       if (element.empty()) {
         fail("bad-value", table_.at(found->index, element.data()),
@@ -1518,8 +1520,19 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   if (!county_seen && present->contains("county.csv") && s.complete)
     s.sink.error("row-count", {display_name(folder / county_table.file), 0, 0, {}},
                  "county.csv has no row: expected exactly one row, the county");
-  read_table(units_table, folder, *present, s, [&](row& r) { read_unit_row(r, s); });
-  read_table(teams_table, folder, *present, s, [&](row& r) { read_team_row(r, s); });
+  // The vectors of a big table are allocated once, from the first rows' length.
+  read_table(
+      units_table, folder, *present, s, [&](row& r) { read_unit_row(r, s); },
+      [&](std::size_t n) {
+        s.result.units.reserve(n);
+        s.rows.units.reserve(n);
+      });
+  read_table(
+      teams_table, folder, *present, s, [&](row& r) { read_team_row(r, s); },
+      [&](std::size_t n) {
+        s.result.teams.reserve(n);
+        s.rows.teams.reserve(n);
+      });
   read_table(kit_table, folder, *present, s, [&](row& r) { read_kit_row(r, s); });
   read_table(funds_table, folder, *present, s, [&](row& r) { read_funds_row(r, s); });
   read_table(
@@ -1538,7 +1551,12 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   read_table(insurance_table, folder, *present, s, [&](row& r) { read_insurance_row(r, s); });
   read_table(health_checks_table, folder, *present, s, [&](row& r) { read_health_check_row(r, s); });
   read_table(assessments_table, folder, *present, s, [&](row& r) { read_assessment_row(r, s); });
-  read_table(visits_table, folder, *present, s, [&](row& r) { read_visit_row(r, s); });
+  read_table(
+      visits_table, folder, *present, s, [&](row& r) { read_visit_row(r, s); },
+      [&](std::size_t n) {
+        s.result.visits.reserve(n);
+        s.rows.visits.reserve(n);
+      });
   read_table(meetings_table, folder, *present, s, [&](row& r) { read_meeting_row(r, s); });
   read_table(condolences_table, folder, *present, s, [&](row& r) { read_condolence_row(r, s); });
   if (beside.joinable()) beside.join();

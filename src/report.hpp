@@ -70,7 +70,7 @@ struct csv_file {
   std::string name;  // entitlements.csv, findings.csv, quota.csv, penalties.csv, totals.csv, rollups.csv
   std::string text;  // a header row, then one row per result, each ending in "\n"
   /// From `each_csv_file`: the text continues the file of this name handed on
-  /// just before. A file of many rows comes in parts of about 4 MB, the first
+  /// before (just before, unless two calls render files beside each other). A file of many rows comes in parts of about 4 MB, the first
   /// with the header (quota.csv of 3 M members is some 270 MB).
   bool continued = false;
 };
@@ -80,10 +80,15 @@ struct csv_file {
 [[nodiscard]] std::vector<csv_file> csv_files(const results& r, int money_scale, bool with_entitlements = true);
 
 /// The files a caller writes itself as their rows come (`entitlement_csv_writer`,
-/// `rollup_csv_writer`), and `each_csv_file` leaves out.
+/// `rollup_csv_writer`), or has written elsewhere (another `each_csv_file` on
+/// another thread), and `each_csv_file` leaves out.
 struct streamed_files {
   bool entitlements = false;
   bool rollups = false;
+  bool findings = false;
+  bool quota = false;
+  bool penalties = false;
+  bool totals = false;
 };
 
 /// The files of `csv_files`, in the same order, each handed to `take` as soon as

@@ -288,66 +288,74 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
   }
 
   // `finding` numbers the findings from 0, as penalties.csv and the JSON's charges refer to them.
-  csv_writer findings("findings.csv", take,
-                      {"finding", "rule", "kind", "subject", "subject_id", "responsible_unit", "severity", "from",
-                       "to", "expected", "actual", "message"});
-  for (std::size_t i = 0; i < r.findings.size(); ++i) {
-    const finding& f = r.findings[i];
-    findings.row({std::to_string(i), f.rule, to_string(f.kind), subject_name(f.subject), f.subject_id,
-                  f.responsible_unit, severity_name(f.severity), to_string(f.slice.first), to_string(f.slice.last),
-                  f.expected, f.actual, f.message});
+  if (!streamed.findings) {
+    csv_writer findings("findings.csv", take,
+                        {"finding", "rule", "kind", "subject", "subject_id", "responsible_unit", "severity", "from",
+                         "to", "expected", "actual", "message"});
+    for (std::size_t i = 0; i < r.findings.size(); ++i) {
+      const finding& f = r.findings[i];
+      findings.row({std::to_string(i), f.rule, to_string(f.kind), subject_name(f.subject), f.subject_id,
+                    f.responsible_unit, severity_name(f.severity), to_string(f.slice.first), to_string(f.slice.last),
+                    f.expected, f.actual, f.message});
+    }
+    findings.finish();
   }
-  findings.finish();
 
   // One row per ranked member, the quota's own figures repeated on each.
-  csv_writer quota("quota.csv", take,
-                   {"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
-                    "within_quota", "over_quota"});
-  for (const quota_result& q : r.quotas) {
-    const std::unordered_set<std::string_view> over_quota(q.over_quota.begin(), q.over_quota.end());
-    // The quota's own fields, the same on each of millions of rows, rendered once;
-    // of a place's, only the member's id may need quoting.
-    std::string figures;
-    append_csv_row(figures, {q.rule, to_string(q.of_grade), std::to_string(q.population), q.share.to_string(),
-                             std::to_string(q.places)});
-    figures.back() = ',';
-    for (const quota_place& p : q.ranking) {
-      quota.rendered_row([&](std::string& out) {
-        out += figures;
-        append_csv_field(out, p.member);
-        out += ',';
-        out += p.score.to_string();
-        char digits[24];
-        out += ',';
-        out.append(digits, std::to_chars(digits, digits + sizeof digits, p.rank).ptr);
-        for (const bool b : {p.proposed, p.within_quota, over_quota.contains(p.member)}) {
+  if (!streamed.quota) {
+    csv_writer quota("quota.csv", take,
+                     {"rule", "grade", "population", "share", "places", "member", "score", "rank", "proposed",
+                      "within_quota", "over_quota"});
+    for (const quota_result& q : r.quotas) {
+      const std::unordered_set<std::string_view> over_quota(q.over_quota.begin(), q.over_quota.end());
+      // The quota's own fields, the same on each of millions of rows, rendered once;
+      // of a place's, only the member's id may need quoting.
+      std::string figures;
+      append_csv_row(figures, {q.rule, to_string(q.of_grade), std::to_string(q.population), q.share.to_string(),
+                               std::to_string(q.places)});
+      figures.back() = ',';
+      for (const quota_place& p : q.ranking) {
+        quota.rendered_row([&](std::string& out) {
+          out += figures;
+          append_csv_field(out, p.member);
           out += ',';
-          out += yes_no(b);
-        }
-        out += '\n';
-      });
+          out += p.score.to_string();
+          char digits[24];
+          out += ',';
+          out.append(digits, std::to_chars(digits, digits + sizeof digits, p.rank).ptr);
+          for (const bool b : {p.proposed, p.within_quota, over_quota.contains(p.member)}) {
+            out += ',';
+            out += yes_no(b);
+          }
+          out += '\n';
+        });
+      }
     }
+    quota.finish();
   }
-  quota.finish();
 
   // One row per charge, the unit's own figures repeated on each.
-  csv_writer penalties("penalties.csv", take,
-                       {"unit", "notices", "points_charged", "points", "capped", "finding", "rule", "charge_points"});
-  for (const penalty_entry& p : r.ledger) {
-    const std::string notices = std::to_string(p.notices);
-    const std::string charged = p.points_charged.to_string();
-    const std::string points = p.points.to_string();
-    if (p.charges.empty()) penalties.row({p.unit, notices, charged, points, yes_no(p.capped), "", "", ""});
-    for (const penalty_charge& c : p.charges) {
-      penalties.row({p.unit, notices, charged, points, yes_no(p.capped), std::to_string(c.finding), c.rule,
-                     c.points.to_string()});
+  if (!streamed.penalties) {
+    csv_writer penalties("penalties.csv", take,
+                         {"unit", "notices", "points_charged", "points", "capped", "finding", "rule", "charge_points"});
+    for (const penalty_entry& p : r.ledger) {
+      const std::string notices = std::to_string(p.notices);
+      const std::string charged = p.points_charged.to_string();
+      const std::string points = p.points.to_string();
+      if (p.charges.empty()) penalties.row({p.unit, notices, charged, points, yes_no(p.capped), "", "", ""});
+      for (const penalty_charge& c : p.charges) {
+        penalties.row({p.unit, notices, charged, points, yes_no(p.capped), std::to_string(c.finding), c.rule,
+                       c.points.to_string()});
+      }
     }
+    penalties.finish();
   }
-  penalties.finish();
 
-  csv_writer totals("totals.csv", take, {"item", "owed", "paid"});
-  for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
-  totals.finish();
+  if (!streamed.totals) {
+    csv_writer totals("totals.csv", take, {"item", "owed", "paid"});
+    for (const item_total& t : r.totals) totals.row({t.item, text(t.owed), text(t.paid)});
+    totals.finish();
+  }
 
   if (streamed.rollups) return;
   std::string rollups;

@@ -428,6 +428,35 @@ TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files)
   EXPECT_TRUE(handed[0].text.starts_with("rule,item,subject,subject_id,team,unit,from,to,amount,paid\n"));
 }
 
+// Files written elsewhere are left out: two calls that leave out each other's
+// files (as `rulebook eval --format csv` runs them, on two threads) hand on
+// between them each file once, the same as one call.
+TEST(report_csv, files_left_out_are_the_ones_another_call_renders) {
+  const rulebook::results r = sample();
+  std::vector<rulebook::report::csv_file> one, other;
+  rulebook::report::each_csv_file(r, 2, {.entitlements = true, .rollups = true, .findings = true},
+                                  [&](rulebook::report::csv_file&& f) { one.push_back(std::move(f)); });
+  rulebook::report::each_csv_file(
+      r, 2, {.entitlements = true, .rollups = true, .quota = true, .penalties = true, .totals = true},
+      [&](rulebook::report::csv_file&& f) { other.push_back(std::move(f)); });
+  ASSERT_EQ(one.size(), 3u);
+  EXPECT_EQ(one[0].name, "quota.csv");
+  EXPECT_EQ(one[1].name, "penalties.csv");
+  EXPECT_EQ(one[2].name, "totals.csv");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].name, "findings.csv");
+  const auto files = rulebook::report::csv_files(r, 2);
+  ASSERT_EQ(files.size(), 6u);  // entitlements, findings, quota, penalties, totals, rollups
+  EXPECT_EQ(other[0].text, files[1].text);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(one[i].text, files[i + 2].text) << one[i].name;
+  std::vector<rulebook::report::csv_file> none;
+  rulebook::report::each_csv_file(r, 2,
+                                  {.entitlements = true, .rollups = true, .findings = true, .quota = true,
+                                   .penalties = true, .totals = true},
+                                  [&](rulebook::report::csv_file&& f) { none.push_back(std::move(f)); });
+  EXPECT_TRUE(none.empty());
+}
+
 // A large file comes in parts of about 4 MB, the first with the header, each
 // part ending at a row's end; joined they are the whole file. 40,000 findings
 // of a 200-character message are over 10 MB: three parts at least.
