@@ -1559,6 +1559,15 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
       });
   read_table(meetings_table, folder, *present, s, [&](row& r) { read_meeting_row(r, s); });
   read_table(condolences_table, folder, *present, s, [&](row& r) { read_condolence_row(r, s); });
+  // While months.csv is still being read (most of a county's bytes): the checks
+  // across entities that do not need its records, into a sink of their own,
+  // kept only if every table could be read.
+  diagnostic_sink checked;
+  std::optional<staged_validation> validation;
+  if (s.complete) {
+    validation.emplace(s.result, s.where, checked);
+    validation->check_all_but_months();
+  }
   if (beside.joinable()) beside.join();
   if (months_failed) std::rethrow_exception(months_failed);
   s.result.months = std::move(months.result.months);
@@ -1579,7 +1588,8 @@ county_load_result load_county_csv(const std::filesystem::path& folder) {
   // table that could not be read they would only repeat that things are missing.
   if (s.complete) {
     const std::size_t first = ds.size();
-    validate(s.result, s.where, s.sink);
+    validation->check_months();
+    for (diagnostic& d : checked.diagnostics()) ds.push_back(std::move(d));
     quote_lines(s, first);
   }
 

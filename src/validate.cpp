@@ -13,6 +13,7 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,6 +108,14 @@ class id_index {
     return entity_[*earlier];
   }
 
+  /// Room for `n` entities' ids without growing.
+  void reserve(std::size_t n) {
+    ids_.reserve(n);
+    entity_.reserve(n);
+    is_first_.reserve(n);
+    first_.reserve(n, id_of());
+  }
+
   /// Whether entity `index` is the first with its id, which `find` gives.
   [[nodiscard]] bool is_first(std::size_t index) const {
     return index < is_first_.size() && is_first_[index];
@@ -152,6 +161,21 @@ class checker {
   /// The checks, kind by kind; a large county's month records on a thread of
   /// their own beside the teams', members' and events', their reports then put
   /// where a run on one thread puts them.
+  /// The checks of everything but the month records, which `c_.months` need not hold yet.
+  void check_all_but_months() {
+    index_ids(c_.units, "units", units_);
+    index_ids(c_.teams, "teams", teams_);
+    index_ids(c_.members, "members", members_);
+    for (std::size_t i = 0; i < c_.teams.size(); ++i) check_team(i);
+    for (std::size_t i = 0; i < c_.members.size(); ++i) check_member(i);
+    for (std::size_t i = 0; i < c_.visits.size(); ++i) check_visit(i);
+    for (std::size_t i = 0; i < c_.meetings.size(); ++i) check_meeting(i);
+    for (std::size_t i = 0; i < c_.condolences.size(); ++i) check_condolence(i);
+  }
+
+  /// Then the month records' (`check_all_but_months` has indexed the members).
+  void check_month_records() { check_months(true); }
+
   void run() {
     index_ids(c_.units, "units", units_);
     index_ids(c_.teams, "teams", teams_);
@@ -209,6 +233,7 @@ class checker {
   /// second, naming where the first is.
   template <class T>
   void index_ids(const std::vector<T>& entities, std::string_view section, id_index& ids) {
+    ids.reserve(entities.size());  // 3 M members: a table rehashed as it grew cost a second
     for (std::size_t i = 0; i < entities.size(); ++i) {
       const std::optional<std::size_t> first = ids.add(entities[i].id, i);
       if (!first) continue;
@@ -305,11 +330,56 @@ class checker {
 
   // ---- month records ----
 
-  void check_months() {
+  /// The month records' checks; `halves`: in two halves, one on a thread of
+  /// its own, the reports of both made afterwards in the records' order.
+  void check_months(bool halves = false) {
     const std::vector<std::uint32_t> of_key = month_members();
     const std::vector<std::pair<std::size_t, std::size_t>> repeats = repeated_records(of_key);
-    auto repeat = repeats.begin();
-    for (std::size_t i = 0; i < c_.months.size(); ++i) {
+    const std::size_t n = c_.months.size();
+    if (!halves || n < 2 * months_checked_beside_from || std::thread::hardware_concurrency() < 2) {
+      check_month_range(of_key, repeats, 0, n);
+      return;
+    }
+    const std::size_t half = n / 2;
+    std::vector<std::function<void()>> first_reports, second_reports;
+    const auto check_part = [&](std::vector<std::function<void()>>& reports, std::size_t begin, std::size_t end) {
+      waiting_reports = &reports;
+      try {
+        check_month_range(of_key, repeats, begin, end);
+      } catch (...) {
+        waiting_reports = nullptr;
+        throw;
+      }
+      waiting_reports = nullptr;
+    };
+    std::exception_ptr first_failed;
+    {
+      std::jthread beside;
+      const auto first_part = [&] {
+        try {
+          check_part(first_reports, 0, half);
+        } catch (...) {
+          first_failed = std::current_exception();
+        }
+      };
+      try {
+        beside = std::jthread(first_part);
+      } catch (const std::system_error&) {  // no thread to be had: here, first
+        first_part();
+      }
+      check_part(second_reports, half, n);
+    }
+    if (first_failed) std::rethrow_exception(first_failed);
+    for (const std::function<void()>& report : first_reports) report();
+    for (const std::function<void()>& report : second_reports) report();
+  }
+
+  /// The checks of month records [begin, end).
+  void check_month_range(const std::vector<std::uint32_t>& of_key,
+                         const std::vector<std::pair<std::size_t, std::size_t>>& repeats, std::size_t begin,
+                         std::size_t end) {
+    auto repeat = std::lower_bound(repeats.begin(), repeats.end(), std::pair<std::size_t, std::size_t>{begin, 0});
+    for (std::size_t i = begin; i < end; ++i) {
       const month_records::row r = c_.months[i];
       const std::uint32_t member = of_key[r.member_key()];
       const bool known = member < c_.members.size();
@@ -548,14 +618,38 @@ class checker {
 
 }  // namespace
 
-void validate(const county& c, const source_map& where, diagnostic_sink& sink) {
-  const std::size_t first = sink.diagnostics().size();
-  checker(c, where, sink).run();
-  // The checks run kind by kind; a reader wants the problems in file order.
+namespace {
+
+/// The checks run kind by kind; a reader wants the problems in file order.
+void in_file_order(diagnostic_sink& sink, std::size_t first) {
   std::vector<diagnostic>& ds = sink.diagnostics();
   std::stable_sort(ds.begin() + static_cast<std::ptrdiff_t>(first), ds.end(), [](const diagnostic& a, const diagnostic& b) {
     return std::tie(a.where.file, a.where.line, a.where.column) < std::tie(b.where.file, b.where.line, b.where.column);
   });
+}
+
+}  // namespace
+
+void validate(const county& c, const source_map& where, diagnostic_sink& sink) {
+  const std::size_t first = sink.diagnostics().size();
+  checker(c, where, sink).run();
+  in_file_order(sink, first);
+}
+
+struct staged_validation::checks {
+  checker run;
+};
+
+staged_validation::staged_validation(const county& c, const source_map& where, diagnostic_sink& sink)
+    : checks_(std::make_unique<checks>(checks{checker(c, where, sink)})), sink_(sink), first_(sink.diagnostics().size()) {}
+
+staged_validation::~staged_validation() = default;
+
+void staged_validation::check_all_but_months() { checks_->run.check_all_but_months(); }
+
+void staged_validation::check_months() {
+  checks_->run.check_month_records();
+  in_file_order(sink_, first_);
 }
 
 }  // namespace rulebook::detail

@@ -401,6 +401,39 @@ TEST_F(csv_county, a_large_countys_month_records_are_checked_beside_and_reported
   EXPECT_EQ(r.diagnostics[0].source_line, "M101000,2019-02,29,0");
 }
 
+TEST_F(csv_county, a_large_countys_month_records_are_checked_in_two_halves_and_reported_in_order) {
+  // 144,005 month records: from 131,072 on the CSV loader checks them in two
+  // halves, one on a thread of its own; the reports of both come in file order,
+  // a duplicate in the second half naming its first in the first half.
+  std::string members = "id,name,role,unit,team\nM001,刘军,leader,U01,T01\nM002,王明,member,U02,\n";
+  std::string service = std::string(good_county.at("service.csv"));
+  std::string months = "member,month,days_in_village,round_trips\nM001,2019-01,22,4\nM002,2019-01,20,2\n";
+  for (int k = 0; k < 12000; ++k) {
+    std::string id(1, 'M');
+    id += std::to_string(100000 + k);
+    members.append(id).append(",n,member,U01,T01\n");
+    service.append(id).append(",,2019-01-01,\n");
+    for (int m = 1; m <= 12; ++m)
+      months.append(id).append(m < 10 ? ",2019-0" : ",2019-").append(std::to_string(m)).append(
+          (k == 1000 || k == 11000) && m == 2 ? ",29,0\n" : ",10,0\n");  // lines 12005 and 132005
+  }
+  months += "M9,2019-05,3,0\n";        // line 144004: no such member
+  months += "M100500,2019-03,5,0\n";   // line 144005: again, after line 4 + 500 * 12 + 2
+  write("members.csv", members);
+  write("service.csv", service);
+  write("months.csv", months);
+  const rb::county_load_result r = load();
+  EXPECT_FALSE(r);
+  ASSERT_THAT(where_all(r), ElementsAre("months.csv:12005:days_in_village [days-exceed-month]",
+                                        "months.csv:132005:days_in_village [days-exceed-month]",
+                                        "months.csv:144004:member [unknown-reference]", StartsWith("months.csv:144005:")));
+  EXPECT_EQ(r.diagnostics[3].code, "duplicate-record");
+  EXPECT_THAT(r.diagnostics[3].hint, HasSubstr(path_of("months.csv") + ":6006"));
+  EXPECT_EQ(r.diagnostics[0].source_line, "M101000,2019-02,29,0");
+  EXPECT_EQ(r.diagnostics[1].source_line, "M111000,2019-02,29,0");
+  EXPECT_EQ(r.diagnostics[2].source_line, "M9,2019-05,3,0");
+}
+
 }  // namespace
 
 // A generated county has every table, members who move team and leave, and

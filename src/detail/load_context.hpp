@@ -88,6 +88,27 @@ class source_map {
 /// every problem to `sink`.
 void validate(const county& c, const source_map& where, diagnostic_sink& sink);
 
+/// `validate` in two steps, for a loader that reads the month records beside
+/// the rest: `check_all_but_months` while `c.months` may still be empty, then,
+/// once it holds them, `check_months`, which puts the problems of both in the
+/// order `validate` does. `c`, `where` and `sink` outlive it.
+class staged_validation {
+ public:
+  staged_validation(const county& c, const source_map& where, diagnostic_sink& sink);
+  staged_validation(const staged_validation&) = delete;
+  staged_validation& operator=(const staged_validation&) = delete;
+  ~staged_validation();
+
+  void check_all_but_months();
+  void check_months();
+
+ private:
+  struct checks;
+  std::unique_ptr<checks> checks_;
+  diagnostic_sink& sink_;
+  std::size_t first_;
+};
+
 /// Returns true when `id` is a well-formed id: 1–64 of [A-Za-z0-9_.-].
 [[nodiscard]] bool valid_id(std::string_view id) noexcept;
 
