@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <iterator>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -110,8 +113,33 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
   std::vector<finding>().swap(quotas.findings);
   r.quotas = std::move(quotas.quotas);
-  evaluate_penalties(context, r);   // charges findings of every rule above
-  rollups.finish(r.findings, r.rollups, hand_on_rollups);  // per member, team, unit and county
+  // The penalties charge findings of every rule above; the roll-ups (per member,
+  // team, unit and county) count them. Each reads the findings, ordered by rule,
+  // and makes its own list: the ledger is made beside the roll-ups when there is a
+  // thread for it.
+  order_findings_by_rule(context.rules, r);
+  std::vector<penalty_entry> ledger;
+  std::exception_ptr charging_failed;
+  const auto charge = [&] {
+    try {
+      charge_penalties(context, r.findings, ledger);
+    } catch (...) {
+      charging_failed = std::current_exception();
+    }
+  };
+  {
+    std::jthread beside;
+    if (context.threads > 1) {
+      try {
+        beside = std::jthread(charge);
+      } catch (const std::system_error&) {  // no thread to be had: in turn
+      }
+    }
+    if (!beside.joinable()) charge();
+    rollups.finish(r.findings, r.rollups, hand_on_rollups);
+  }
+  if (charging_failed) std::rethrow_exception(charging_failed);
+  r.ledger = std::move(ledger);
   if (large) release_free_memory();  // the index and the roll-ups' tables
   if (options.progress) options.progress(members, members);
   return r;

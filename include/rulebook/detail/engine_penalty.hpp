@@ -35,8 +35,11 @@ namespace rulebook::detail {
 /// a finding's line is the one before when its rule is, and the points charged
 /// per unit and year are summed once all are listed; the entries are ordered by
 /// unit id once, at the end.
-inline void evaluate_penalties(const eval_context& ctx, results& res) {
-  order_findings_by_rule(ctx.rules, res);
+/// The ledger's part: the entries of `findings`, which come ordered by rule,
+/// appended to `ledger`. Reads nothing else of the results, so that it can run
+/// beside the roll-ups, which read the same findings.
+inline void charge_penalties(const eval_context& ctx, const std::vector<finding>& findings,
+                             std::vector<penalty_entry>& ledger) {
   constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
   std::vector<std::uint32_t> entry_of(ctx.data.units.size(), none);  // by unit index
   std::vector<penalty_entry> entries;
@@ -53,8 +56,8 @@ inline void evaluate_penalties(const eval_context& ctx, results& res) {
     std::map<std::pair<std::size_t, std::uint32_t>, decimal> points_on;  // (line, day) → points
     std::string_view line_rule;  // the rule the last line was looked up for
     auto line = body->lines.end();
-    for (std::size_t i = 0; i < res.findings.size(); ++i) {
-      const finding& f = res.findings[i];
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      const finding& f = findings[i];
       if (f.severity != finding_severity::violation || f.responsible_unit.empty()) continue;
       const auto u = ctx.index.unit(f.responsible_unit);
       if (!u) continue;
@@ -112,7 +115,12 @@ inline void evaluate_penalties(const eval_context& ctx, results& res) {
   }
   std::sort(entries.begin(), entries.end(),
             [](const penalty_entry& a, const penalty_entry& b) { return a.unit < b.unit; });
-  res.ledger.insert(res.ledger.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+  ledger.insert(ledger.end(), std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()));
+}
+
+inline void evaluate_penalties(const eval_context& ctx, results& res) {
+  order_findings_by_rule(ctx.rules, res);
+  charge_penalties(ctx, res.findings, res.ledger);
 }
 
 }  // namespace rulebook::detail
