@@ -352,7 +352,7 @@ class checker {
       }
       waiting_reports = nullptr;
     };
-    std::exception_ptr first_failed;
+    std::exception_ptr first_failed, second_failed;  // the earlier records' failure wins, as in one pass
     {
       std::jthread beside;
       const auto first_part = [&] {
@@ -367,9 +367,14 @@ class checker {
       } catch (const std::system_error&) {  // no thread to be had: here, first
         first_part();
       }
-      check_part(second_reports, half, n);
+      try {
+        check_part(second_reports, half, n);
+      } catch (...) {
+        second_failed = std::current_exception();
+      }
     }
     if (first_failed) std::rethrow_exception(first_failed);
+    if (second_failed) std::rethrow_exception(second_failed);
     for (const std::function<void()>& report : first_reports) report();
     for (const std::function<void()>& report : second_reports) report();
   }

@@ -299,7 +299,9 @@ struct team_rosters {
   void members(std::size_t team, const date_range& range, std::vector<std::size_t>& out) const {
     out.clear();
     each_stint(team, [&](std::size_t m, const date_range& served) {
-      if (served.first <= range.last && range.first <= served.last && (out.empty() || out.back() != m)) out.push_back(m);
+      // As `overlap` (a stint that ends before it starts has no day), without its optional.
+      if (std::max(served.first, range.first) <= std::min(served.last, range.last) && (out.empty() || out.back() != m))
+        out.push_back(m);
     });
   }
 };
