@@ -70,8 +70,9 @@ struct csv_file {
   std::string name;  // entitlements.csv, findings.csv, quota.csv, penalties.csv, totals.csv, rollups.csv
   std::string text;  // a header row, then one row per result, each ending in "\n"
   /// From `each_csv_file`: the text continues the file of this name handed on
-  /// before (just before, unless two calls render files beside each other). A file of many rows comes in parts of about 4 MB, the first
-  /// with the header (quota.csv of 3 M members is some 270 MB).
+  /// before (just before, unless two calls render files beside each other). A
+  /// file of many rows comes in parts of about 4 MB, the first with the header
+  /// (quota.csv of 3 M members is some 270 MB).
   bool continued = false;
 };
 

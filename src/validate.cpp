@@ -7,6 +7,7 @@
 // service with a broken interval), so every check here skips what is absent
 // instead of reporting it twice: an empty reference, a member with no service.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstddef>
@@ -25,6 +26,7 @@
 
 #include "detail/load_context.hpp"
 #include "rulebook/detail/id_table.hpp"
+#include "rulebook/detail/parallel.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/period.hpp"
@@ -158,28 +160,21 @@ class checker {
  public:
   checker(const county& c, const source_map& where, diagnostic_sink& sink) : c_(c), where_(where), sink_(sink) {}
 
-  /// The checks, kind by kind; a large county's month records on a thread of
-  /// their own beside the teams', members' and events', their reports then put
-  /// where a run on one thread puts them.
   /// The checks of everything but the month records, which `c_.months` need not hold yet.
   void check_all_but_months() {
-    index_ids(c_.units, "units", units_);
-    index_ids(c_.teams, "teams", teams_);
-    index_ids(c_.members, "members", members_);
-    for (std::size_t i = 0; i < c_.teams.size(); ++i) check_team(i);
-    for (std::size_t i = 0; i < c_.members.size(); ++i) check_member(i);
-    for (std::size_t i = 0; i < c_.visits.size(); ++i) check_visit(i);
-    for (std::size_t i = 0; i < c_.meetings.size(); ++i) check_meeting(i);
-    for (std::size_t i = 0; i < c_.condolences.size(); ++i) check_condolence(i);
+    index_all();
+    check_teams_and_members();
+    check_events();
   }
 
   /// Then the month records' (`check_all_but_months` has indexed the members).
   void check_month_records() { check_months(true); }
 
+  /// The checks, kind by kind; a large county's month records on a thread of
+  /// their own beside the teams', members' and events', their reports then put
+  /// where a run on one thread puts them.
   void run() {
-    index_ids(c_.units, "units", units_);
-    index_ids(c_.teams, "teams", teams_);
-    index_ids(c_.members, "members", members_);
+    index_all();
     std::vector<std::function<void()>> month_reports;
     std::exception_ptr months_failed;
     std::jthread beside;
@@ -197,13 +192,10 @@ class checker {
       } catch (const std::system_error&) {  // no thread to be had: checked in turn below
       }
     }
-    for (std::size_t i = 0; i < c_.teams.size(); ++i) check_team(i);
-    for (std::size_t i = 0; i < c_.members.size(); ++i) check_member(i);
+    check_teams_and_members();
     const std::size_t months_at = sink_.diagnostics().size();
     if (!beside.joinable()) check_months();
-    for (std::size_t i = 0; i < c_.visits.size(); ++i) check_visit(i);
-    for (std::size_t i = 0; i < c_.meetings.size(); ++i) check_meeting(i);
-    for (std::size_t i = 0; i < c_.condolences.size(); ++i) check_condolence(i);
+    check_events();
     if (!beside.joinable()) return;
     beside.join();
     if (months_failed) std::rethrow_exception(months_failed);
@@ -215,6 +207,21 @@ class checker {
   }
 
  private:
+  void index_all() {
+    index_ids(c_.units, "units", units_);
+    index_ids(c_.teams, "teams", teams_);
+    index_ids(c_.members, "members", members_);
+  }
+  void check_teams_and_members() {
+    for (std::size_t i = 0; i < c_.teams.size(); ++i) check_team(i);
+    for (std::size_t i = 0; i < c_.members.size(); ++i) check_member(i);
+  }
+  void check_events() {
+    for (std::size_t i = 0; i < c_.visits.size(); ++i) check_visit(i);
+    for (std::size_t i = 0; i < c_.meetings.size(); ++i) check_meeting(i);
+    for (std::size_t i = 0; i < c_.condolences.size(); ++i) check_condolence(i);
+  }
+
   /// Runs `report` now, or, on the thread beside, once the checks are done.
   template <class F>
   void report(F&& f) {
@@ -330,53 +337,31 @@ class checker {
 
   // ---- month records ----
 
-  /// The month records' checks; `halves`: in two halves, one on a thread of
-  /// its own, the reports of both made afterwards in the records' order.
+  /// The month records' checks; `halves`: in two halves, on two threads where
+  /// the machine has them, the reports of both made afterwards in the records' order.
   void check_months(bool halves = false) {
     const std::vector<std::uint32_t> of_key = month_members();
     const std::vector<std::pair<std::size_t, std::size_t>> repeats = repeated_records(of_key);
     const std::size_t n = c_.months.size();
-    if (!halves || n < 2 * months_checked_beside_from || std::thread::hardware_concurrency() < 2) {
+    if (!halves || n < 2 * months_checked_beside_from) {
       check_month_range(of_key, repeats, 0, n);
       return;
     }
     const std::size_t half = n / 2;
-    std::vector<std::function<void()>> first_reports, second_reports;
-    const auto check_part = [&](std::vector<std::function<void()>>& reports, std::size_t begin, std::size_t end) {
-      waiting_reports = &reports;
+    std::array<std::vector<std::function<void()>>, 2> reports;  // each half's
+    // The earlier records' failure is the one thrown, as in one pass.
+    parallel_for(thread_count(0), reports.size(), [&](std::size_t part, unsigned) {
+      waiting_reports = &reports[part];
       try {
-        check_month_range(of_key, repeats, begin, end);
+        check_month_range(of_key, repeats, part == 0 ? 0 : half, part == 0 ? half : n);
       } catch (...) {
         waiting_reports = nullptr;
         throw;
       }
       waiting_reports = nullptr;
-    };
-    std::exception_ptr first_failed, second_failed;  // the earlier records' failure wins, as in one pass
-    {
-      std::jthread beside;
-      const auto first_part = [&] {
-        try {
-          check_part(first_reports, 0, half);
-        } catch (...) {
-          first_failed = std::current_exception();
-        }
-      };
-      try {
-        beside = std::jthread(first_part);
-      } catch (const std::system_error&) {  // no thread to be had: here, first
-        first_part();
-      }
-      try {
-        check_part(second_reports, half, n);
-      } catch (...) {
-        second_failed = std::current_exception();
-      }
-    }
-    if (first_failed) std::rethrow_exception(first_failed);
-    if (second_failed) std::rethrow_exception(second_failed);
-    for (const std::function<void()>& report : first_reports) report();
-    for (const std::function<void()>& report : second_reports) report();
+    });
+    for (const std::vector<std::function<void()>>& part : reports)
+      for (const std::function<void()>& report : part) report();
   }
 
   /// The checks of month records [begin, end).

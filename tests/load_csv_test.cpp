@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -95,6 +96,29 @@ class csv_county : public ::testing::Test {
     out << text;
   }
   void remove(const std::string& name) { fs::remove(dir_ / name); }
+
+  /// Writes members.csv, service.csv and months.csv for the good county's M001 and
+  /// M002 and `extra` more members (M100000 …), each serving all year with a record
+  /// a month of 10 days; member `k` of `twenty_nine` has 29 days in February (line
+  /// 4 + 12 k + 1). Then `tail` is added to months.csv.
+  void write_many_months(int extra, std::initializer_list<int> twenty_nine, std::string_view tail) {
+    std::string members = "id,name,role,unit,team\nM001,刘军,leader,U01,T01\nM002,王明,member,U02,\n";
+    std::string service = std::string(good_county.at("service.csv"));
+    std::string months = "member,month,days_in_village,round_trips\nM001,2019-01,22,4\nM002,2019-01,20,2\n";
+    for (int k = 0; k < extra; ++k) {
+      std::string id(1, 'M');
+      id += std::to_string(100000 + k);
+      members.append(id).append(",n,member,U01,T01\n");
+      service.append(id).append(",,2019-01-01,\n");
+      const bool planted = std::find(twenty_nine.begin(), twenty_nine.end(), k) != twenty_nine.end();
+      for (int m = 1; m <= 12; ++m)
+        months.append(id).append(m < 10 ? ",2019-0" : ",2019-").append(std::to_string(m)).append(
+            planted && m == 2 ? ",29,0\n" : ",10,0\n");
+    }
+    write("members.csv", members);
+    write("service.csv", service);
+    write("months.csv", months.append(tail));
+  }
 
   [[nodiscard]] rb::county_load_result load() const { return rb::load_county_csv(dir_); }
 
@@ -372,23 +396,9 @@ TEST_F(csv_county, a_large_countys_month_records_are_checked_beside_and_reported
   // 72,005 month records: from 65,536 on they are checked on a thread of their
   // own beside the other checks; their reports come out as a run on one thread
   // puts them, each at its cell, the duplicate's hint naming the first's line.
-  std::string members = "id,name,role,unit,team\nM001,刘军,leader,U01,T01\nM002,王明,member,U02,\n";
-  std::string service = std::string(good_county.at("service.csv"));
-  std::string months = "member,month,days_in_village,round_trips\nM001,2019-01,22,4\nM002,2019-01,20,2\n";
-  for (int k = 0; k < 6000; ++k) {
-    std::string id(1, 'M');
-    id += std::to_string(100000 + k);
-    members.append(id).append(",n,member,U01,T01\n");
-    service.append(id).append(",,2019-01-01,\n");
-    for (int m = 1; m <= 12; ++m)
-      months.append(id).append(m < 10 ? ",2019-0" : ",2019-").append(std::to_string(m)).append(
-          k == 1000 && m == 2 ? ",29,0\n" : ",10,0\n");  // line 4 + 1000 * 12 + 1: 29 days of February
-  }
-  months += "M9,2019-05,3,0\n";        // line 72004: no such member
-  months += "M100500,2019-03,5,0\n";   // line 72005: again, after line 4 + 500 * 12 + 2
-  write("members.csv", members);
-  write("service.csv", service);
-  write("months.csv", months);
+  write_many_months(6000, {1000},
+                    "M9,2019-05,3,0\n"             // line 72004: no such member
+                    "M100500,2019-03,5,0\n");      // line 72005: again, after line 4 + 500 * 12 + 2
   write("visits.csv", std::string(good_county.at("visits.csv")) + "2019-03-17,unit_head,U01,T09\n");
   const rb::county_load_result r = load();
   EXPECT_FALSE(r);
@@ -403,25 +413,12 @@ TEST_F(csv_county, a_large_countys_month_records_are_checked_beside_and_reported
 
 TEST_F(csv_county, a_large_countys_month_records_are_checked_in_two_halves_and_reported_in_order) {
   // 144,005 month records: from 131,072 on the CSV loader checks them in two
-  // halves, one on a thread of its own; the reports of both come in file order,
-  // a duplicate in the second half naming its first in the first half.
-  std::string members = "id,name,role,unit,team\nM001,刘军,leader,U01,T01\nM002,王明,member,U02,\n";
-  std::string service = std::string(good_county.at("service.csv"));
-  std::string months = "member,month,days_in_village,round_trips\nM001,2019-01,22,4\nM002,2019-01,20,2\n";
-  for (int k = 0; k < 12000; ++k) {
-    std::string id(1, 'M');
-    id += std::to_string(100000 + k);
-    members.append(id).append(",n,member,U01,T01\n");
-    service.append(id).append(",,2019-01-01,\n");
-    for (int m = 1; m <= 12; ++m)
-      months.append(id).append(m < 10 ? ",2019-0" : ",2019-").append(std::to_string(m)).append(
-          (k == 1000 || k == 11000) && m == 2 ? ",29,0\n" : ",10,0\n");  // lines 12005 and 132005
-  }
-  months += "M9,2019-05,3,0\n";        // line 144004: no such member
-  months += "M100500,2019-03,5,0\n";   // line 144005: again, after line 4 + 500 * 12 + 2
-  write("members.csv", members);
-  write("service.csv", service);
-  write("months.csv", months);
+  // halves, on two threads; the reports of both come in file order, a
+  // duplicate in the second half naming its first in the first half.
+  write_many_months(12000,
+                    {1000, 11000},              // lines 12005 and 132005
+                    "M9,2019-05,3,0\n"          // line 144004: no such member
+                    "M100500,2019-03,5,0\n");   // line 144005: again, after line 4 + 500 * 12 + 2
   const rb::county_load_result r = load();
   EXPECT_FALSE(r);
   ASSERT_THAT(where_all(r), ElementsAre("months.csv:12005:days_in_village [days-exceed-month]",

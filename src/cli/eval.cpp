@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
-#include <exception>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,7 +19,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -29,6 +28,7 @@
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "report.hpp"
+#include "rulebook/detail/parallel.hpp"
 #include "rulebook/diagnostic.hpp"
 #include "rulebook/engine.hpp"
 #include "rulebook/load.hpp"
@@ -260,9 +260,9 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     stage->add(*name);
   }
   // Each other file written as soon as a part of it is rendered, so that a part
-  // is held at a time: findings.csv rendered on a thread of its own beside
-  // quota.csv, penalties.csv and totals.csv (3 M members: 2 M findings, 3 M
-  // ranked places), the parts written one at a time.
+  // is held at a time: findings.csv rendered beside quota.csv, penalties.csv and
+  // totals.csv on `--threads` (3 M members: 2 M findings, 3 M ranked places),
+  // the parts written one at a time.
   std::mutex writing;
   bool written = true;
   const auto take = [&](report::csv_file&& f) {
@@ -270,26 +270,12 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     written = written && stage->write(f);
     f.text = std::string();
   };
-  const int scale = prog.rules().money.scale;
-  std::exception_ptr findings_failed;
-  const auto findings = [&] {
-    try {
-      report::each_csv_file(
-          r, scale, {.entitlements = true, .rollups = true, .quota = true, .penalties = true, .totals = true}, take);
-    } catch (...) {
-      findings_failed = std::current_exception();
-    }
-  };
-  {
-    std::jthread beside;
-    try {
-      beside = std::jthread(findings);
-    } catch (const std::system_error&) {  // no thread to be had: here, first
-      findings();
-    }
-    report::each_csv_file(r, scale, {.entitlements = true, .rollups = true, .findings = true}, take);
-  }
-  if (findings_failed) std::rethrow_exception(findings_failed);
+  constexpr report::streamed_files by_file[] = {
+      {.entitlements = true, .rollups = true, .quota = true, .penalties = true, .totals = true},  // findings.csv
+      {.entitlements = true, .rollups = true, .findings = true}};                                  // the others
+  detail::parallel_for(detail::thread_count(o.threads), std::size(by_file), [&](std::size_t part, unsigned) {
+    report::each_csv_file(r, prog.rules().money.scale, by_file[part], take);
+  });
   if (!written) return 2;
   r.entitlements = std::move(sink.kept);
   return stage->commit() ? 0 : 2;

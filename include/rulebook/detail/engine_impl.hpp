@@ -116,30 +116,28 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // The penalties charge findings of every rule above; the roll-ups (per member,
   // team, unit and county) count them. Each reads the findings, ordered by rule,
   // and makes its own list: the ledger is made beside the roll-ups when there is a
-  // thread for it.
+  // thread for it. The roll-ups stay on the calling thread (not `parallel_for`,
+  // which may run either task on either thread): they hand their rows to the sink.
   order_findings_by_rule(context.rules, r);
-  std::vector<penalty_entry> ledger;
   std::exception_ptr charging_failed;
-  const auto charge = [&] {
-    try {
-      charge_penalties(context, r.findings, ledger);
-    } catch (...) {
-      charging_failed = std::current_exception();
-    }
-  };
   {
     std::jthread beside;
     if (context.threads > 1) {
       try {
-        beside = std::jthread(charge);
+        beside = std::jthread([&] {
+          try {
+            charge_penalties(context, r.findings, r.ledger);
+          } catch (...) {
+            charging_failed = std::current_exception();
+          }
+        });
       } catch (const std::system_error&) {  // no thread to be had: in turn
       }
     }
-    if (!beside.joinable()) charge();
+    if (!beside.joinable()) charge_penalties(context, r.findings, r.ledger);
     rollups.finish(r.findings, r.rollups, hand_on_rollups);
   }
   if (charging_failed) std::rethrow_exception(charging_failed);
-  r.ledger = std::move(ledger);
   if (large) release_free_memory();  // the index and the roll-ups' tables
   if (options.progress) options.progress(members, members);
   return r;
