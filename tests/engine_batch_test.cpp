@@ -531,6 +531,37 @@ TEST(month_records, results_do_not_depend_on_the_order_of_the_records) {
   }
 }
 
+// The county's index is built on two threads (the members' ids and month
+// records on one, their service and the teams' members on the other): it holds
+// what one thread builds. M1 serves TA all year; M2 served TB to June, then TA
+// (its stretches listed out of order); M2's records come first and last.
+TEST(county_index, built_on_two_threads_holds_what_one_thread_builds) {
+  const rb::county c = small_county(
+      {serving("M1", rb::member_role::member, {{"TA", day(2019, 1, 1), std::nullopt}}),
+       serving("M2", rb::member_role::member,
+               {{"TA", day(2019, 7, 1), std::nullopt}, {"TB", day(2019, 1, 1), day(2019, 6, 30)}})},
+      {record("M2", 1, 20, 1), record("M1", 1, 20, 1), record("M2", 2, 20, 1)});
+  const auto list = [](const auto& range) { return std::vector<std::uint32_t>(range.begin(), range.end()); };
+  for (const unsigned threads : {1u, 2u}) {
+    SCOPED_TRACE(threads);
+    const rd::county_index index(c, threads);
+    EXPECT_EQ(index.member("M2"), 1u);
+    EXPECT_EQ(index.team("TB"), 1u);
+    const std::span<const rd::served_stretch> m2 = index.service_of(1);
+    ASSERT_EQ(m2.size(), 2u);
+    EXPECT_EQ(m2[0].team, 1u);  // by date: TB, then TA
+    EXPECT_EQ(m2[0].range.last, day(2019, 6, 30));
+    EXPECT_EQ(m2[1].team, 0u);
+    EXPECT_EQ(index.team_on(1, day(2019, 6, 30)), 1u);
+    EXPECT_EQ(index.team_on(1, day(2019, 7, 1)), 0u);
+    EXPECT_EQ(index.days_served(1, {day(2019, 6, 1), day(2019, 7, 31)}), 61);
+    EXPECT_EQ(list(index.members_in(0)), (std::vector<std::uint32_t>{0, 1}));
+    EXPECT_EQ(list(index.members_in(1)), (std::vector<std::uint32_t>{1}));
+    EXPECT_EQ(list(index.records_of(0)), (std::vector<std::uint32_t>{1}));
+    EXPECT_EQ(list(index.records_of(1)), (std::vector<std::uint32_t>{0, 2}));
+  }
+}
+
 TEST(month_records, of_two_records_of_one_month_the_later_counts) {
   // Loading refuses a second record of a member and month; a county built by
   // hand may hold one, and the later in the county's list is the one read.
@@ -712,6 +743,8 @@ TEST(entitlement_sink, that_takes_the_rollups_is_handed_them_in_blocks_and_the_r
   rb::results streamed = rb::evaluate(qiyang, c, year, {.threads = 2}, sink);
   EXPECT_TRUE(streamed.rollups.empty());
   EXPECT_EQ(sink.rows, whole.rollups);
+  // Kept, the rows are written in pieces on two threads: the same rows.
+  EXPECT_EQ(rb::evaluate(qiyang, c, year, {.threads = 2}).rollups, whole.rollups);
   ASSERT_EQ(sink.blocks.size(), (whole.rollups.size() + rd::rollup_rows::block - 1) / rd::rollup_rows::block);
   EXPECT_EQ(sink.blocks.front(), rd::rollup_rows::block);
   // The county's row of all items comes last but for its items' rows; its figures are the entitlements'.

@@ -773,6 +773,51 @@ TEST(rollup_table, a_member_before_the_window_gives_the_same_rows) {
   EXPECT_EQ(rows[5].shortfall, rb::money::yuan(2));
 }
 
+// The rows are read in pieces of 4,096 members, then the ids the county does
+// not list; read on threads of their own, in any order, the pieces give the
+// rows of one pass. M100000 and M109999 are owed (the windows between them
+// empty), M104096 has only a finding, X1 is not in the county.
+TEST(rollup_table, pieces_read_apart_in_any_order_give_the_rows_of_one_pass) {
+  const table_rows names(10000);
+  rb::detail::rollup_table t(10000, 2, true);
+  add(t, 0, 1, rb::money::yuan(100), rb::money::yuan(100));
+  add(t, 9999, 2, rb::money::yuan(30), std::nullopt);
+  add(t, t.subject(std::nullopt, "X1"), 1, rb::money::yuan(5), std::nullopt);
+  t.count(4096, 0, finding_of(rb::finding_severity::violation));
+  t.count(9999, 2, finding_of(rb::finding_severity::advisory));
+  t.count(0, 1, finding_of(rb::finding_severity::advisory));
+  t.ready();
+  ASSERT_EQ(t.pieces(), 4u);  // 0–4095, 4096–8191, 8192–9999, then X1
+  std::vector<std::vector<rb::rollup>> pieces(t.pieces());
+  const auto read = [&](std::size_t k) {
+    t.each_row_of(k, [&](std::size_t i) -> const std::string& { return names.ids[i]; }, names.items,
+                  [&](const std::string& id, const std::string& item, const rb::detail::rollup_sums& x) {
+                    rb::detail::fill_rollup(pieces[k].emplace_back(), rb::subject_kind::member, id, item, x,
+                                            rb::money_settings{});
+                  });
+  };
+  {
+    std::vector<std::jthread> readers;
+    for (std::size_t k = t.pieces(); k-- > 0;) readers.emplace_back(read, k);
+  }
+  std::vector<rb::rollup> joined;
+  for (const std::vector<rb::rollup>& piece : pieces) joined.insert(joined.end(), piece.begin(), piece.end());
+  EXPECT_EQ(joined, names.emit(t));
+  ASSERT_EQ(joined.size(), 2u + 1 + 2 + 2);  // M100000 (all, living), M104096, M109999 (all, transport), X1
+  EXPECT_EQ(pieces[0].size(), 2u);
+  EXPECT_EQ(pieces[0][1].advisories, 1u);
+  EXPECT_EQ(pieces[0][1].paid, rb::money::yuan(100));
+  ASSERT_EQ(pieces[1].size(), 1u);
+  EXPECT_EQ(pieces[1][0].id, "M104096");
+  EXPECT_EQ(pieces[1][0].violations, 1u);
+  ASSERT_EQ(pieces[2].size(), 2u);
+  EXPECT_EQ(pieces[2][1].item, "transport");
+  EXPECT_EQ(pieces[2][1].owed, rb::money::yuan(30));
+  EXPECT_EQ(pieces[2][1].advisories, 1u);
+  ASSERT_EQ(pieces[3].size(), 2u);
+  EXPECT_EQ(pieces[3][0].id, "X1");
+}
+
 }  // namespace
 
 // Ids are compared inline: two 8-byte words from 8 to 16 bytes, a byte loop

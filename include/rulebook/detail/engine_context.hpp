@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rulebook/detail/id_table.hpp"
+#include "rulebook/detail/parallel.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/period.hpp"
 #include "rulebook/policy.hpp"
@@ -73,42 +74,21 @@ class record_indices {
 /// ranges, and the members of each team. Built once per evaluation.
 class county_index {
  public:
-  explicit county_index(const county& c) : county_(&c), units_(c.units), teams_(c.teams), members_(c.members) {
-    // Each member's stretches, by date, in one list for all members (most have
-    // one or two): a list a member would cost an allocation each.
+  /// Built on up to `threads` threads: the members' ids and their month
+  /// records on one, their service and the teams' members on another.
+  explicit county_index(const county& c, unsigned threads = 1) : county_(&c), units_(c.units), teams_(c.teams) {
     std::size_t stretches = 0;
     for (const rulebook::member& m : c.members) stretches += m.service.size();
     if (std::max({stretches, c.members.size(), c.teams.size()}) >= std::numeric_limits<std::uint32_t>::max())
       throw std::length_error("county index: more than 4,294,967,294 members, teams or stretches of service");
-    service_.reserve(stretches);
-    service_start_.reserve(c.members.size() + 1);
-    for (const rulebook::member& m : c.members) {
-      const std::size_t first = service_.size();
-      for (const service_interval& s : m.service) {
-        const auto t = team(s.team);
-        if (!t) continue;  // loading guarantees references resolve; a hand-filled county may not
-        service_.push_back({static_cast<std::uint32_t>(*t), s.to ? date_range{s.from, *s.to} : date_range::from(s.from)});
+    parallel_for(threads, 2, [&](std::size_t part, unsigned) {
+      if (part == 0) {
+        members_ = id_table<rulebook::member>(c.members);
+        group_records(c);
+      } else {
+        index_service(c, stretches);
       }
-      std::sort(service_.begin() + static_cast<std::ptrdiff_t>(first), service_.end(),
-                [](const served_stretch& a, const served_stretch& b) { return a.range.first < b.range.first; });
-      service_start_.push_back(static_cast<std::uint32_t>(service_.size()));
-    }
-    // Each team's members, ascending, also in one list: counted, then placed.
-    constexpr std::size_t nobody = std::numeric_limits<std::size_t>::max();
-    std::vector<std::size_t> last(c.teams.size(), nobody);  // the member last placed in each team
-    const auto each_team_member = [&](auto&& f) {
-      std::fill(last.begin(), last.end(), nobody);
-      for (std::size_t m = 0; m < c.members.size(); ++m)
-        for (const served_stretch& s : service_of(m))
-          if (last[s.team] != m) f(s.team, last[s.team] = m);
-    };
-    team_start_.assign(c.teams.size() + 1, 0);
-    each_team_member([&](std::size_t t, std::size_t) { ++team_start_[t + 1]; });
-    for (std::size_t t = 0; t < c.teams.size(); ++t) team_start_[t + 1] += team_start_[t];
-    team_members_.resize(team_start_.back());
-    std::vector<std::uint32_t> next(team_start_.begin(), team_start_.end() - 1);
-    each_team_member([&](std::size_t t, std::size_t m) { team_members_[next[t]++] = static_cast<std::uint32_t>(m); });
-    group_records(c);
+    });
   }
 
   [[nodiscard]] const county& data() const noexcept { return *county_; }
@@ -147,6 +127,39 @@ class county_index {
   }
 
  private:
+  /// Each member's stretches, by date, in one list for all members (most have
+  /// one or two): a list a member would cost an allocation each; then each
+  /// team's members, ascending, also in one list: counted, then placed.
+  void index_service(const county& c, std::size_t stretches) {
+    service_.reserve(stretches);
+    service_start_.reserve(c.members.size() + 1);
+    for (const rulebook::member& m : c.members) {
+      const std::size_t first = service_.size();
+      for (const service_interval& s : m.service) {
+        const auto t = team(s.team);
+        if (!t) continue;  // loading guarantees references resolve; a hand-filled county may not
+        service_.push_back({static_cast<std::uint32_t>(*t), s.to ? date_range{s.from, *s.to} : date_range::from(s.from)});
+      }
+      std::sort(service_.begin() + static_cast<std::ptrdiff_t>(first), service_.end(),
+                [](const served_stretch& a, const served_stretch& b) { return a.range.first < b.range.first; });
+      service_start_.push_back(static_cast<std::uint32_t>(service_.size()));
+    }
+    constexpr std::size_t nobody = std::numeric_limits<std::size_t>::max();
+    std::vector<std::size_t> last(c.teams.size(), nobody);  // the member last placed in each team
+    const auto each_team_member = [&](auto&& f) {
+      std::fill(last.begin(), last.end(), nobody);
+      for (std::size_t m = 0; m < c.members.size(); ++m)
+        for (const served_stretch& s : service_of(m))
+          if (last[s.team] != m) f(s.team, last[s.team] = m);
+    };
+    team_start_.assign(c.teams.size() + 1, 0);
+    each_team_member([&](std::size_t t, std::size_t) { ++team_start_[t + 1]; });
+    for (std::size_t t = 0; t < c.teams.size(); ++t) team_start_[t + 1] += team_start_[t];
+    team_members_.resize(team_start_.back());
+    std::vector<std::uint32_t> next(team_start_.begin(), team_start_.end() - 1);
+    each_team_member([&](std::size_t t, std::size_t m) { team_members_[next[t]++] = static_cast<std::uint32_t>(m); });
+  }
+
   /// Groups the month records by member (a counting sort): each distinct id of
   /// the records is looked up once. Records of no member are left out. When
   /// every record names a member and they come in the members' order, each

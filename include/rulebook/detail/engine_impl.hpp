@@ -46,8 +46,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
                       Consume&& consume, std::size_t block_members = members_per_block,
                       const std::function<void(std::span<const rollup>)>* hand_on_rollups = nullptr,
                       const block_renderer* render = nullptr) {
-  const county_index index(c);
-  const eval_context context{prog, prog.rules(), c, p, index, thread_count(options.threads)};
+  const unsigned threads = thread_count(options.threads);
+  const county_index index(c, threads);
+  const eval_context context{prog, prog.rules(), c, p, index, threads};
   results r;
   r.policy = prog.rules().id;
   r.evaluated = p;

@@ -488,8 +488,9 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
 /// made into entitlements, then handed on and dropped, so that the allowance
 /// stage holds a block's rows at a time, not the county's: 2,048 members are
 /// about 25,000 member-months, whose columns and entitlements take some 15 MB,
-/// reused from block to block; with two threads some five blocks are held at
-/// once, which at 4,096 members a block was 100 MB more of a 3 M-member run's peak.
+/// reused from block to block; with two threads up to seven blocks are held at
+/// once (at 4,096 members a block, five held were 100 MB more of a 3 M-member
+/// run's peak than at 2,048).
 inline constexpr std::size_t members_per_block = 2048;
 
 /// Work that is not there (see `evaluate_allowances`).
@@ -656,7 +657,10 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
       mine.team_years(plan.team_year, list, nullptr, nullptr, first, last);
       return settle(taken(mine, std::move(list)));
     };
-    ordered_pipeline<settled>(threads, tasks, std::size_t{threads} + 1,
+    // Up to 2 × threads + 1 blocks ahead of the one handed on: with fewer, a
+    // thread that finished two blocks while another made a slow one waited
+    // (some 4 % of two threads' time at 100 k members).
+    ordered_pipeline<settled>(threads, tasks, 2 * std::size_t{threads} + 1,
                               [&](std::size_t i, unsigned worker) {
                                 return i < block_count ? make_block(i, worker) : make_team_block(i - block_count, worker);
                               },
@@ -672,14 +676,29 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   // Kept unrounded, the amounts are rounded once in their totals.
   if (ctx.rules.money.round_at != money_settings::stage::item)
     for (item_total& t : totals) t.owed = as_paid(ctx.rules.money, t.owed);
-  // Findings: by rule order, then subject and slice (the order rows were visited in).
-  std::size_t found = r.findings.size() + (findings_after != nullptr ? (*findings_after)() : 0);
-  for (const std::vector<paid_short>& list : short_paid) found += list.size();
-  r.findings.reserve(found);
-  for (std::vector<paid_short>& list : short_paid) {
-    for (const paid_short& p : list) r.findings.push_back(p.make(ctx, plan));
-    std::vector<paid_short>().swap(list);
-  }
+  // Findings: by rule order, then subject and slice (the order rows were visited
+  // in), made in pieces on the evaluation's threads (each makes its message).
+  struct piece {
+    const paid_short* first;
+    const paid_short* last;
+    std::size_t at;  // in r.findings
+  };
+  constexpr std::size_t findings_per_piece = 4096;
+  std::vector<piece> pieces;
+  std::size_t at = r.findings.size();
+  for (const std::vector<paid_short>& list : short_paid)
+    for (std::size_t i = 0; i < list.size(); i += findings_per_piece) {
+      const std::size_t n = std::min(findings_per_piece, list.size() - i);
+      pieces.push_back({list.data() + i, list.data() + i + n, at});
+      at += n;
+    }
+  r.findings.reserve(at + (findings_after != nullptr ? (*findings_after)() : 0));
+  r.findings.resize(at);
+  parallel_for(ctx.threads, pieces.size(), [&](std::size_t k, unsigned) {
+    std::size_t to = pieces[k].at;
+    for (const paid_short* p = pieces[k].first; p != pieces[k].last; ++p) r.findings[to++] = p->make(ctx, plan);
+  });
+  std::vector<std::vector<paid_short>>().swap(short_paid);
   for (item_total& t : totals) r.totals.push_back(std::move(t));
 }
 

@@ -21,6 +21,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -34,6 +35,7 @@
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/detail/huge_pages.hpp"
 #include "rulebook/detail/id_table.hpp"
+#include "rulebook/detail/parallel.hpp"
 #include "rulebook/detail/varint.hpp"
 #include "rulebook/model.hpp"
 #include "rulebook/money.hpp"
@@ -81,38 +83,43 @@ inline void add_sums(rollup_sums& into, const rollup_sums& from) {
   }
 }
 
-/// The row as results hold it: paid only when some payment was recorded,
-/// amounts rounded when the policy rounds only totals.
-[[nodiscard]] inline rollup finish_rollup(subject_kind kind, const std::string& id, std::string item,
-                                          const rollup_sums& x, const money_settings& m) {
-  rollup r;
+/// Writes the row as results hold it into `r`: paid only when some payment was
+/// recorded, amounts rounded when the policy rounds only totals.
+inline void fill_rollup(rollup& r, subject_kind kind, const std::string& id, const std::string& item,
+                        const rollup_sums& x, const money_settings& m) {
   r.subject = kind;
   r.id = id;
-  r.item = std::move(item);
+  r.item = item;
   r.owed = x.owed;
   r.shortfall = x.shortfall;
   if (m.round_at == money_settings::stage::total) {
     r.owed = r.owed.round(m.scale, m.mode);
     r.shortfall = r.shortfall.round(m.scale, m.mode);
   }
-  if (x.recorded > 0) r.paid = x.paid;
+  r.paid = x.recorded > 0 ? std::optional<money>(x.paid) : std::nullopt;
   r.entitlements = x.entitlements;
   r.unrecorded = x.entitlements - x.recorded;
   r.violations = x.violations;
   r.advisories = x.advisories;
-  return r;
 }
 
-/// Where finished roll-up rows go: kept in a list, or handed on a block at a
-/// time when `hand_on` is set (the block is then cleared).
+/// The item of a row of all items: none.
+inline const std::string& no_item() {
+  static const std::string none;
+  return none;
+}
+
+/// Where finished roll-up rows go, a row at a time (`next` gives the row to
+/// fill): kept in a list, or handed on a block at a time when `hand_on` is set
+/// (the block is then cleared).
 struct rollup_rows {
   static constexpr std::size_t block = 16384;
   std::vector<rollup>& rows;
   const std::function<void(std::span<const rollup>)>* hand_on = nullptr;
 
-  void push(rollup&& x) {
-    rows.push_back(std::move(x));
+  [[nodiscard]] rollup& next() {
     if (hand_on != nullptr && rows.size() >= block) done();
+    return rows.emplace_back();
   }
   /// Hands on what is left.
   void done() {
@@ -174,6 +181,7 @@ class rollup_table {
   void count(std::size_t subject, std::size_t item_slot, const finding& f) {
     if (packed_ && subject < known_) {
       seal();
+      pending_sorted_ = false;
       const bool violation = f.severity == finding_severity::violation;
       pending_.push_back({static_cast<std::uint32_t>(subject), 0, violation});
       if (item_slot != 0) pending_.push_back({static_cast<std::uint32_t>(subject), static_cast<std::uint32_t>(item_slot), violation});
@@ -184,24 +192,64 @@ class rollup_table {
     if (item_slot != 0) add_finding(r[item_slot], f);
   }
 
-  /// The rows `emit` appends.
-  [[nodiscard]] std::size_t rows() {
-    std::size_t n = 0;
-    each_subject([&](std::size_t, const std::string*, const rollup_sums* r) {
-      if (r[0].used())
-        for (std::size_t i = 0; i < width_; ++i) n += r[i].used() ? 1 : 0;
-    });
-    return n;
+  /// Makes the rows ready to read: packs what is left and puts the findings of
+  /// packed subjects in subject order. Reading them (`pieces`, `each_row_of`)
+  /// then changes nothing, and may run on several threads at once.
+  void ready() {
+    if (!packed_) return;
+    seal();
+    if (pending_sorted_) return;
+    std::sort(pending_.begin(), pending_.end(),
+              [](const pending_finding& a, const pending_finding& b) { return a.subject < b.subject; });
+    pending_sorted_ = true;
   }
 
-  /// Appends the rows of every subject with something in it: the county's
-  /// subjects in order (`id_of(i)` names the i-th), then the others by id.
+  /// The pieces the rows are read in, to be read apart: the county's subjects
+  /// `window` at a time, in order, then those the county does not list.
+  [[nodiscard]] std::size_t pieces() const noexcept { return (known_ + window - 1) / window + 1; }
+
+  /// Calls `put(id, item, sums)` for each row of piece `k` (see `pieces`; after
+  /// `ready`), in order: a subject's row of all items (item empty) and then each
+  /// item's (`item_names[i]`) with something in it, for each subject with
+  /// something in it; the county's subjects named by `id_of(i)`, the others by id.
+  template <class IdOf, class Put>
+  void each_row_of(std::size_t k, IdOf id_of, const std::vector<std::string>& item_names, Put put) const {
+    const auto rows_of = [&](const std::string& id, const rollup_sums* row) {
+      if (!row[0].used()) return;
+      for (std::size_t i = 0; i < width_; ++i)
+        if (row[i].used()) put(id, i == 0 ? no_item() : item_names[i - 1], row[i]);
+    };
+    if (k + 1 == pieces()) {
+      for (const auto& [id, slot] : unknown_) rows_of(id, &unknown_sums_[(slot - known_) * width_]);
+      return;
+    }
+    const std::size_t first = k * window, last = std::min(known_, first + window);
+    if (!packed_) {
+      for (std::size_t s = first; s < last; ++s) rows_of(id_of(s), &sums_[s * width_]);
+      return;
+    }
+    std::vector<rollup_sums> one(width_);
+    const std::uint8_t* at = bytes_.data() + starts_[k];
+    auto next = std::lower_bound(pending_.begin(), pending_.end(), first,
+                                 [](const pending_finding& p, std::size_t s) { return p.subject < s; });
+    for (std::size_t s = first; s < last; ++s) {
+      at = unpack(at, one.data());
+      for (; next != pending_.end() && next->subject == s; ++next)
+        count_one(next->violation ? one[next->slot].violations : one[next->slot].advisories);
+      rows_of(id_of(s), one.data());
+    }
+  }
+
+  /// Appends the rows of every subject with something in it (`each_row_of`,
+  /// piece by piece) to `out`.
   template <class IdOf>
   void emit(subject_kind kind, IdOf id_of, const std::vector<std::string>& item_names, const money_settings& m,
             rollup_rows& out) {
-    each_subject([&](std::size_t s, const std::string* unlisted, const rollup_sums* r) {
-      emit_subject(kind, unlisted != nullptr ? *unlisted : id_of(s), r, item_names, m, out);
-    });
+    ready();
+    for (std::size_t k = 0; k < pieces(); ++k)
+      each_row_of(k, id_of, item_names, [&](const std::string& id, const std::string& item, const rollup_sums& x) {
+        fill_rollup(out.next(), kind, id, item, x, m);
+      });
   }
 
  private:
@@ -210,38 +258,6 @@ class rollup_table {
     std::uint32_t slot;
     bool violation;
   };
-
-  void emit_subject(subject_kind kind, const std::string& id, const rollup_sums* row,
-                    const std::vector<std::string>& item_names, const money_settings& m, rollup_rows& out) const {
-    if (!row[0].used()) return;
-    for (std::size_t i = 0; i < width_; ++i) {
-      if (!row[i].used()) continue;
-      out.push(finish_rollup(kind, id, i == 0 ? std::string() : item_names[i - 1], row[i], m));
-    }
-  }
-
-  /// Calls `f(subject, id, row)` for the county's subjects in order (with no
-  /// id), then the others by id, each row with its findings counted.
-  template <class F>
-  void each_subject(F f) {
-    if (!packed_) {
-      for (std::size_t s = 0; s < known_; ++s) f(s, nullptr, &sums_[s * width_]);
-    } else {
-      seal();
-      std::sort(pending_.begin(), pending_.end(),
-                [](const pending_finding& a, const pending_finding& b) { return a.subject < b.subject; });
-      std::vector<rollup_sums> one(width_);
-      const std::uint8_t* at = bytes_.data();
-      auto next = pending_.begin();
-      for (std::size_t s = 0; s < known_; ++s) {
-        at = unpack(at, one.data());
-        for (; next != pending_.end() && next->subject == s; ++next)
-          count_one(next->violation ? one[next->slot].violations : one[next->slot].advisories);
-        f(s, nullptr, one.data());
-      }
-    }
-    for (const auto& [id, slot] : unknown_) f(slot, &id, &unknown_sums_[(slot - known_) * width_]);
-  }
 
   // ---- packing ----
   // A subject: varint(the slots that follow × 2 + 1 when the row of all items,
@@ -253,9 +269,15 @@ class rollup_table {
   /// becomes the window's first.
   void move_window(std::size_t new_lo) {
     const std::size_t end = std::min(lo_ + window, known_);
-    for (std::size_t s = lo_; s < end; ++s) pack(&sums_[(s - lo_) * width_]);
+    for (std::size_t s = lo_; s < end; ++s) {
+      if (s % window == 0) starts_.push_back(bytes_.size());
+      pack(&sums_[(s - lo_) * width_]);
+    }
     if (lo_ == 0) reserve_like(end);
-    for (std::size_t s = end; s < std::min(new_lo, known_); ++s) bytes_.push_back(0);
+    for (std::size_t s = end; s < std::min(new_lo, known_); ++s) {
+      if (s % window == 0) starts_.push_back(bytes_.size());
+      bytes_.push_back(0);
+    }
     std::fill(sums_.begin(), sums_.end(), rollup_sums{});
     lo_ = new_lo;
   }
@@ -287,6 +309,7 @@ class rollup_table {
       count_one(p.violation ? all[p.subject * width_ + p.slot].violations : all[p.subject * width_ + p.slot].advisories);
     sums_ = std::move(all);
     bytes_ = {};
+    starts_ = {};
     pending_ = {};
     packed_ = false;
     lo_ = 0;
@@ -348,10 +371,12 @@ class rollup_table {
   std::size_t known_;
   bool packed_;
   bool sealed_ = false;
-  std::size_t lo_ = 0;               // the first subject of sums_
-  std::vector<rollup_sums> sums_;    // every known subject's rows, or the window's when packed
-  std::vector<std::uint8_t> bytes_;  // packed: the rows of subjects [0, lo_)
-  std::vector<pending_finding> pending_;
+  bool pending_sorted_ = false;
+  std::size_t lo_ = 0;                // the first subject of sums_
+  std::vector<rollup_sums> sums_;     // every known subject's rows, or the window's when packed
+  std::vector<std::uint8_t> bytes_;   // packed: the rows of subjects [0, lo_)
+  std::vector<std::size_t> starts_;   // packed: where in bytes_ each piece of `window` subjects starts
+  std::vector<pending_finding> pending_;  // packed: findings of subjects [0, lo_), by subject once `ready`
   std::vector<rollup_sums> unknown_sums_;
   std::map<std::string, std::size_t, std::less<>> unknown_;  // by id, so they come out in id order
 };
@@ -495,22 +520,84 @@ class rollup_builder {
       if (!f.responsible_unit.empty()) units_.count(unit_of_(f.responsible_unit), item, f);
     }
 
+    // The rows, in order: each table's pieces (members, then teams, then units),
+    // then the county's.
+    struct piece {
+      const rollup_table* table;
+      subject_kind kind;
+      std::size_t k;
+    };
+    std::vector<piece> pieces;
+    for (const auto& [table, kind] : {std::pair{&members_, subject_kind::member}, std::pair{&teams_, subject_kind::team},
+                                      std::pair{&units_, subject_kind::unit}}) {
+      table->ready();
+      for (std::size_t k = 0; k < table->pieces(); ++k) pieces.push_back({table, kind, k});
+    }
     const county& c = ctx_.data;
-    const money_settings& m = ctx_.rules.money;
-    std::vector<rollup> block;  // rows on their way to `hand_on`
-    if (hand_on != nullptr)
-      block.reserve(rollup_rows::block);
-    else  // some 500,000 rows for 100 k members: placed once, not moved as the list grows
-      reserve_huge(out, out.size() + members_.rows() + teams_.rows() + units_.rows() + items_.size() + 1);
-    rollup_rows rows{hand_on != nullptr ? block : out, hand_on};
-    members_.emit(subject_kind::member, [&](std::size_t i) -> const std::string& { return c.members[i].id; }, items_, m, rows);
-    teams_.emit(subject_kind::team, [&](std::size_t i) -> const std::string& { return c.teams[i].id; }, items_, m, rows);
-    units_.emit(subject_kind::unit, [&](std::size_t i) -> const std::string& { return c.units[i].id; }, items_, m, rows);
+    // Calls put(kind, id, item, sums) for each row of pieces[i].
+    const auto each_row_of = [&](std::size_t i, auto&& put) {
+      const piece& p = pieces[i];
+      const auto named = [&](const std::string& id, const std::string& item, const rollup_sums& x) {
+        put(p.kind, id, item, x);
+      };
+      switch (p.kind) {
+        case subject_kind::member:
+          return p.table->each_row_of(p.k, [&](std::size_t s) -> const std::string& { return c.members[s].id; }, items_, named);
+        case subject_kind::team:
+          return p.table->each_row_of(p.k, [&](std::size_t s) -> const std::string& { return c.teams[s].id; }, items_, named);
+        default:
+          return p.table->each_row_of(p.k, [&](std::size_t s) -> const std::string& { return c.units[s].id; }, items_, named);
+      }
+    };
     // The county's row is there even when nothing was owed or found.
-    rows.push(finish_rollup(subject_kind::county, c.id, std::string(), county_items_[0], m));
-    for (std::size_t i = 1; i <= items_.size(); ++i)
-      if (county_items_[i].used()) rows.push(finish_rollup(subject_kind::county, c.id, items_[i - 1], county_items_[i], m));
-    rows.done();
+    const auto county_rows = [&](auto&& put) {
+      put(subject_kind::county, c.id, no_item(), county_items_[0]);
+      for (std::size_t i = 1; i <= items_.size(); ++i)
+        if (county_items_[i].used()) put(subject_kind::county, c.id, items_[i - 1], county_items_[i]);
+    };
+    const money_settings& m = ctx_.rules.money;
+
+    if (hand_on != nullptr) {
+      std::vector<rollup> block;  // rows on their way to `hand_on`
+      block.reserve(rollup_rows::block);
+      rollup_rows rows{block, hand_on};
+      const auto put = [&](subject_kind kind, const std::string& id, const std::string& item, const rollup_sums& x) {
+        fill_rollup(rows.next(), kind, id, item, x, m);
+      };
+      for (std::size_t i = 0; i < pieces.size(); ++i) each_row_of(i, put);
+      county_rows(put);
+      rows.done();
+      return;
+    }
+    // Kept: each piece's rows counted, then written in place, the pieces on the
+    // evaluation's threads (some 500,000 rows for 100 k members, placed once).
+    std::vector<std::size_t> at(pieces.size() + 1, out.size());
+    parallel_for(ctx_.threads, pieces.size(), [&](std::size_t i, unsigned) {
+      std::size_t n = 0;
+      each_row_of(i, [&](subject_kind, const std::string&, const std::string&, const rollup_sums&) { ++n; });
+      at[i + 1] = n;
+    });
+    std::partial_sum(at.begin(), at.end(), at.begin());
+    std::size_t county_count = 0;
+    county_rows([&](subject_kind, const std::string&, const std::string&, const rollup_sums&) { ++county_count; });
+    reserve_huge(out, at.back() + county_count);
+    // The fresh memory is touched on every thread, a part each, before the rows
+    // are placed in it (on this one).
+    const unsigned threads = ctx_.threads;
+    std::byte* const fresh = reinterpret_cast<std::byte*>(out.data()) + out.size() * sizeof(rollup);
+    const std::size_t fresh_bytes = (at.back() + county_count - out.size()) * sizeof(rollup);
+    parallel_for(threads, threads, [&](std::size_t part, unsigned) {
+      populate_now(fresh + fresh_bytes * part / threads, fresh_bytes * (part + 1) / threads - fresh_bytes * part / threads);
+    });
+    out.resize(at.back() + county_count);
+    const auto fill_from = [&](std::size_t first) {
+      return [&m, to = out.begin() + static_cast<std::ptrdiff_t>(first)](subject_kind kind, const std::string& id,
+                                                                        const std::string& item, const rollup_sums& x) mutable {
+        fill_rollup(*to++, kind, id, item, x, m);
+      };
+    };
+    parallel_for(ctx_.threads, pieces.size(), [&](std::size_t i, unsigned) { each_row_of(i, fill_from(at[i])); });
+    county_rows(fill_from(at.back()));
   }
 
  private:

@@ -3,6 +3,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -29,6 +30,22 @@ inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std:
   const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
   const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
   if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+#endif
+}
+
+/// Has the kernel back the whole pages of [data, data + bytes) with memory now,
+/// as writing them would (Linux 5.14 and later), so that threads can each take
+/// a part of a large list's first touch — a page fault at a time, written by one
+/// thread, 68 MB of roll-up rows cost a 100 k-member county some 20 ms. Where
+/// refused, or elsewhere, nothing happens: the memory is touched when written.
+inline void populate_now([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  const long size = ::sysconf(_SC_PAGESIZE);
+  if (size <= 0) return;
+  const auto page = static_cast<std::uintptr_t>(size);
+  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
+  const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(page - 1);
+  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE);
 #endif
 }
 
