@@ -639,11 +639,16 @@ struct table_rows {
   explicit table_rows(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) ids.push_back(std::string("M").append(std::to_string(100000 + i)));
   }
+  /// Every row of the table, piece by piece, as `rollup_builder::finish` reads them.
   std::vector<rb::rollup> emit(rb::detail::rollup_table& t) const {
     std::vector<rb::rollup> out;
-    rb::detail::rollup_rows rows{out};
-    t.emit(rb::subject_kind::member, [&](std::size_t i) -> const std::string& { return ids[i]; }, items,
-           rb::money_settings{}, rows);
+    t.ready();
+    for (std::size_t k = 0; k < t.pieces(); ++k)
+      t.each_row_of(k, [&](std::size_t i) -> const std::string& { return ids[i]; }, items,
+                    [&](const std::string& id, const std::string& item, const rb::detail::rollup_sums& x) {
+                      rb::detail::fill_rollup(out.emplace_back(), rb::subject_kind::member, id, item, x,
+                                              rb::money_settings{});
+                    });
     return out;
   }
 };

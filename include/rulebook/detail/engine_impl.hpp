@@ -117,8 +117,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // The penalties charge findings of every rule above; the roll-ups (per member,
   // team, unit and county) count them. Each reads the findings, ordered by rule,
   // and makes its own list: the ledger is made beside the roll-ups when there is a
-  // thread for it. The roll-ups stay on the calling thread (not `parallel_for`,
-  // which may run either task on either thread): they hand their rows to the sink.
+  // thread for it. The roll-ups' finish runs on the calling thread (not as a task
+  // of `parallel_for`, which may run either task on either thread): it hands its
+  // rows to the sink there, or writes kept rows in pieces on the threads.
   order_findings_by_rule(context.rules, r);
   std::exception_ptr charging_failed;
   {

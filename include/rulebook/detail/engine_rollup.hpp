@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -214,6 +215,7 @@ class rollup_table {
   /// something in it; the county's subjects named by `id_of(i)`, the others by id.
   template <class IdOf, class Put>
   void each_row_of(std::size_t k, IdOf id_of, const std::vector<std::string>& item_names, Put put) const {
+    assert(!packed_ || (sealed_ && pending_sorted_));  // `ready` was called, and nothing counted since
     const auto rows_of = [&](const std::string& id, const rollup_sums* row) {
       if (!row[0].used()) return;
       for (std::size_t i = 0; i < width_; ++i)
@@ -238,18 +240,6 @@ class rollup_table {
         count_one(next->violation ? one[next->slot].violations : one[next->slot].advisories);
       rows_of(id_of(s), one.data());
     }
-  }
-
-  /// Appends the rows of every subject with something in it (`each_row_of`,
-  /// piece by piece) to `out`.
-  template <class IdOf>
-  void emit(subject_kind kind, IdOf id_of, const std::vector<std::string>& item_names, const money_settings& m,
-            rollup_rows& out) {
-    ready();
-    for (std::size_t k = 0; k < pieces(); ++k)
-      each_row_of(k, id_of, item_names, [&](const std::string& id, const std::string& item, const rollup_sums& x) {
-        fill_rollup(out.next(), kind, id, item, x, m);
-      });
   }
 
  private:
@@ -581,8 +571,8 @@ class rollup_builder {
     std::size_t county_count = 0;
     county_rows([&](subject_kind, const std::string&, const std::string&, const rollup_sums&) { ++county_count; });
     reserve_huge(out, at.back() + county_count);
-    // The fresh memory is touched on every thread, a part each, before the rows
-    // are placed in it (on this one).
+    // The fresh memory is faulted in on every thread, a part each; then the
+    // rows are made empty on this one and written on the threads.
     const unsigned threads = ctx_.threads;
     std::byte* const fresh = reinterpret_cast<std::byte*>(out.data()) + out.size() * sizeof(rollup);
     const std::size_t fresh_bytes = (at.back() + county_count - out.size()) * sizeof(rollup);
