@@ -561,8 +561,9 @@ class rollup_builder {
     }
     // Kept: each piece's rows counted, then written in place, the pieces on the
     // evaluation's threads (some 500,000 rows for 100 k members, placed once).
+    const unsigned threads = ctx_.threads;
     std::vector<std::size_t> at(pieces.size() + 1, out.size());
-    parallel_for(ctx_.threads, pieces.size(), [&](std::size_t i, unsigned) {
+    parallel_for(threads, pieces.size(), [&](std::size_t i, unsigned) {
       std::size_t n = 0;
       each_row_of(i, [&](subject_kind, const std::string&, const std::string&, const rollup_sums&) { ++n; });
       at[i + 1] = n;
@@ -573,7 +574,6 @@ class rollup_builder {
     reserve_huge(out, at.back() + county_count);
     // The fresh memory is faulted in on every thread, a part each; then the
     // rows are made empty on this one and written on the threads.
-    const unsigned threads = ctx_.threads;
     std::byte* const fresh = reinterpret_cast<std::byte*>(out.data()) + out.size() * sizeof(rollup);
     const std::size_t fresh_bytes = (at.back() + county_count - out.size()) * sizeof(rollup);
     parallel_for(threads, threads, [&](std::size_t part, unsigned) {
@@ -586,7 +586,7 @@ class rollup_builder {
         fill_rollup(*to++, kind, id, item, x, m);
       };
     };
-    parallel_for(ctx_.threads, pieces.size(), [&](std::size_t i, unsigned) { each_row_of(i, fill_from(at[i])); });
+    parallel_for(threads, pieces.size(), [&](std::size_t i, unsigned) { each_row_of(i, fill_from(at[i])); });
     county_rows(fill_from(at.back()));
   }
 
