@@ -485,6 +485,10 @@ class table {
 
   /// The header position of column `name`, or -1 when the header lacks it.
   [[nodiscard]] int column_index(std::string_view name) const noexcept {
+    // The readers name a column with the very literal the spec holds (a compiler
+    // keeps one copy of equal literals): found by its address, not its letters.
+    for (std::size_t k = 0; k < spec_.columns.size(); ++k)
+      if (spec_.columns[k].name.data() == name.data() && spec_.columns[k].name.size() == name.size()) return columns_[k];
     for (std::size_t k = 0; k < spec_.columns.size(); ++k)
       if (spec_.columns[k].name == name) return columns_[k];
     return -1;

@@ -161,6 +161,45 @@ TEST(csv_reader, any_input_reads_the_same_whatever_the_block_size) {
   }
 }
 
+TEST(csv_reader, unquoted_fields_of_any_length_split_where_a_plain_split_does) {
+  // The reader finds a field's end sixteen bytes at a time: fields of 0 to 40
+  // bytes put the ',' and the line end at every place of such a window, and
+  // NUL bytes and Chinese characters at every place before them. The fields
+  // must be what splitting each line at its commas gives.
+  const std::vector<std::string> letters = {"a", "7", ".", std::string(1, '\0'), "日", "-"};
+  std::uint64_t state = 20261130;
+  const auto next = [&] {  // splitmix64
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+  };
+  std::string input;
+  std::vector<fields> expected;
+  for (int r = 0; r < 400; ++r) {
+    fields row;
+    const std::size_t count = 1 + next() % 6;
+    for (std::size_t f = 0; f < count; ++f) {
+      std::string field;
+      const std::size_t length = (r * 7 + f * 13) % 41;  // every length from 0 to 40, in turn
+      while (field.size() < length) field += letters[next() % letters.size()];
+      input += (f == 0 ? "" : ",") + field;
+      row.push_back(std::move(field));
+    }
+    input += "\n";
+    expected.push_back(std::move(row));
+  }
+  for (const csv_options& options : {csv_options{}, tiny_blocks, csv_options{.block_bytes = 31, .max_record_bytes = 1 << 20}}) {
+    const auto records = read_all(input, options);
+    ASSERT_EQ(records.size(), expected.size()) << options.block_bytes;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      EXPECT_EQ(records[i].fields, expected[i]) << options.block_bytes << " record " << i;
+      EXPECT_EQ(records[i].line, static_cast<int>(i) + 1);
+      EXPECT_FALSE(records[i].error) << options.block_bytes << " record " << i;
+    }
+  }
+}
+
 TEST(csv_reader, a_record_is_read_again_from_its_offset_and_line) {
   const std::string input = "\xEF\xBB\xBFid,name\r\nU01,\"县\n财政局\"\r\nU02,\"a,b\"\nU03,日晖塘村\n";
   std::istringstream in(input);

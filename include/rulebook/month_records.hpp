@@ -340,7 +340,7 @@ class month_records {
   /// The key of a paid item, or nothing when no record has it.
   [[nodiscard]] std::optional<key> item_key(std::string_view item) const {
     for (std::size_t k = 0; k < items_.size(); ++k)
-      if (items_[k] == item) return static_cast<key>(k);
+      if (detail::same_id(items_[k], item)) return static_cast<key>(k);  // inline for the short names items have
     return std::nullopt;
   }
 
@@ -353,7 +353,7 @@ class month_records {
 
  private:
   key id_key_adding(std::string_view id) {
-    if (last_id_ < ids_.size() && ids_[last_id_] == id) return last_id_;  // records come grouped by member
+    if (last_id_ < ids_.size() && detail::same_id(ids_[last_id_], id)) return last_id_;  // records come grouped by member
     if (id_keys_.size() != ids_.size()) {  // released: built anew from the ids held
       id_keys_.reserve(ids_.size(), id_of());
       for (std::size_t k = 0; k < ids_.size(); ++k) id_keys_.insert(ids_[k], k, id_of());

@@ -3,7 +3,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace rulebook::detail {
 namespace {
@@ -19,10 +24,35 @@ constexpr std::array<bool, 256> stop_table(bool quoted) {
   for (int b = 0x80; b < 0x100; ++b) t[static_cast<std::size_t>(b)] = true;
   return t;
 }
-constexpr std::array<bool, 256> stops_unquoted = stop_table(false);
+[[maybe_unused]] constexpr std::array<bool, 256> stops_unquoted = stop_table(false);  // skip_unquoted without SSE2
 constexpr std::array<bool, 256> stops_quoted = stop_table(true);
 
 inline unsigned char byte(const char* p) noexcept { return static_cast<unsigned char>(*p); }
+
+/// The first byte from `p` on that stops an unquoted field (`stops_unquoted`).
+/// With SSE2, sixteen bytes at a time: a field's end found without a branch a
+/// byte, whose misses were most of the time a months.csv row took. It reads up
+/// to 15 bytes past the stop, which `csv_reader::slack` keeps inside the buffer;
+/// the NUL after the data stops it there at the latest.
+inline const char* skip_unquoted(const char* p) noexcept {
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"'), nul = _mm_setzero_si128();
+  for (;;) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                                      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)),
+                                                   _mm_cmpeq_epi8(v, nul)));
+    // The bytes from 0x80 (UTF-8 sequences) have their top bit set: the second mask.
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop) | _mm_movemask_epi8(v));
+    if (mask != 0) return p + std::countr_zero(mask);
+    p += 16;
+  }
+#else
+  while (!stops_unquoted[byte(p)]) ++p;
+  return p;
+#endif
+}
 
 std::string hex_byte(unsigned char b) {
   constexpr char digits[] = "0123456789ABCDEF";
@@ -34,7 +64,7 @@ std::string hex_byte(unsigned char b) {
 csv_reader::csv_reader(std::istream& in, csv_options options) : in_(in), options_(options) {
   options_.block_bytes = std::max<std::size_t>(options_.block_bytes, 16);
   options_.max_record_bytes = std::max(options_.max_record_bytes, options_.block_bytes);
-  buffer_.resize(options_.block_bytes + 1);
+  buffer_.resize(options_.block_bytes + 1 + slack);
   buffer_[0] = '\0';
   line_ = next_line_ = options_.first_line;
   bom_checked_ = !options_.skip_bom;
@@ -151,7 +181,7 @@ csv_reader::parse_result csv_reader::parse_record() {
     // The unquoted value, or what follows a closing quote, up to ',' or the line end.
     const char* const value = p;
     for (;;) {
-      while (!stops_unquoted[byte(p)]) ++p;
+      p = skip_unquoted(p);
       if (p == data_end) {
         if (!eof_) return parse_result::need_more;
         break;
@@ -223,7 +253,7 @@ bool csv_reader::refill() {
     consumed_ -= std::min(consumed_, begin_);
     begin_ = 0;
   }
-  std::size_t capacity = buffer_.size() - 1;
+  std::size_t capacity = buffer_.size() - 1 - slack;
   if (end_ == capacity) {
     if (capacity >= options_.max_record_bytes) {
       // The record fills the largest buffer allowed: report it and stop rather
@@ -246,7 +276,7 @@ bool csv_reader::refill() {
       return false;
     }
     capacity = std::min(capacity * 2, options_.max_record_bytes);
-    buffer_.resize(capacity + 1);
+    buffer_.resize(capacity + 1 + slack);
   }
   const std::size_t wanted = capacity - end_;
   in_.read(buffer_.data() + end_, static_cast<std::streamsize>(wanted));

@@ -146,7 +146,9 @@ class csv_reader {
   std::istream& in_;
   csv_options options_;
 
-  std::vector<char> buffer_;    // bytes [0, end_) are data; buffer_[end_] is a 0 sentinel
+  /// Bytes kept past the sentinel, so that a scan reading 16 bytes at a time stays inside the buffer.
+  static constexpr std::size_t slack = 16;
+  std::vector<char> buffer_;    // bytes [0, end_) are data; buffer_[end_] is a 0 sentinel, then `slack` more
   std::size_t begin_ = 0;       // the start of the record being parsed
   std::size_t end_ = 0;
   std::uint64_t origin_ = 0;    // the stream offset of buffer_[0]
