@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -261,13 +262,24 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   }
   // Each other file written as soon as a part of it is rendered, so that a part
   // is held at a time: findings.csv rendered beside quota.csv, penalties.csv and
-  // totals.csv on `--threads` (3 M members: 2 M findings, 3 M ranked places),
-  // the parts written one at a time.
+  // totals.csv on `--threads` (3 M members: 2 M findings, 3 M ranked places,
+  // some 450 MB), the parts written one at a time, past the page cache too.
   std::mutex writing;
   bool written = true;
+  std::map<std::string, direct_filebuf> others;  // by name: open from a file's first part to the end
   const auto take = [&](report::csv_file&& f) {
     const std::lock_guard lock(writing);
-    written = written && stage->write(f);
+    if (!written) return;
+    direct_filebuf& file = others[f.name];
+    if (!f.continued) {
+      if (!file.open(stage->path_of(f.name), mode)) {
+        written = stage->failed_to_write(f.name);
+        return;
+      }
+      stage->add(f.name);
+    }
+    const auto size = static_cast<std::streamsize>(f.text.size());
+    if (file.sputn(f.text.data(), size) != size) written = stage->failed_to_write(f.name);
     f.text = std::string();
   };
   constexpr report::streamed_files by_file[] = {
@@ -276,6 +288,8 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
   detail::parallel_for(detail::thread_count(o.threads), std::size(by_file), [&](std::size_t part, unsigned) {
     report::each_csv_file(r, prog.rules().money.scale, by_file[part], take);
   });
+  for (auto& [name, file] : others)
+    if (!file.close() && written) written = stage->failed_to_write(name);
   if (!written) return 2;
   r.entitlements = std::move(sink.kept);
   return stage->commit() ? 0 : 2;
