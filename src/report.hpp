@@ -144,6 +144,8 @@ class rollup_csv_writer : public streamed_csv_writer {
  public:
   rollup_csv_writer(std::ostream& out, int money_scale);
   void write(std::span<const rollup> block);
+  /// Appends the rows `write` would write for `block` to `out`; on any thread.
+  static void render(std::span<const rollup> block, int money_scale, std::string& out);
 };
 
 // ---- terminal table ------------------------------------------------------------------------

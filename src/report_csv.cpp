@@ -411,4 +411,8 @@ void rollup_csv_writer::write(std::span<const rollup> block) {
   }
 }
 
+void rollup_csv_writer::render(std::span<const rollup> block, int money_scale, std::string& out) {
+  for (const rollup& x : block) append_rollup_row(out, x, money_scale);
+}
+
 }  // namespace rulebook::report

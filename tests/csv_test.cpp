@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <sstream>
@@ -164,9 +165,19 @@ TEST(csv_reader, any_input_reads_the_same_whatever_the_block_size) {
 TEST(csv_reader, unquoted_fields_of_any_length_split_where_a_plain_split_does) {
   // The reader finds a field's end sixteen bytes at a time: fields of 0 to 40
   // bytes put the ',' and the line end at every place of such a window, and
-  // NUL bytes and Chinese characters at every place before them. The fields
-  // must be what splitting each line at its commas gives.
-  const std::vector<std::string> letters = {"a", "7", ".", std::string(1, '\0'), "日", "-"};
+  // NULs, Chinese characters and the bytes it must stop at inside a field — a
+  // stray quote, a bare carriage return, a byte that is not UTF-8 — at every
+  // place before them. The fields must be what splitting each line at its
+  // commas gives, and a record's first bad byte reported at its code point.
+  using rulebook::detail::csv_error_kind;
+  struct letter {
+    std::string text;
+    std::optional<csv_error_kind> bad;
+  };
+  const std::vector<letter> letters = {{"a", {}},  {"7", {}}, {".", {}}, {std::string(1, '\0'), {}}, {"日", {}},
+                                       {"-", {}},  {"\"", csv_error_kind::stray_quote},
+                                       {"\r", csv_error_kind::bare_carriage_return},
+                                       {"\xFF", csv_error_kind::invalid_utf8}};
   std::uint64_t state = 20261130;
   const auto next = [&] {  // splitmix64
     std::uint64_t z = (state += 0x9E3779B97F4A7C15u);
@@ -174,28 +185,47 @@ TEST(csv_reader, unquoted_fields_of_any_length_split_where_a_plain_split_does) {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
     return z ^ (z >> 31);
   };
+  struct expected_record {
+    fields cells;
+    std::optional<csv_error_kind> bad;  // the first bad byte's kind and column
+    int column = 0;
+  };
   std::string input;
-  std::vector<fields> expected;
-  for (int r = 0; r < 400; ++r) {
-    fields row;
+  std::vector<expected_record> expected;
+  for (int r = 0; r < 600; ++r) {
+    expected_record row;
+    int column = 0;  // code points of the line so far
     const std::size_t count = 1 + next() % 6;
     for (std::size_t f = 0; f < count; ++f) {
+      if (f > 0) ++column;  // the ','
       std::string field;
       const std::size_t length = (r * 7 + f * 13) % 41;  // every length from 0 to 40, in turn
-      while (field.size() < length) field += letters[next() % letters.size()];
+      while (field.size() < length) {
+        const letter* l = &letters[next() % (r % 2 == 0 ? 6 : letters.size())];  // every other line clean
+        if (field.empty() && l->text == "\"") l = &letters[0];  // a quote first would open a quoted field
+        ++column;
+        if (l->bad && !row.bad) row.bad = l->bad, row.column = column;
+        field += l->text;
+      }
+      if (f + 1 == count && !field.empty() && field.back() == '\r') field += 'a';  // not a CRLF line end
       input += (f == 0 ? "" : ",") + field;
-      row.push_back(std::move(field));
+      row.cells.push_back(std::move(field));
     }
     input += "\n";
     expected.push_back(std::move(row));
   }
+  ASSERT_GT(std::count_if(expected.begin(), expected.end(), [](const expected_record& e) { return e.bad.has_value(); }), 100);
   for (const csv_options& options : {csv_options{}, tiny_blocks, csv_options{.block_bytes = 31, .max_record_bytes = 1 << 20}}) {
     const auto records = read_all(input, options);
     ASSERT_EQ(records.size(), expected.size()) << options.block_bytes;
     for (std::size_t i = 0; i < records.size(); ++i) {
-      EXPECT_EQ(records[i].fields, expected[i]) << options.block_bytes << " record " << i;
+      EXPECT_EQ(records[i].fields, expected[i].cells) << options.block_bytes << " record " << i;
       EXPECT_EQ(records[i].line, static_cast<int>(i) + 1);
-      EXPECT_FALSE(records[i].error) << options.block_bytes << " record " << i;
+      ASSERT_EQ(records[i].error.has_value(), expected[i].bad.has_value()) << options.block_bytes << " record " << i;
+      if (!expected[i].bad) continue;
+      EXPECT_EQ(records[i].error->kind, *expected[i].bad) << options.block_bytes << " record " << i;
+      EXPECT_EQ(records[i].error->line, static_cast<int>(i) + 1) << options.block_bytes << " record " << i;
+      EXPECT_EQ(records[i].error->column, expected[i].column) << options.block_bytes << " record " << i;
     }
   }
 }

@@ -734,19 +734,20 @@ TEST(entitlement_sink, that_takes_the_rollups_is_handed_them_in_blocks_and_the_r
     }
   };
   const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
-  // Enough members for more than one block of roll-up rows (16,384 a block).
+  // Enough members for more than one piece of roll-up rows (4,096 members a piece).
   const rb::county c = generated(21, 5000);
   const rb::period year = rb::period::of_year(2019);
   const rb::results whole = rb::evaluate(qiyang, c, year);
-  ASSERT_GT(whole.rollups.size(), rd::rollup_rows::block);
+  ASSERT_GT(c.members.size(), 4096u);
   taking_rollups sink;
   rb::results streamed = rb::evaluate(qiyang, c, year, {.threads = 2}, sink);
   EXPECT_TRUE(streamed.rollups.empty());
   EXPECT_EQ(sink.rows, whole.rollups);
   // Kept, the rows are written in pieces on two threads: the same rows.
   EXPECT_EQ(rb::evaluate(qiyang, c, year, {.threads = 2}).rollups, whole.rollups);
-  ASSERT_EQ(sink.blocks.size(), (whole.rollups.size() + rd::rollup_rows::block - 1) / rd::rollup_rows::block);
-  EXPECT_EQ(sink.blocks.front(), rd::rollup_rows::block);
+  // A block a piece of 4,096 members, then the teams', the units' and the county's: none empty.
+  EXPECT_GE(sink.blocks.size(), 5u);
+  EXPECT_EQ(std::count(sink.blocks.begin(), sink.blocks.end(), std::size_t{0}), 0);
   // The county's row of all items comes last but for its items' rows; its figures are the entitlements'.
   rb::money owed;
   for (const rb::entitlement& e : sink.got) owed += e.amount;
@@ -795,6 +796,82 @@ TEST(entitlement_sink, that_renders_gets_each_block_with_its_own_text_in_order) 
     std::string all;
     rendering::rows_of(whole.entitlements, all);
     EXPECT_EQ(sink.text, all) << threads;
+  }
+}
+
+TEST(entitlement_sink, that_renders_and_takes_the_rollups_gets_their_blocks_rendered_in_order) {
+  struct rendering_rollups : rb::entitlement_sink {
+    static void rows_of(std::span<const rb::rollup> block, std::string& out) {
+      for (const rb::rollup& x : block) out += x.id + ' ' + x.item + ' ' + x.owed.to_string(2) + '\n';
+    }
+    std::vector<rb::rollup> rows;
+    std::string text;
+    std::size_t blocks = 0, mismatched = 0;
+    [[nodiscard]] bool renders() const override { return true; }
+    [[nodiscard]] bool takes_rollups() const override { return true; }
+    void accept_rendered(std::span<const rb::entitlement>, std::string_view) override {}
+    void accept(std::span<const rb::entitlement>) override {}
+    void render_rollups(std::span<const rb::rollup> block, std::string& out) const override { rows_of(block, out); }
+    void accept_rendered_rollups(std::span<const rb::rollup> block, std::string_view rendered) override {
+      std::string own;
+      rows_of(block, own);
+      mismatched += own != rendered;
+      ++blocks;
+      rows.insert(rows.end(), block.begin(), block.end());
+      text += rendered;
+    }
+    void accept_rollups(std::span<const rb::rollup>) override { ADD_FAILURE() << "a sink that renders gets roll-ups rendered"; }
+  };
+  // A sink that renders its entitlements but not the roll-ups: `accept_rollups` gets them, as before.
+  struct rendering_entitlements_only : rb::entitlement_sink {
+    std::vector<rb::rollup> rows;
+    [[nodiscard]] bool renders() const override { return true; }
+    [[nodiscard]] bool takes_rollups() const override { return true; }
+    void accept(std::span<const rb::entitlement>) override {}
+    void accept_rollups(std::span<const rb::rollup> block) override { rows.insert(rows.end(), block.begin(), block.end()); }
+  };
+  const rb::program qiyang = rb::compile(rb::load_policy_or_throw(source("rules/qiyang-2019.yaml")));
+  const rb::county c = generated(23, 9000);  // three pieces of 4,096 members
+  const rb::period year = rb::period::of_year(2019);
+  const rb::results whole = rb::evaluate(qiyang, c, year);
+  std::string all;
+  rendering_rollups::rows_of(whole.rollups, all);
+  // The county's row of all items carries the total of the entitlements kept, summed here.
+  rb::money owed;
+  for (const rb::entitlement& e : whole.entitlements) owed += e.amount;
+  const std::string county_row = c.id + "  " + owed.to_string(2) + '\n';
+  ASSERT_NE(all.find(county_row), std::string::npos);
+  for (const unsigned threads : {1u, 2u}) {
+    rendering_rollups sink;
+    const rb::results streamed = rb::evaluate(qiyang, c, year, {.threads = threads}, sink);
+    EXPECT_TRUE(streamed.rollups.empty());
+    EXPECT_GE(sink.blocks, 5u) << threads;
+    EXPECT_EQ(sink.mismatched, 0u) << threads;
+    EXPECT_EQ(sink.rows, whole.rollups) << threads;
+    EXPECT_EQ(sink.text, all) << threads;
+    rendering_entitlements_only plain;
+    (void)rb::evaluate(qiyang, c, year, {.threads = threads}, plain);
+    EXPECT_EQ(plain.rows, whole.rollups) << threads;
+  }
+  // What rendering or taking a block throws stops the evaluation.
+  struct failing : rendering_rollups {
+    bool in_render;
+    explicit failing(bool render) : in_render(render) {}
+    void render_rollups(std::span<const rb::rollup>, std::string&) const override {
+      if (in_render) throw std::runtime_error("no room to render");
+    }
+    void accept_rendered_rollups(std::span<const rb::rollup>, std::string_view) override {
+      if (!in_render) throw std::runtime_error("disk full");
+    }
+  };
+  for (const bool in_render : {true, false}) {
+    failing sink(in_render);
+    try {
+      (void)rb::evaluate(qiyang, c, year, {.threads = 2}, sink);
+      ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), in_render ? "no room to render" : "disk full");
+    }
   }
 }
 

@@ -103,6 +103,19 @@ class entitlement_sink {
     (void)text;
     accept(block);
   }
+  /// The roll-up rows likewise, for a sink that `renders` and `takes_rollups`:
+  /// `render_rollups` appends a block's text to `out` on the thread that made
+  /// it, and `accept_rendered_rollups` gets each block with its text, in order,
+  /// on the calling thread. By default nothing is rendered and `accept_rollups`
+  /// gets the block.
+  virtual void render_rollups(std::span<const rollup> block, std::string& out) const {
+    (void)block;
+    (void)out;
+  }
+  virtual void accept_rendered_rollups(std::span<const rollup> block, std::string_view text) {
+    (void)text;
+    accept_rollups(block);
+  }
 };
 
 /// Evaluates as above, but hands every entitlement to `sink` and keeps none:

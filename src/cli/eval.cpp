@@ -25,7 +25,6 @@
 
 #include "cli/commands.hpp"
 #include "cli/direct_file.hpp"
-#include "cli/one_ahead.hpp"
 #include "cli/progress.hpp"
 #include "cli/report_options.hpp"
 #include "report.hpp"
@@ -140,29 +139,6 @@ std::optional<eval_options> parse_args(std::span<const std::string_view> args, s
   return o;
 }
 
-/// Renders blocks of roll-up rows and writes them (`write`) on a thread of its
-/// own, one block at a time, while the next is made. The roll-up rows come at the
-/// end of an evaluation, on one thread, when the blocks' threads have finished:
-/// 15 M rows, 840 MB of CSV, for 3 M members.
-class rendered_beside {
- public:
-  explicit rendered_beside(std::function<void(std::span<const rollup>)> write) : write_(std::move(write)) {}
-
-  /// Hands `block` over (a copy), once the one before is written; throws what writing it threw.
-  void take(std::span<const rollup> block) {
-    writer_.finish();  // pending_ is free again
-    pending_.assign(block.begin(), block.end());
-    writer_.hand([this] { write_(pending_); });
-  }
-  /// Waits until every block handed over is written; throws what writing one threw.
-  void finish() { writer_.finish(); }
-
- private:
-  std::function<void(std::span<const rollup>)> write_;
-  std::vector<rollup> pending_;  // kept from block to block, with its strings' room
-  one_ahead writer_;             // last: stopped and joined before the rest goes
-};
-
 /// How to evaluate: on `--threads`, the members done shown on `bar`.
 evaluate_options evaluating_options(const eval_options& o, progress& bar) {
   evaluate_options options;
@@ -200,7 +176,6 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     std::vector<entitlement> kept;  // the entitlements of the members to explain
     const std::string* write_failed = nullptr;  // the file, when a write failed (not the evaluation)
     int scale;
-    rendered_beside rollups_beside{[this](std::span<const rollup> block) { rollups.write(block); }};
     to_files(std::ostream& e, std::ostream& x, int money_scale, const std::vector<explain_request>& ex)
         : entitlements(e, money_scale), rollups(x, money_scale), explain(ex), scale(money_scale) {}
     /// Runs `write`, remembering that writing `file` failed if it throws.
@@ -212,7 +187,8 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
         throw;
       }
     }
-    // The rows are rendered on the threads that make the blocks, and written here in order.
+    // The rows, entitlements and roll-ups, are rendered on the threads that make
+    // the blocks, and written here in order.
     [[nodiscard]] bool renders() const override { return true; }
     void render(std::span<const entitlement> block, std::string& out) const override {
       report::entitlement_csv_writer::render(block, scale, out);
@@ -234,8 +210,14 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
           kept.push_back(e);
     }
     [[nodiscard]] bool takes_rollups() const override { return true; }
-    void accept_rollups(std::span<const rollup> block) override {
-      guarded(rollups_csv, [&] { rollups_beside.take(block); });
+    void render_rollups(std::span<const rollup> block, std::string& out) const override {
+      report::rollup_csv_writer::render(block, scale, out);
+    }
+    void accept_rendered_rollups(std::span<const rollup>, std::string_view rows) override {
+      guarded(rollups_csv, [&] { rollups.write_rendered(rows); });
+    }
+    void accept_rollups(std::span<const rollup> block) override {  // not called: it renders
+      guarded(rollups_csv, [&] { rollups.write(block); });
     }
   } sink(entitlements_file, rollups_file, prog.rules().money.scale, o.explain);
 
@@ -243,10 +225,7 @@ int evaluate_to_csv(const eval_options& o, const program& prog, const county& c,
     bar.start(evaluating, c.members.size());
     r = evaluate(prog, c, o.evaluated, evaluating_options(o, bar), sink);
     sink.guarded(entitlements_csv, [&] { sink.entitlements.flush(); });
-    sink.guarded(rollups_csv, [&] {
-      sink.rollups_beside.finish();
-      sink.rollups.flush();
-    });
+    sink.guarded(rollups_csv, [&] { sink.rollups.flush(); });
     bar.finish();
   } catch (const std::exception& e) {
     bar.finish();

@@ -44,7 +44,7 @@ namespace detail {
 template <class Consume>
 results evaluate_each(const program& prog, const county& c, const period& p, const evaluate_options& options,
                       Consume&& consume, std::size_t block_members = members_per_block,
-                      const std::function<void(std::span<const rollup>)>* hand_on_rollups = nullptr,
+                      const rollup_handoff* hand_on_rollups = nullptr,
                       const block_renderer* render = nullptr) {
   const unsigned threads = thread_count(options.threads);
   const county_index index(c, threads);
@@ -118,8 +118,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // team, unit and county) count them. Each reads the findings, ordered by rule,
   // and makes its own list: the ledger is made beside the roll-ups when there is a
   // thread for it. The roll-ups' finish runs on the calling thread (not as a task
-  // of `parallel_for`, which may run either task on either thread): it hands its
-  // rows to the sink there, or writes kept rows in pieces on the threads.
+  // of `parallel_for`, which may run either task on either thread): its rows are
+  // made in pieces on the threads, then handed to the sink in order there, or
+  // written in place when kept.
   order_findings_by_rule(context.rules, r);
   std::exception_ptr charging_failed;
   {
@@ -156,9 +157,13 @@ inline results evaluate(const program& prog, const county& c, const period& p, c
 
 inline results evaluate(const program& prog, const county& c, const period& p, const evaluate_options& options,
                         entitlement_sink& sink) {
-  const std::function<void(std::span<const rollup>)> rollups = [&](std::span<const rollup> block) {
-    sink.accept_rollups(block);
-  };
+  detail::rollup_handoff rollups;
+  if (sink.renders()) {
+    rollups.take = [&](std::span<const rollup> block, std::string_view text) { sink.accept_rendered_rollups(block, text); };
+    rollups.render = [&](std::span<const rollup> block, std::string& out) { sink.render_rollups(block, out); };
+  } else {
+    rollups.take = [&](std::span<const rollup> block, std::string_view) { sink.accept_rollups(block); };
+  }
   const detail::block_renderer render = [&](std::span<const entitlement> block, std::string& out) {
     sink.render(block, out);
   };
