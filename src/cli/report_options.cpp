@@ -176,18 +176,6 @@ bool staged_folder::fail(const std::string& why) {
   return false;
 }
 
-bool staged_folder::write(const report::csv_file& f) {
-  if (f.continued) {  // a later part of the file written last
-    std::ofstream file(path_of(f.name), std::ios::binary | std::ios::app);
-    if (file) file.write(f.text.data(), static_cast<std::streamsize>(f.text.size()));
-    if (file) file.close();
-    return file ? true : fail("cannot write " + f.name);
-  }
-  if (!write_new_file(path_of(f.name), f.text)) return fail("cannot write " + f.name);
-  add(f.name);
-  return true;
-}
-
 bool staged_folder::commit() {
   std::error_code ec;
   if (!exists_) {

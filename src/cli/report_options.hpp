@@ -80,9 +80,6 @@ class staged_folder {
   [[nodiscard]] std::filesystem::path path_of(const std::string& name) const { return stage_ / name; }
   /// Counts in the file `name`, written at `path_of(name)` by the caller.
   void add(const std::string& name) { names_.push_back(name); }
-  /// Writes a file of the set, or appends a later part of the one written last
-  /// (`csv_file::continued`); false, said on `err`, when it cannot.
-  bool write(const report::csv_file& f);
   /// Says that `name` could not be written; returns false.
   bool failed_to_write(const std::string& name) { return fail("cannot write " + name); }
   /// Moves the set into `out`; false, said on `err`, with `out` as it was.
