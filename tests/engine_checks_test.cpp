@@ -821,6 +821,27 @@ TEST(explain, a_finding_names_its_rule_threshold_and_facts) {
   EXPECT_NE(q.find("excellent_share"), std::string::npos) << q;
 }
 
+// An evaluation's findings come in the policy's rule order, whatever stage made
+// them: the sample's planted failures (examples/qiyang/README.md) are of ten
+// rules, the quota's three (the excellence quota, made beside the checks) among
+// the checks, after the six items and before the unit heads' visits; on one
+// thread and on two alike.
+TEST(order_findings_by_rule, an_evaluations_findings_follow_the_policy_the_quotas_among_the_checks) {
+  const rb::program prog = rb::compile(data().qiyang);
+  for (const unsigned threads : {1u, 2u}) {
+    const rb::results r = rb::evaluate(prog, data().county, rb::period::of_year(2019), {.threads = threads});
+    std::vector<std::pair<std::string, std::size_t>> runs;  // rule, findings in a row
+    for (const rb::finding& f : r.findings)
+      if (runs.empty() || runs.back().first != f.rule) runs.emplace_back(f.rule, 1);
+      else ++runs.back().second;
+    EXPECT_EQ(runs, (std::vector<std::pair<std::string, std::size_t>>{
+                        {"work_funds", 1}, {"living", 24}, {"transport", 1}, {"accident_insurance", 2},
+                        {"health_check", 2}, {"six_items", 2}, {"excellent_quota", 3}, {"unit_head_visits", 1},
+                        {"sponsor_visits", 1}, {"members_meetings", 1}}))
+        << threads << " threads";
+  }
+}
+
 TEST(order_findings_by_rule, puts_findings_in_the_policys_rule_order_keeping_each_rules_own) {
   // Findings in by stage: three rules' interleaved, and one of a rule the
   // policy does not have, which goes last. The order they are moved in has

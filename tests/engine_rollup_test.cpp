@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -526,6 +528,87 @@ TEST(rollups, ids_the_county_does_not_list_come_after_its_own_by_id) {
   EXPECT_EQ(units, (std::vector<std::string>{"U1", "UY", "UZ"}));
   EXPECT_EQ(find(r, rb::subject_kind::unit, "UY", "living")->advisories, 1u);
   EXPECT_EQ(find(r, rb::subject_kind::member, "M1")->owed, yuan("300"));
+}
+
+// Findings are looked up in chunks of 8,192 on the evaluation's threads and
+// counted in order: 24,676 findings in runs of three about one subject (runs
+// that cross a chunk's edge), about 5,000 listed members (their table packed),
+// a member and a team the county does not list, a listed team, units listed,
+// unlisted and none, of allowance rules and of one that pays no item. Every
+// row's counts are those of a plain count, on one thread and on two.
+TEST(rollups, many_findings_are_counted_in_their_subjects_and_units_rows_on_any_threads) {
+  const rb::program prog = policy_from("many-findings", std::string(header) + std::string(pay_rules));
+  std::vector<rb::member> members;
+  for (int i = 0; i < 5000; ++i) {
+    char id[24];
+    std::snprintf(id, sizeof id, "M%04d", i);
+    members.push_back(serving(id, "U1", {{"TA", day(2019, 1, 1), std::nullopt}}));
+  }
+  const rb::county c = small_county(std::move(members), {});
+  constexpr std::size_t n = 3 * 8192 + 100;
+  std::vector<rb::finding> findings(n);
+  using key = std::tuple<rb::subject_kind, std::string, std::string>;  // kind, id, item ("" for all)
+  std::map<key, std::pair<std::uint32_t, std::uint32_t>> expected;    // violations, advisories
+  for (std::size_t k = 0; k < n; ++k) {
+    rb::finding& f = findings[k];
+    const std::size_t s = (k / 3) % 5002;
+    f.subject = s == 5001 ? rb::subject_kind::team : rb::subject_kind::member;
+    char id[24];
+    std::snprintf(id, sizeof id, "M%04zu", s);
+    f.subject_id = s < 5000 ? id : s == 5000 ? "MX" : k % 2 == 1 ? "TA" : "TQ";
+    f.rule = k % 3 == 0 ? "living" : k % 3 == 1 ? "transport" : "six_items";
+    f.kind = k % 3 == 2 ? rb::rule_kind::minimum : rb::rule_kind::allowance;
+    f.responsible_unit = k % 4 == 0 ? "U1" : k % 4 == 1 ? "U2" : k % 4 == 2 ? "" : "UZ";
+    f.severity = k % 5 == 0 ? rb::finding_severity::advisory : rb::finding_severity::violation;
+    const std::string item = k % 3 == 2 ? "" : f.rule;
+    const auto count = [&](rb::subject_kind kind, const std::string& who) {
+      for (const std::string& i : {std::string(), item}) {
+        auto& [violations, advisories] = expected[{kind, who, i}];
+        ++(f.severity == rb::finding_severity::violation ? violations : advisories);
+        if (item.empty()) break;
+      }
+    };
+    count(rb::subject_kind::county, "small");
+    count(f.subject, f.subject_id);
+    if (!f.responsible_unit.empty()) count(rb::subject_kind::unit, f.responsible_unit);
+  }
+  const rb::period year = rb::period::of_year(2019);
+  const rb::detail::county_index index(c);
+  std::vector<rb::rollup> one_thread;
+  for (const unsigned threads : {1u, 2u}) {
+    rb::results r;
+    r.totals = {{.item = "living", .owed = yuan("0"), .paid = yuan("0")},
+                {.item = "transport", .owed = yuan("0"), .paid = yuan("0")}};
+    r.findings = findings;
+    const rb::detail::eval_context ctx{prog, prog.rules(), c, year, index, threads};
+    rb::detail::evaluate_rollups(ctx, r);
+    std::size_t rows = 0;
+    for (const rb::rollup& x : r.rollups) {
+      if (x.violations == 0 && x.advisories == 0) continue;
+      ++rows;
+      const auto it = expected.find({x.subject, x.id, x.item});
+      ASSERT_NE(it, expected.end()) << x.id << ' ' << x.item;
+      EXPECT_EQ(x.violations, it->second.first) << x.id << ' ' << x.item;
+      EXPECT_EQ(x.advisories, it->second.second) << x.id << ' ' << x.item;
+    }
+    EXPECT_EQ(rows, expected.size());
+    // Worked out by hand: of k = 0 … 24,675, the 4,936 multiples of 5 are
+    // advisories; MX is k = 15,000-15,002 (one advisory), the team of
+    // k = 15,003-15,005 is TA for 15,003 (living, a violation) and 15,005 (an
+    // advisory of a rule paying no item), TQ for 15,004 (a violation).
+    using counts = std::pair<std::size_t, std::size_t>;  // violations, advisories
+    const auto at = [&](rb::subject_kind kind, std::string_view id, std::string_view item = "") {
+      const std::optional<rb::rollup> x = find(r, kind, id, item);
+      return x ? counts(x->violations, x->advisories) : counts(0, 0);
+    };
+    EXPECT_EQ(at(rb::subject_kind::county, "small"), counts(19740, 4936));
+    EXPECT_EQ(at(rb::subject_kind::member, "MX"), counts(2, 1));
+    EXPECT_EQ(at(rb::subject_kind::team, "TA"), counts(1, 1));
+    EXPECT_EQ(at(rb::subject_kind::team, "TA", "living"), counts(1, 0));
+    EXPECT_EQ(at(rb::subject_kind::team, "TQ"), counts(1, 0));
+    if (threads == 1) one_thread = r.rollups;
+    else EXPECT_EQ(r.rollups, one_thread);
+  }
 }
 
 // Blocks' sums are gathered apart, on any thread and in any order, then merged

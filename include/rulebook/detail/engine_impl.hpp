@@ -15,6 +15,7 @@
 #include <system_error>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -105,14 +106,27 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   r.findings.reserve(r.findings.size() + findings_after());
   // A large county's lists go back to the system as each is joined, as the
   // blocks' did: not held beside the joined list.
+  // Joined in the order of their rules' places in the policy (a check's list
+  // is one rule's, the quotas' come in rule order), so that most often the
+  // findings need no sorting by rule below: appended in turn, the quotas' last,
+  // 2 M findings at 3 M members were sorted and moved on one thread.
   const bool large = large_county(members, block_members);
-  for (std::vector<finding>& found : checked) {  // minimum, kit, obligation, team_size, term, attendance
-    std::move(found.begin(), found.end(), std::back_inserter(r.findings));
-    std::vector<finding>().swap(found);
+  std::unordered_map<std::string_view, std::size_t> place;
+  for (std::size_t i = 0; i < context.rules.rules.size(); ++i) place.emplace(context.rules.rules[i].id, i);
+  std::vector<std::pair<std::size_t, std::vector<finding>*>> lists;  // (its first finding's rule's place, list)
+  const auto listed = [&](std::vector<finding>& found) {
+    if (found.empty()) return;
+    const auto it = place.find(found.front().rule);
+    lists.emplace_back(it == place.end() ? context.rules.rules.size() : it->second, &found);
+  };
+  for (std::vector<finding>& found : checked) listed(found);  // minimum, kit, obligation, team_size, term, attendance
+  listed(quotas.findings);
+  std::stable_sort(lists.begin(), lists.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [at, found] : lists) {
+    std::move(found->begin(), found->end(), std::back_inserter(r.findings));
+    std::vector<finding>().swap(*found);
     if (large) release_free_memory();
   }
-  std::move(quotas.findings.begin(), quotas.findings.end(), std::back_inserter(r.findings));
-  std::vector<finding>().swap(quotas.findings);
   r.quotas = std::move(quotas.quotas);
   // The penalties charge findings of every rule above; the roll-ups (per member,
   // team, unit and county) count them. Each reads the findings, ordered by rule,

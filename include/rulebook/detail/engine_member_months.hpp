@@ -493,11 +493,6 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
 /// run's peak than at 2,048).
 inline constexpr std::size_t members_per_block = 2048;
 
-/// Work that is not there (see `evaluate_allowances`).
-struct no_side_work {
-  void operator()(std::size_t, unsigned) const noexcept {}
-};
-
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
 /// `consume(std::vector<entitlement>& block)`, on the calling thread, and it may
 /// move from the block; or as `consume(block, text)`, with the text `render`

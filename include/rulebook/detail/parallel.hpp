@@ -63,6 +63,11 @@ void parallel_for(unsigned threads, std::size_t tasks, const Task& task) {
   if (failure) std::rethrow_exception(failure);
 }
 
+/// Side work that is not there (see `ordered_pipeline`).
+struct no_side_work {
+  void operator()(std::size_t, unsigned) const noexcept {}
+};
+
 /// Makes `produce(i, worker)` (returning a Result) for every i in [0, tasks) on
 /// up to `threads` threads, and hands each to `consume(i, Result&)` on the
 /// calling thread, in order of i — as a loop that makes and consumes each in
@@ -79,9 +84,9 @@ void parallel_for(unsigned threads, std::size_t tasks, const Task& task) {
 /// The first failure — of a task or `consume`, in order, then of a side task, in
 /// order of j — stops what has not started and is rethrown once every thread
 /// has stopped.
-template <class Result, class Produce, class Consume, class Side>
+template <class Result, class Produce, class Consume, class Side = no_side_work>
 void ordered_pipeline(unsigned threads, std::size_t tasks, std::size_t window, const Produce& produce,
-                      const Consume& consume, std::size_t sides, const Side& side) {
+                      const Consume& consume, std::size_t sides = 0, const Side& side = {}) {
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, tasks + sides));
   if (threads <= 1) {
     for (std::size_t i = 0; i < tasks; ++i) {
