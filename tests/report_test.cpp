@@ -5,12 +5,16 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <optional>
+#include <cstdint>
 #include <ios>
+#include <iterator>
+#include <limits>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -408,6 +412,58 @@ TEST(report_csv, rows_that_repeat_or_change_fields_are_each_rendered_as_themselv
   rendered.clear();
   rulebook::report::entitlement_csv_writer::render(block, 2, rendered);
   EXPECT_EQ(rendered, "a,itema,member,,,,2019-01-01,2019-01-31,3.00,\na,itema,member,,,U01,2019-01-01,2019-01-31,3.00,\n");
+}
+
+// A row is put together in a buffer of its own, its repeated parts (the rule,
+// item and subject kind; the subject, team and unit) copied 64 bytes at a time
+// when they fit, and piece by piece when they do not: rows whose parts are just
+// under, at and just over 64 bytes, far over, and empty, in turn, with the
+// widest amounts there are and the dates that are not days, are each themselves.
+TEST(report_csv, rows_whose_parts_are_of_any_length_with_the_widest_values_are_each_themselves) {
+  std::vector<rulebook::entitlement> block;
+  std::string want;
+  const auto text_of = [](char c, std::size_t n) { return n == 0 ? std::string() : std::string(n, c); };
+  // Head "R…,I…,member" and subject's fields ",M…,T…,U…": lengths of the rule and
+  // of the member's id that make each part 63, 64, 65 bytes long, and more.
+  const std::size_t head_fixed = 2 + 6 + 2;  // two commas, "member", an item of two
+  const std::size_t who_fixed = 3 + 3 + 3;   // three commas, a team and a unit of three
+  const std::size_t lengths[] = {63, 64, 65, 64, 200, 10, 65, 63, 1000, 64};
+  const rulebook::money widest = rulebook::money::from_raw(std::numeric_limits<std::int64_t>::max());
+  const rulebook::money lowest = rulebook::money::from_raw(-std::numeric_limits<std::int64_t>::max());
+  for (std::size_t k = 0; k < std::size(lengths); ++k) {
+    const std::size_t n = std::max(lengths[k], std::max(head_fixed, who_fixed) + 1);
+    rulebook::entitlement e;
+    e.rule = text_of('R', n - head_fixed);
+    e.item = {'I', static_cast<char>('0' + k % 10)};
+    e.subject = rulebook::subject_kind::member;
+    e.subject_id = text_of('M', lengths[(k + 3) % std::size(lengths)] - who_fixed);
+    e.team = {'T', static_cast<char>('1' + k % 3), '0'};
+    e.unit = {'U', static_cast<char>('1' + k % 2), '0'};
+    const bool special = k % 3 == 2;
+    e.slice = special ? rulebook::date_range{rulebook::date(boost::date_time::not_a_date_time),
+                                             rulebook::date(boost::date_time::pos_infin)}
+                      : rulebook::date_range{date(2019, 3, 1), date(2019, 3, 31)};
+    e.amount = k % 2 == 0 ? widest : lowest;
+    if (k % 4 != 1) e.paid = k % 2 == 0 ? lowest : widest;
+    for (const std::string_view part : {std::string_view(e.rule), std::string_view(","), std::string_view(e.item),
+                                        std::string_view(",member,"), std::string_view(e.subject_id),
+                                        std::string_view(","), std::string_view(e.team), std::string_view(","),
+                                        std::string_view(e.unit), std::string_view(",")})
+      want += part;
+    want += special ? "not-a-date-time,+infinity," : "2019-03-01,2019-03-31,";
+    want += k % 2 == 0 ? "922337203685477.5807," : "-922337203685477.5807,";
+    want += k % 4 == 1 ? "" : k % 2 == 0 ? "-922337203685477.5807" : "922337203685477.5807";
+    want += '\n';
+    block.push_back(std::move(e));
+  }
+  std::string rendered;
+  rulebook::report::entitlement_csv_writer::render(block, 2, rendered);
+  EXPECT_EQ(rendered, want);
+  std::ostringstream out;
+  rulebook::report::entitlement_csv_writer writer(out, 2);
+  writer.write(block);
+  writer.flush();
+  EXPECT_EQ(out.str(), "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n" + want);
 }
 
 TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files) {
