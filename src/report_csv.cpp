@@ -108,6 +108,35 @@ void append_date(std::string& out, date d) {
   out.append(text, sizeof text);
 }
 
+/// A text that repeats from row to row, kept with a copy padded to `piece`
+/// bytes when it fits, so that it is copied with one fixed-size move.
+struct repeated {
+  static constexpr std::size_t piece = 64;
+  std::string text;
+  std::array<char, piece> padded{};
+
+  template <class Make>
+  void set(Make make) {
+    text.clear();
+    make(text);
+    padded.fill('\0');
+    if (fits()) std::copy(text.begin(), text.end(), padded.begin());
+  }
+  [[nodiscard]] bool fits() const noexcept { return text.size() <= piece; }
+  /// Writes the padded copy at `p` (room for `piece` bytes); returns the end of the text.
+  char* copy_to(char* p) const noexcept {
+    std::memcpy(p, padded.data(), piece);
+    return p + text.size();
+  }
+};
+
+/// An amount at `p` (room for `max_raw_text`) as `append_money_text` writes it:
+/// `scale` places (0 to 4, checked by the caller), or as many as it holds when more.
+char* money_to(char* p, std::int64_t raw, int scale) noexcept {
+  const int held = detail::places_needed(raw);
+  return detail::format_raw_to(p, raw, held > scale ? held : scale);
+}
+
 /// Entitlement rows (110 M of them for 3 M members), rendered remembering what
 /// repeats from row to row: the rule, item and subject kind (a handful, in turn),
 /// the subject, team and unit (the same over a member's rows) and the dates (the
@@ -152,33 +181,13 @@ class entitlement_rows {
   }
 
  private:
-  static constexpr std::size_t piece = 64;
+  static constexpr std::size_t piece = repeated::piece;
   /// The head and the subject's fields (each at most `piece` long on the fast
   /// path), two dates (ten characters, or up to fifteen for "not-a-date-time"),
   /// two amounts (each with room for `max_raw_text`), their separators and the
   /// line end.
   static constexpr std::size_t row_room = 2 * piece + 2 * (1 + 15) + 2 * (1 + detail::max_raw_text) + 1;
 
-  /// A text that repeats from row to row, kept with a copy padded to `piece`
-  /// bytes when it fits, so that it is copied with fixed-size moves.
-  struct repeated {
-    std::string text;
-    std::array<char, piece> padded{};
-
-    template <class Make>
-    void set(Make make) {
-      text.clear();
-      make(text);
-      padded.fill('\0');
-      if (fits()) std::copy(text.begin(), text.end(), padded.begin());
-    }
-    [[nodiscard]] bool fits() const noexcept { return text.size() <= piece; }
-    /// Writes the padded copy at `p` (room for `piece` bytes); returns the end of the text.
-    char* copy_to(char* p) const noexcept {
-      std::memcpy(p, padded.data(), piece);
-      return p + text.size();
-    }
-  };
   /// "rule,item,subject" of one combination.
   struct head {
     std::string rule, item;
@@ -200,17 +209,11 @@ class entitlement_rows {
     *p++ = ',';
     p = day_to(p, e.slice.last);
     *p++ = ',';
-    p = money_to(p, e.amount.raw());
+    p = money_to(p, e.amount.raw(), scale_);
     *p++ = ',';
-    if (e.paid) p = money_to(p, e.paid->raw());
+    if (e.paid) p = money_to(p, e.paid->raw(), scale_);
     *p++ = '\n';
     return p;
-  }
-
-  /// As `append_money_text` writes it: the policy's places, or as many as it holds when more.
-  char* money_to(char* p, std::int64_t raw) const noexcept {
-    const int held = detail::places_needed(raw);
-    return detail::format_raw_to(p, raw, held > scale_ ? held : scale_);
   }
 
   const head& head_of(const entitlement& e) {
@@ -262,28 +265,92 @@ class entitlement_rows {
   std::array<day_text, 512> days_{};
 };
 
-/// One roll-up's row (15 M of them for 3 M members): as in entitlement rows,
-/// only the ids go through `append_csv_field`; the subject kind, amounts and
-/// counts never need quoting.
-void append_rollup_row(std::string& out, const rollup& x, int money_scale) {
-  out += subject_name(x.subject);
-  for (const std::string* field : {&x.id, &x.item}) {
-    out += ',';
-    append_csv_field(out, *field);
+/// Roll-up rows (15 M of them for 3 M members), put together as entitlement
+/// rows are: "subject,id," is the same over a subject's rows (all items, then
+/// each item) and the item one of a handful, each rendered (through
+/// `append_csv_field`) when it changes; the amounts and counts never need quoting.
+class rollup_rows {
+ public:
+  explicit rollup_rows(int money_scale) : scale_(money_scale) {}
+
+  void append(std::string& out, const rollup& x) {
+    if (scale_ < 0 || scale_ > 4) [[unlikely]] detail::throw_bad_scale(scale_);
+    if (!who_known_ || x.subject != subject_ || !detail::same_id(x.id, id_)) {
+      who_known_ = true;
+      subject_ = x.subject;
+      id_ = x.id;
+      who_.set([&](std::string& text) {
+        text += subject_name(x.subject);
+        text += ',';
+        append_csv_field(text, x.id);
+        text += ',';
+      });
+    }
+    const repeated& item = item_of(x.item);
+    std::array<char, row_room> row;
+    if (!who_.fits() || !item.fits()) [[unlikely]] {  // long ids or items: piece by piece
+      out += who_.text;
+      out += item.text;
+      out.append(row.data(), tail(row.data(), x));
+      return;
+    }
+    char* p = row.data();
+    p = who_.copy_to(p);
+    p = item.copy_to(p);
+    p = tail(p, x);
+    out.append(row.data(), static_cast<std::size_t>(p - row.data()));
   }
-  out += ',';
-  detail::append_money_text(out, x.owed.raw(), money_scale);
-  out += ',';
-  if (x.paid) detail::append_money_text(out, x.paid->raw(), money_scale);
-  out += ',';
-  detail::append_money_text(out, x.shortfall.raw(), money_scale);
-  for (const std::size_t count : {x.entitlements, x.unrecorded, x.violations, x.advisories}) {
-    char digits[24];
-    out += ',';
-    out.append(digits, std::to_chars(digits, digits + sizeof digits, count).ptr);
+
+ private:
+  static constexpr std::size_t piece = repeated::piece;
+  /// "subject,id," and "item," (each at most `piece` long on the fast path),
+  /// three amounts, four counts, their separators and the line end.
+  static constexpr std::size_t row_room = 2 * piece + 3 * (1 + detail::max_raw_text) + 4 * (1 + 20) + 1;
+
+  /// The item's field, quoted as it needs, and a comma: one of the last eight seen.
+  const repeated& item_of(const std::string& item) {
+    for (std::size_t i = 0; i < items_used_; ++i)
+      if (detail::same_id(items_[i].name, item)) return items_[i].text;
+    named& n = items_[next_item_];
+    next_item_ = (next_item_ + 1) % items_.size();
+    items_used_ = std::min(items_used_ + 1, items_.size());
+    n.name = item;
+    n.text.set([&](std::string& text) {
+      append_csv_field(text, item);
+      text += ',';
+    });
+    return n.text;
   }
-  out += '\n';
-}
+
+  /// "owed,paid,shortfall,entitlements,unrecorded,violations,advisories\n" of
+  /// `x` at `p` (room for what follows the two fields in `row_room`); returns the end.
+  char* tail(char* p, const rollup& x) const {
+    p = money_to(p, x.owed.raw(), scale_);
+    *p++ = ',';
+    if (x.paid) p = money_to(p, x.paid->raw(), scale_);
+    *p++ = ',';
+    p = money_to(p, x.shortfall.raw(), scale_);
+    for (const std::size_t count : {x.entitlements, x.unrecorded, x.violations, x.advisories}) {
+      *p++ = ',';
+      p = std::to_chars(p, p + 20, count).ptr;
+    }
+    *p++ = '\n';
+    return p;
+  }
+
+  struct named {
+    std::string name;
+    repeated text;
+  };
+
+  int scale_;
+  bool who_known_ = false;
+  subject_kind subject_ = subject_kind::member;
+  std::string id_;
+  repeated who_;
+  std::array<named, 8> items_{};
+  std::size_t items_used_ = 0, next_item_ = 0;
+};
 
 /// Renders one file, handing it to `take` in parts of about 4 MB.
 class csv_writer {
@@ -422,7 +489,8 @@ void each_csv_file(const results& r, int money_scale, streamed_files streamed,
   if (streamed.rollups) return;
   std::string rollups;
   append_csv_row(rollups, rollup_header);
-  for (const rollup& x : r.rollups) append_rollup_row(rollups, x, money_scale);
+  rollup_rows render(money_scale);
+  for (const rollup& x : r.rollups) render.append(rollups, x);
   take({"rollups.csv", std::move(rollups)});
 }
 
@@ -467,14 +535,16 @@ rollup_csv_writer::rollup_csv_writer(std::ostream& out, int money_scale)
     : streamed_csv_writer(out, money_scale, "rollups.csv", rollup_header) {}
 
 void rollup_csv_writer::write(std::span<const rollup> block) {
+  rollup_rows render(scale_);
   for (const rollup& x : block) {
-    append_rollup_row(buffer_, x, scale_);
+    render.append(buffer_, x);
     row_written();
   }
 }
 
 void rollup_csv_writer::render(std::span<const rollup> block, int money_scale, std::string& out) {
-  for (const rollup& x : block) append_rollup_row(out, x, money_scale);
+  rollup_rows render(money_scale);
+  for (const rollup& x : block) render.append(out, x);
 }
 
 }  // namespace rulebook::report

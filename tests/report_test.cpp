@@ -563,6 +563,65 @@ TEST(report_csv, a_stream_that_fails_is_an_error_not_a_short_file) {
   }
 }
 
+// Roll-up rows are put together as entitlement rows are, "subject,id," and the
+// item remembered while they repeat: a team with a member's id, nine items in
+// turn where eight are remembered, an id and an item just under, at and over 64
+// bytes with their commas, and far over, text to quote, the widest amounts and
+// counts — each row is itself.
+TEST(report_csv, rollup_rows_whose_parts_repeat_change_or_run_long_are_each_themselves) {
+  std::vector<rulebook::rollup> block;
+  std::string want;
+  const rulebook::money widest = rulebook::money::from_raw(std::numeric_limits<std::int64_t>::max());
+  const auto add = [&](rulebook::subject_kind subject, std::string id, std::string item, rulebook::money owed,
+                       std::optional<rulebook::money> paid, std::size_t count, std::string_view row) {
+    rulebook::rollup x;
+    x.subject = subject;
+    x.id = std::move(id);
+    x.item = std::move(item);
+    x.owed = owed;
+    x.paid = paid;
+    x.shortfall = money::parse("0.5");
+    x.entitlements = count;
+    x.unrecorded = 1;
+    x.violations = 0;
+    x.advisories = 2;
+    block.push_back(std::move(x));
+    want += row;
+    want += '\n';
+  };
+  using kind = rulebook::subject_kind;
+  add(kind::member, "M1", "", money::parse("1"), std::nullopt, 3, "member,M1,,1.00,,0.50,3,1,0,2");
+  add(kind::team, "M1", "", money::parse("2"), money::parse("2.125"), 4, "team,M1,,2.00,2.125,0.50,4,1,0,2");
+  for (int round = 0; round < 2; ++round)
+    for (int k = 0; k < 9; ++k) {
+      const std::string item{'i', static_cast<char>('0' + k)};
+      std::string row = "team,M1,";
+      row += item;
+      row += ",3.00,3.00,0.50,1,1,0,2";
+      add(kind::team, "M1", item, money::parse("3"), money::parse("3"), 1, row);
+    }
+  // "unit,<id>," of 63, 64 and 65 bytes, and 1,000; "<item>," of 63, 64, 65 and 1,000.
+  for (const std::size_t n : {63, 64, 65, 1000, 64}) {
+    const std::string id(n - 6, 'U'), item(n - 1, 'x');
+    std::string row = "unit,";
+    row += id;
+    row += ',';
+    row += item;
+    row += ",922337203685477.5807,922337203685477.5807,0.50,18446744073709551615,1,0,2";
+    add(kind::unit, id, item, widest, widest, std::numeric_limits<std::size_t>::max(), row);
+  }
+  add(kind::county, "a,b", "=sum", money::parse("-4"), std::nullopt, 0, "county,\"a,b\",\"'=sum\",-4.00,,0.50,0,1,0,2");
+
+  std::string rendered;
+  rulebook::report::rollup_csv_writer::render(block, 2, rendered);
+  EXPECT_EQ(rendered, want);
+  std::ostringstream out;
+  rulebook::report::rollup_csv_writer writer(out, 2);
+  writer.write(block);
+  writer.flush();
+  EXPECT_EQ(out.str(), "subject,id,item,owed,paid,shortfall,entitlements,unrecorded,violations,advisories\n" + want);
+}
+
 TEST(report_csv, rollups_written_as_they_come_are_the_file_csv_files_renders) {
   const rulebook::results r = sample();
   std::ostringstream out;
