@@ -261,16 +261,43 @@ class checker {
     error("unknown-reference", key(), "unknown " + ids.noun() + " " + in_quotes(id) + " " + role(), ids.hint_for(id));
   }
 
+  /// Where the checks other than the month records' last found an id of one
+  /// kind: a table's rows come grouped (a team's members, most from one unit;
+  /// a team's visits; a meeting's attendees in the members' order), so most
+  /// references name that entity again, or the one listed after it. Only those
+  /// checks use it: they run on one thread, the month records' on up to two.
+  struct last_found {
+    std::string_view id;  // the entity's own, in the county (unchanged while checked)
+    std::size_t index = 0;
+  };
+
+  /// `resolve`, trying the entity `last` found and the one after it before `ids`.
+  template <class Entities, class Key, class Role>
+  void resolve(const id_index& ids, const Entities& all, last_found& last, std::string_view id, Key key, Role role) {
+    if (id.empty() || (!last.id.empty() && last.id == id)) return;
+    const std::size_t next = last.id.empty() ? 0 : last.index + 1;
+    std::optional<std::size_t> at;
+    if (next < all.size() && all[next].id == id && ids.is_first(next)) at = next;
+    else at = ids.find(id);
+    if (at) {
+      last = {all[*at].id, *at};
+      return;
+    }
+    resolve(ids, id, key, role);
+  }
+
   // ---- teams ----
 
   void check_team(std::size_t i) {
     const team& t = c_.teams[i];
     const auto key = [i] { return indexed("teams", i); };
     const auto of = [&t] { return "team " + in_quotes(t.id); };
-    resolve(units_, t.lead_unit, [&] { return key() + ".lead_unit"; }, [&] { return "as the lead unit of " + of(); });
+    resolve(
+        units_, c_.units, last_unit_, t.lead_unit, [&] { return key() + ".lead_unit"; },
+        [&] { return "as the lead unit of " + of(); });
     for (std::size_t k = 0; k < t.sponsor_units.size(); ++k)
       resolve(
-          units_, t.sponsor_units[k], [&] { return key() + "." + indexed("sponsor_units", k); },
+          units_, c_.units, last_unit_, t.sponsor_units[k], [&] { return key() + "." + indexed("sponsor_units", k); },
           [&] { return "among the sponsor units of " + of(); });
     for (std::size_t j = 0; j < t.kit.size(); ++j) {
       const kit_holding& k = t.kit[j];
@@ -281,7 +308,8 @@ class checker {
     }
     for (std::size_t j = 0; j < t.funds_received.size(); ++j)
       resolve(
-          units_, t.funds_received[j].from_unit, [&] { return key() + "." + indexed("funds_received", j) + ".from"; },
+          units_, c_.units, last_unit_, t.funds_received[j].from_unit,
+          [&] { return key() + "." + indexed("funds_received", j) + ".from"; },
           [&] { return "as the payer of funds received by " + of(); });
   }
 
@@ -291,11 +319,15 @@ class checker {
     const member& m = c_.members[i];
     const auto key = [i] { return indexed("members", i); };
     const auto of = [&m] { return "member " + in_quotes(m.id); };
-    resolve(units_, m.unit, [&] { return key() + ".unit"; }, [&] { return "as the dispatching unit of " + of(); });
+    resolve(
+        units_, c_.units, last_unit_, m.unit, [&] { return key() + ".unit"; },
+        [&] { return "as the dispatching unit of " + of(); });
     for (std::size_t j = 0; j < m.service.size(); ++j) {
       const service_interval& s = m.service[j];
       const auto at = [&] { return key() + "." + indexed("service", j); };
-      resolve(teams_, s.team, [&] { return at() + ".team"; }, [&] { return "in a service interval of " + of(); });
+      resolve(
+          teams_, c_.teams, last_team_, s.team, [&] { return at() + ".team"; },
+          [&] { return "in a service interval of " + of(); });
       if (s.to && usable(s.from) && usable(*s.to) && *s.to < s.from)
         error("bad-interval", at() + ".to",
               "service interval of " + of() + " ends before it starts: from " + to_string(s.from) + " to " +
@@ -572,29 +604,36 @@ class checker {
   void check_visit(std::size_t i) {
     const visit& v = c_.visits[i];
     const auto key = [i] { return indexed("visits", i); };
-    resolve(teams_, v.team, [&] { return key() + ".team"; }, [] { return std::string("in a visit"); });
+    resolve(
+        teams_, c_.teams, last_team_, v.team, [&] { return key() + ".team"; },
+        [] { return std::string("in a visit"); });
     if (v.unit.empty() && v.visitor != visitor_role::town_leader) {
       error("missing-key", key(), "missing key 'unit' in a visit by " + std::string(to_string(v.visitor)),
             "the visiting unit is required unless the visitor is town_leader");
       return;
     }
-    resolve(units_, v.unit, [&] { return key() + ".unit"; }, [] { return std::string("in a visit"); });
+    resolve(
+        units_, c_.units, last_unit_, v.unit, [&] { return key() + ".unit"; },
+        [] { return std::string("in a visit"); });
   }
 
   void check_meeting(std::size_t i) {
     const meeting& m = c_.meetings[i];
     for (std::size_t k = 0; k < m.attendees.size(); ++k)
       resolve(
-          members_, m.attendees[k], [&] { return indexed("meetings", i) + "." + indexed("attendees", k); },
+          members_, c_.members, last_member_, m.attendees[k],
+          [&] { return indexed("meetings", i) + "." + indexed("attendees", k); },
           [] { return std::string("among the attendees of a meeting"); });
   }
 
   void check_condolence(std::size_t i) {
     const condolence& c = c_.condolences[i];
     const auto key = [i] { return indexed("condolences", i); };
-    resolve(members_, c.member, [&] { return key() + ".member"; }, [] { return std::string("in a condolence payment"); });
     resolve(
-        units_, c.paid_by, [&] { return key() + ".paid_by"; },
+        members_, c_.members, last_member_, c.member, [&] { return key() + ".member"; },
+        [] { return std::string("in a condolence payment"); });
+    resolve(
+        units_, c_.units, last_unit_, c.paid_by, [&] { return key() + ".paid_by"; },
         [] { return std::string("as the payer of a condolence payment"); });
   }
 
@@ -604,6 +643,7 @@ class checker {
   id_index units_{"unit"};
   id_index teams_{"team"};
   id_index members_{"member"};
+  last_found last_unit_, last_team_, last_member_;  // see `last_found`
 };
 
 }  // namespace

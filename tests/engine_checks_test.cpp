@@ -842,6 +842,25 @@ TEST(order_findings_by_rule, an_evaluations_findings_follow_the_policy_the_quota
   }
 }
 
+// A policy built by hand (the loader refuses it) may give a check the id of a
+// quota that comes before it: that id's findings stay in the order a run of
+// one thread gives, the check's (appended first) before the quota's.
+TEST(order_findings_by_rule, a_check_named_as_an_earlier_quota_keeps_its_findings_first) {
+  rb::policy p = data().qiyang;
+  for (rb::rule& r : p.rules)
+    if (r.id == "unit_head_visits") r.id = "excellent_quota";
+  const rb::program prog = rb::compile(std::move(p));
+  for (const unsigned threads : {1u, 2u}) {
+    const rb::results r = rb::evaluate(prog, data().county, rb::period::of_year(2019), {.threads = threads});
+    std::vector<rb::rule_kind> kinds;
+    for (const rb::finding& f : r.findings)
+      if (f.rule == "excellent_quota") kinds.push_back(f.kind);
+    EXPECT_EQ(kinds, (std::vector<rb::rule_kind>{rb::rule_kind::obligation, rb::rule_kind::quota, rb::rule_kind::quota,
+                                                 rb::rule_kind::quota}))
+        << threads << " threads";
+  }
+}
+
 TEST(order_findings_by_rule, puts_findings_in_the_policys_rule_order_keeping_each_rules_own) {
   // Findings in by stage: three rules' interleaved, and one of a rule the
   // policy does not have, which goes last. The order they are moved in has

@@ -764,6 +764,37 @@ TEST_F(csv_county, checks_across_tables_point_at_the_cell_and_quote_its_line) {
   EXPECT_EQ(r.diagnostics[0].source_line, "M001,2019-02,29,4");
 }
 
+// The checks try the unit, team or member the last reference found, and the
+// one listed after it, before their indexes: a reference is known when it
+// names either, and unknown ones are each reported, whether they follow the
+// same id, the next one's or an unknown one.
+TEST_F(csv_county, references_that_repeat_or_follow_the_last_one_found_are_each_checked) {
+  write("members.csv",
+        "id,name,role,unit,team\n"
+        "M001,刘军,leader,U01,T01\n"
+        "M002,王明,member,U01,T01\n"   // the same unit again
+        "M003,李华,member,U02,T01\n"   // the one after it
+        "M004,张三,member,U0X,T01\n"   // unknown, after a known one
+        "M005,李四,member,U0Y,T01\n"   // unknown, after an unknown one
+        "M006,王五,member,U03,T01\n"   // known, after an unknown one
+        "M007,赵六,member,U01,T01\n");  // known, before the last one found
+  std::string service = "member,team,from,to\n";
+  for (int i = 1; i <= 7; ++i) service += "M00" + std::to_string(i) + ",,2019-01-01,\n";
+  write("service.csv", service);
+  write("meetings.csv", "date,kind,attendees\n2019-03-20,leaders,M001;M002;M002;M00X;M003;M009;M007\n");
+  write("months.csv", "member,month,days_in_village,round_trips\nM001,2019-01,22,4\n");
+  const rb::county_load_result r = load();
+  EXPECT_FALSE(r);
+  EXPECT_THAT(where_all(r), ElementsAre("meetings.csv:2:attendees [unknown-reference]",
+                                        "meetings.csv:2:attendees [unknown-reference]",
+                                        "members.csv:5:unit [unknown-reference]", "members.csv:6:unit [unknown-reference]"));
+  ASSERT_EQ(r.diagnostics.size(), 4u);
+  EXPECT_NE(r.diagnostics[0].message.find("'M00X'"), std::string::npos) << r.diagnostics[0].message;
+  EXPECT_NE(r.diagnostics[1].message.find("'M009'"), std::string::npos) << r.diagnostics[1].message;
+  EXPECT_NE(r.diagnostics[2].message.find("'U0X'"), std::string::npos) << r.diagnostics[2].message;
+  EXPECT_NE(r.diagnostics[3].message.find("'U0Y'"), std::string::npos) << r.diagnostics[3].message;
+}
+
 TEST_F(csv_county, checks_on_child_rows_and_lists_point_at_their_cells) {
   write("kit.csv", "team,item,since,until\nT01,computer,2019-01-05,\nT01,printer,2019-01-05,2018-12-31\n");
   write("insurance.csv", "member,from,to,cover\nM001,2019-01-01,2018-12-31,200000\n");

@@ -59,7 +59,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // The checks, a rule at a time, and the quotas read none of what the
   // allowances make: they run beside the allowances' blocks, on the same
   // threads, each on one thread and into its own list; their findings are then
-  // appended in the order a run of one thread gives.
+  // joined and ordered by rule as a run of one thread orders them.
   const team_rosters rosters(index);
   std::vector<const rule*> checks;  // in rule order
   for (const rule& rl : context.rules.rules)
@@ -106,23 +106,29 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   r.findings.reserve(r.findings.size() + findings_after());
   // A large county's lists go back to the system as each is joined, as the
   // blocks' did: not held beside the joined list.
-  // Joined in the order of their rules' places in the policy (a check's list
-  // is one rule's, the quotas' come in rule order), so that most often the
-  // findings need no sorting by rule below: appended in turn, the quotas' last,
-  // 2 M findings at 3 M members were sorted and moved on one thread.
+  // The checks' lists (one rule's each, in rule order), with the quotas' (in
+  // rule order) put before the first check whose rule comes after the last
+  // quota's, so that most often the findings need no sorting by rule below:
+  // appended last, 2 M findings at 3 M members were sorted and moved on one
+  // thread. A rule's findings keep the order they had (checks', then quotas',
+  // should a policy built by hand give a check and a quota one id).
   const bool large = large_county(members, block_members);
   std::unordered_map<std::string_view, std::size_t> place;
   for (std::size_t i = 0; i < context.rules.rules.size(); ++i) place.emplace(context.rules.rules[i].id, i);
-  std::vector<std::pair<std::size_t, std::vector<finding>*>> lists;  // (its first finding's rule's place, list)
-  const auto listed = [&](std::vector<finding>& found) {
-    if (found.empty()) return;
-    const auto it = place.find(found.front().rule);
-    lists.emplace_back(it == place.end() ? context.rules.rules.size() : it->second, &found);
+  const auto place_of = [&](const finding& f) {
+    const auto it = place.find(f.rule);
+    return it == place.end() ? context.rules.rules.size() : it->second;
   };
-  for (std::vector<finding>& found : checked) listed(found);  // minimum, kit, obligation, team_size, term, attendance
-  listed(quotas.findings);
-  std::stable_sort(lists.begin(), lists.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [at, found] : lists) {
+  std::vector<std::vector<finding>*> lists;  // minimum, kit, obligation, team_size, term, attendance
+  for (std::vector<finding>& found : checked)
+    if (!found.empty()) lists.push_back(&found);
+  if (!quotas.findings.empty()) {
+    const std::size_t last = place_of(quotas.findings.back());
+    const auto after = std::find_if(lists.begin(), lists.end(),
+                                    [&](const std::vector<finding>* found) { return place_of(found->front()) > last; });
+    lists.insert(after, &quotas.findings);
+  }
+  for (std::vector<finding>* found : lists) {
     std::move(found->begin(), found->end(), std::back_inserter(r.findings));
     std::vector<finding>().swap(*found);
     if (large) release_free_memory();
