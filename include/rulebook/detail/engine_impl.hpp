@@ -106,12 +106,12 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   r.findings.reserve(r.findings.size() + findings_after());
   // A large county's lists go back to the system as each is joined, as the
   // blocks' did: not held beside the joined list.
-  // The checks' lists (one rule's each, in rule order), with the quotas' (in
-  // rule order) put before the first check whose rule comes after the last
-  // quota's, so that most often the findings need no sorting by rule below:
-  // appended last, 2 M findings at 3 M members were sorted and moved on one
-  // thread. A rule's findings keep the order they had (checks', then quotas',
-  // should a policy built by hand give a check and a quota one id).
+  // The checks' lists (one rule's each, in rule order), with the quotas' put
+  // after the last check whose rule comes no later than any quota's, so that
+  // most often the findings need no sorting by rule below: appended last, 2 M
+  // findings at 3 M members were sorted and moved on one thread. A rule's
+  // findings keep the order they had (checks', then quotas', should a policy
+  // built by hand give checks and a quota one id).
   const bool large = large_county(members, block_members);
   std::unordered_map<std::string_view, std::size_t> place;
   for (std::size_t i = 0; i < context.rules.rules.size(); ++i) place.emplace(context.rules.rules[i].id, i);
@@ -123,10 +123,12 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   for (std::vector<finding>& found : checked)
     if (!found.empty()) lists.push_back(&found);
   if (!quotas.findings.empty()) {
-    const std::size_t last = place_of(quotas.findings.back());
-    const auto after = std::find_if(lists.begin(), lists.end(),
-                                    [&](const std::vector<finding>* found) { return place_of(found->front()) > last; });
-    lists.insert(after, &quotas.findings);
+    std::size_t latest = 0;  // the latest place of a quota's rule
+    for (const finding& f : quotas.findings) latest = std::max(latest, place_of(f));
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < lists.size(); ++k)
+      if (place_of(lists[k]->front()) <= latest) at = k + 1;
+    lists.insert(lists.begin() + static_cast<std::ptrdiff_t>(at), &quotas.findings);
   }
   for (std::vector<finding>* found : lists) {
     std::move(found->begin(), found->end(), std::back_inserter(r.findings));
