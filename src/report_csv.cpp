@@ -130,6 +130,25 @@ struct repeated {
   }
 };
 
+/// Appends a row: two repeated parts, then what `tail(p)` writes at `p` (and
+/// returns the end of), put together in a buffer of `Room` bytes and appended
+/// in one go; parts longer than `repeated::piece` are appended piece by piece.
+template <std::size_t Room, class Tail>
+void append_row(std::string& out, const repeated& first, const repeated& second, Tail tail) {
+  std::array<char, Room> row;
+  if (!first.fits() || !second.fits()) [[unlikely]] {
+    out += first.text;
+    out += second.text;
+    out.append(row.data(), tail(row.data()));
+    return;
+  }
+  char* p = row.data();
+  p = first.copy_to(p);
+  p = second.copy_to(p);
+  p = tail(p);
+  out.append(row.data(), static_cast<std::size_t>(p - row.data()));
+}
+
 /// An amount at `p` (room for `max_raw_text`) as `append_money_text` writes it:
 /// `scale` places (0 to 4, checked by the caller), or as many as it holds when more.
 char* money_to(char* p, std::int64_t raw, int scale) noexcept {
@@ -165,19 +184,7 @@ class entitlement_rows {
         }
       });
     }
-    if (!h.text.fits() || !who_.fits()) [[unlikely]] {  // long ids: piece by piece
-      out += h.text.text;
-      out += who_.text;
-      std::array<char, row_room> row;
-      out.append(row.data(), tail(row.data(), e));
-      return;
-    }
-    std::array<char, row_room> row;
-    char* p = row.data();
-    p = h.text.copy_to(p);
-    p = who_.copy_to(p);
-    p = tail(p, e);
-    out.append(row.data(), static_cast<std::size_t>(p - row.data()));
+    append_row<row_room>(out, h.text, who_, [&](char* p) { return tail(p, e); });
   }
 
  private:
@@ -271,34 +278,12 @@ class entitlement_rows {
 /// `append_csv_field`) when it changes; the amounts and counts never need quoting.
 class rollup_rows {
  public:
-  explicit rollup_rows(int money_scale) : scale_(money_scale) {}
+  explicit rollup_rows(int money_scale) : scale_(money_scale) { set_who(subject_, id_); }
 
   void append(std::string& out, const rollup& x) {
     if (scale_ < 0 || scale_ > 4) [[unlikely]] detail::throw_bad_scale(scale_);
-    if (!who_known_ || x.subject != subject_ || !detail::same_id(x.id, id_)) {
-      who_known_ = true;
-      subject_ = x.subject;
-      id_ = x.id;
-      who_.set([&](std::string& text) {
-        text += subject_name(x.subject);
-        text += ',';
-        append_csv_field(text, x.id);
-        text += ',';
-      });
-    }
-    const repeated& item = item_of(x.item);
-    std::array<char, row_room> row;
-    if (!who_.fits() || !item.fits()) [[unlikely]] {  // long ids or items: piece by piece
-      out += who_.text;
-      out += item.text;
-      out.append(row.data(), tail(row.data(), x));
-      return;
-    }
-    char* p = row.data();
-    p = who_.copy_to(p);
-    p = item.copy_to(p);
-    p = tail(p, x);
-    out.append(row.data(), static_cast<std::size_t>(p - row.data()));
+    if (x.subject != subject_ || !detail::same_id(x.id, id_)) set_who(x.subject, x.id);
+    append_row<row_room>(out, who_, item_of(x.item), [&](char* p) { return tail(p, x); });
   }
 
  private:
@@ -306,6 +291,18 @@ class rollup_rows {
   /// "subject,id," and "item," (each at most `piece` long on the fast path),
   /// three amounts, four counts, their separators and the line end.
   static constexpr std::size_t row_room = 2 * piece + 3 * (1 + detail::max_raw_text) + 4 * (1 + 20) + 1;
+
+  /// "subject,id," rendered for the rows that follow.
+  void set_who(subject_kind subject, const std::string& id) {
+    subject_ = subject;
+    id_ = id;
+    who_.set([&](std::string& text) {
+      text += subject_name(subject);
+      text += ',';
+      append_csv_field(text, id);
+      text += ',';
+    });
+  }
 
   /// The item's field, quoted as it needs, and a comma: one of the last eight seen.
   const repeated& item_of(const std::string& item) {
@@ -344,10 +341,9 @@ class rollup_rows {
   };
 
   int scale_;
-  bool who_known_ = false;
-  subject_kind subject_ = subject_kind::member;
+  subject_kind subject_ = subject_kind::member;  // the last row's, a member of no id at first,
   std::string id_;
-  repeated who_;
+  repeated who_;  // rendered
   std::array<named, 8> items_{};
   std::size_t items_used_ = 0, next_item_ = 0;
 };

@@ -271,14 +271,20 @@ class checker {
     std::size_t index = 0;
   };
 
+  /// The index of the first entity with `id`: `hint` when it is that one
+  /// (rows often name entities in their list's order), else from `ids`.
+  template <class Entities>
+  static std::optional<std::size_t> find_near(const id_index& ids, const Entities& all, std::size_t hint,
+                                              std::string_view id) {
+    if (hint < all.size() && all[hint].id == id && ids.is_first(hint)) return hint;
+    return ids.find(id);
+  }
+
   /// `resolve`, trying the entity `last` found and the one after it before `ids`.
   template <class Entities, class Key, class Role>
   void resolve(const id_index& ids, const Entities& all, last_found& last, std::string_view id, Key key, Role role) {
     if (id.empty() || (!last.id.empty() && last.id == id)) return;
-    const std::size_t next = last.id.empty() ? 0 : last.index + 1;
-    std::optional<std::size_t> at;
-    if (next < all.size() && all[next].id == id && ids.is_first(next)) at = next;
-    else at = ids.find(id);
+    const std::optional<std::size_t> at = find_near(ids, all, last.id.empty() ? 0 : last.index + 1, id);
     if (at) {
       last = {all[*at].id, *at};
       return;
@@ -439,9 +445,7 @@ class checker {
     std::size_t next = 0;
     for (month_records::key k = 0; k < of_key.size(); ++k) {
       const std::string_view id = months.member_id(k);
-      if (next < c_.members.size() && c_.members[next].id == id && members_.is_first(next))
-        of_key[k] = static_cast<std::uint32_t>(next);
-      else if (const std::optional<std::size_t> m = members_.find(id))
+      if (const std::optional<std::size_t> m = find_near(members_, c_.members, next, id))
         of_key[k] = static_cast<std::uint32_t>(*m);
       else
         of_key[k] = static_cast<std::uint32_t>(c_.members.size() + unknown++);

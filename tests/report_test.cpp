@@ -414,6 +414,24 @@ TEST(report_csv, rows_that_repeat_or_change_fields_are_each_rendered_as_themselv
   EXPECT_EQ(rendered, "a,itema,member,,,,2019-01-01,2019-01-31,3.00,\na,itema,member,,,U01,2019-01-01,2019-01-31,3.00,\n");
 }
 
+namespace {
+
+/// Both ways `Writer` gives the rows of `block` (amounts to 2 places): `render`,
+/// the rows alone, must be `want`; `write` then `flush`, `header` and then `want`.
+template <class Writer, class Row>
+void expect_rows(const std::vector<Row>& block, const std::string& header, const std::string& want) {
+  std::string rendered;
+  Writer::render(block, 2, rendered);
+  EXPECT_EQ(rendered, want);
+  std::ostringstream out;
+  Writer writer(out, 2);
+  writer.write(block);
+  writer.flush();
+  EXPECT_EQ(out.str(), header + want);
+}
+
+}  // namespace
+
 // A row is put together in a buffer of its own, its repeated parts (the rule,
 // item and subject kind; the subject, team and unit) copied 64 bytes at a time
 // when they fit, and piece by piece when they do not: rows whose parts are just
@@ -456,14 +474,8 @@ TEST(report_csv, rows_whose_parts_are_of_any_length_with_the_widest_values_are_e
     want += '\n';
     block.push_back(std::move(e));
   }
-  std::string rendered;
-  rulebook::report::entitlement_csv_writer::render(block, 2, rendered);
-  EXPECT_EQ(rendered, want);
-  std::ostringstream out;
-  rulebook::report::entitlement_csv_writer writer(out, 2);
-  writer.write(block);
-  writer.flush();
-  EXPECT_EQ(out.str(), "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n" + want);
+  expect_rows<rulebook::report::entitlement_csv_writer>(
+      block, "rule,item,subject,subject_id,team,unit,from,to,amount,paid\n", want);
 }
 
 TEST(report_csv, each_file_is_handed_on_as_it_is_rendered_the_same_as_csv_files) {
@@ -612,14 +624,8 @@ TEST(report_csv, rollup_rows_whose_parts_repeat_change_or_run_long_are_each_them
   }
   add(kind::county, "a,b", "=sum", money::parse("-4"), std::nullopt, 0, "county,\"a,b\",\"'=sum\",-4.00,,0.50,0,1,0,2");
 
-  std::string rendered;
-  rulebook::report::rollup_csv_writer::render(block, 2, rendered);
-  EXPECT_EQ(rendered, want);
-  std::ostringstream out;
-  rulebook::report::rollup_csv_writer writer(out, 2);
-  writer.write(block);
-  writer.flush();
-  EXPECT_EQ(out.str(), "subject,id,item,owed,paid,shortfall,entitlements,unrecorded,violations,advisories\n" + want);
+  expect_rows<rulebook::report::rollup_csv_writer>(
+      block, "subject,id,item,owed,paid,shortfall,entitlements,unrecorded,violations,advisories\n", want);
 }
 
 TEST(report_csv, rollups_written_as_they_come_are_the_file_csv_files_renders) {
