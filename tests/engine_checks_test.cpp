@@ -891,4 +891,20 @@ TEST(order_findings_by_rule, puts_findings_in_the_policys_rule_order_keeping_eac
   EXPECT_EQ(again, order);
 }
 
+TEST(rule_places, gives_each_id_its_first_rules_place_and_an_unknown_id_the_rule_count) {
+  rb::policy p;
+  for (const char* id : {"a", "b", "a", "c"}) {  // "a" twice, as a hand-built policy may have it
+    rb::rule r;
+    r.id = id;
+    p.rules.push_back(r);
+  }
+  const rb::detail::rule_places places(p);
+  EXPECT_EQ(places.of("a"), 0u);
+  EXPECT_EQ(places.of("b"), 1u);
+  EXPECT_EQ(places.of("c"), 3u);
+  EXPECT_EQ(places.of("unknown"), 4u);
+  EXPECT_EQ(places.of(""), 4u);
+  EXPECT_EQ(rb::detail::rule_places(rb::policy{}).of("a"), 0u);  // no rules: every id after them
+}
+
 }  // namespace

@@ -1120,19 +1120,33 @@ inline void evaluate_checks(const eval_context& ctx, results& r) {
     if (is_check(rl)) check_rule(ctx, rosters, rl, r.findings);
 }
 
+/// Each rule id's place in a policy's rule order — its first rule's, should a
+/// policy built by hand give two rules one id — and, for an id the policy does
+/// not have, the number of its rules: findings are ordered by it.
+class rule_places {
+ public:
+  explicit rule_places(const policy& p) : unknown_(p.rules.size()) {
+    for (std::size_t i = 0; i < p.rules.size(); ++i) place_.emplace(p.rules[i].id, i);
+  }
+
+  [[nodiscard]] std::size_t of(std::string_view rule) const {
+    const auto it = place_.find(rule);
+    return it == place_.end() ? unknown_ : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::size_t> place_;  // views of the policy's ids
+  std::size_t unknown_;
+};
+
 /// Orders findings by the rule order of the policy, keeping each rule's own
 /// order (stable). Run once every stage that finds has run, before anything
 /// refers to findings by index (penalty charges).
-inline void order_findings_by_rule(const policy& p, results& r) {
-  std::unordered_map<std::string_view, std::size_t> position;
-  for (std::size_t i = 0; i < p.rules.size(); ++i) position.emplace(p.rules[i].id, i);
+inline void order_findings_by_rule(const rule_places& places, results& r) {
   // Each finding's rule position looked up once; a stable sort of indices by it;
   // each finding moved once.
   std::vector<std::pair<std::size_t, std::size_t>> keys(r.findings.size());  // (rule position, index)
-  for (std::size_t i = 0; i < r.findings.size(); ++i) {
-    const auto it = position.find(r.findings[i].rule);
-    keys[i] = {it == position.end() ? p.rules.size() : it->second, i};
-  }
+  for (std::size_t i = 0; i < r.findings.size(); ++i) keys[i] = {places.of(r.findings[i].rule), i};
   if (std::is_sorted(keys.begin(), keys.end())) return;
   std::sort(keys.begin(), keys.end());  // unique second members: the same order a stable sort gives
   // Place k takes the finding at keys[k].second: moved along each cycle of that
@@ -1153,6 +1167,9 @@ inline void order_findings_by_rule(const policy& p, results& r) {
     keys[at].second = at;
   }
 }
+
+/// The same, for a policy whose places are not at hand.
+inline void order_findings_by_rule(const policy& p, results& r) { order_findings_by_rule(rule_places(p), r); }
 
 // ---- explain ---------------------------------------------------------------------------------
 

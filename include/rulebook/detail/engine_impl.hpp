@@ -113,21 +113,16 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // findings keep the order they had (checks', then quotas', should a policy
   // built by hand give checks and a quota one id).
   const bool large = large_county(members, block_members);
-  std::unordered_map<std::string_view, std::size_t> place;
-  for (std::size_t i = 0; i < context.rules.rules.size(); ++i) place.emplace(context.rules.rules[i].id, i);
-  const auto place_of = [&](const finding& f) {
-    const auto it = place.find(f.rule);
-    return it == place.end() ? context.rules.rules.size() : it->second;
-  };
+  const rule_places places(context.rules);
   std::vector<std::vector<finding>*> lists;  // minimum, kit, obligation, team_size, term, attendance
   for (std::vector<finding>& found : checked)
     if (!found.empty()) lists.push_back(&found);
   if (!quotas.findings.empty()) {
     std::size_t latest = 0;  // the latest place of a quota's rule
-    for (const finding& f : quotas.findings) latest = std::max(latest, place_of(f));
+    for (const finding& f : quotas.findings) latest = std::max(latest, places.of(f.rule));
     std::size_t at = 0;
     for (std::size_t k = 0; k < lists.size(); ++k)
-      if (place_of(lists[k]->front()) <= latest) at = k + 1;
+      if (places.of(lists[k]->front().rule) <= latest) at = k + 1;
     lists.insert(lists.begin() + static_cast<std::ptrdiff_t>(at), &quotas.findings);
   }
   for (std::vector<finding>* found : lists) {
@@ -143,7 +138,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // of `parallel_for`, which may run either task on either thread): its rows are
   // made in pieces on the threads, then handed to the sink in order there, or
   // written in place when kept.
-  order_findings_by_rule(context.rules, r);
+  order_findings_by_rule(places, r);
   std::exception_ptr charging_failed;
   {
     std::jthread beside;
