@@ -136,10 +136,15 @@ class month_records {
     }
     /// The total paid for `item` (by its key), or nothing when none was recorded.
     [[nodiscard]] std::optional<money> paid_for(key item) const {
-      std::optional<money> sum;
+      money sum;  // summed apart from whether any was found: an optional summed in place went through memory
+      bool found = false;
       paid_reader in = reader();
       for (paid_entry p; in.next(p);)
-        if (p.item_key == item) sum = sum.value_or(money{}) + p.amount;
+        if (p.item_key == item) {
+          sum += p.amount;
+          found = true;
+        }
+      if (!found) return std::nullopt;
       return sum;
     }
     [[nodiscard]] std::optional<money> paid_for(std::string_view item) const {

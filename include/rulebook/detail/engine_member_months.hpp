@@ -433,16 +433,9 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
           const money amount = money::from_raw(cols[r].amount[i]);
           owed[r] += amount;
           last[r] = out.size();
-          // Made in place, each text copied once (110 M entitlements for 3 M members).
-          entitlement& e = out.emplace_back();
-          e.rule = a.source->id;
-          e.item = a.body->item;
-          e.subject = subject_kind::member;
-          e.subject_id = who.id;
-          e.team = t.id;
-          e.unit = ctx.responsible_unit(*a.source, &who, &t);
-          e.slice = batch.slice[i];
-          e.amount = amount;
+          // Made in place, each text copied once (110 M entitlements for 3 M members), and not zeroed first.
+          out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
+                           ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
           made.subjects.push_back(m);
           made.rule_of.push_back(plan.member_month[r]);
         }
