@@ -5,6 +5,11 @@
 // generated counties with moves, mid-month rate changes and conditions.
 #include <gtest/gtest.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -687,6 +692,38 @@ TEST(blocks, a_county_of_64_blocks_or_more_hands_freed_memory_back) {
   static_assert(!rd::large_county(0, 2048) && !rd::large_county(1000000, 0));
   EXPECT_TRUE(rd::large_county(3'140'000, rd::members_per_block));
   EXPECT_FALSE(rd::large_county(100'000, rd::members_per_block));
+}
+
+TEST(populate_now, its_parts_together_fault_in_every_whole_page_of_the_range_and_no_other) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  constexpr std::size_t pages = 48;
+  const auto fresh = [&] {
+    void* at = ::mmap(nullptr, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (at != MAP_FAILED) (void)::madvise(at, pages * page, MADV_NOHUGEPAGE);  // one page a fault, whatever the system's setting
+    return at;
+  };
+  void* probe = fresh();
+  ASSERT_NE(probe, MAP_FAILED);
+  const bool supported = ::madvise(probe, page, MADV_POPULATE_WRITE) == 0;
+  ::munmap(probe, pages * page);
+  if (!supported) GTEST_SKIP() << "MADV_POPULATE_WRITE is refused here (Linux before 5.14)";
+  // From the middle of page 1 to the middle of page 38: whole pages 2–37.
+  for (const std::size_t parts : {1, 2, 3, 8, 16, 36, 100}) {
+    void* at = fresh();
+    ASSERT_NE(at, MAP_FAILED);
+    auto* const base = static_cast<std::byte*>(at);
+    for (std::size_t part = 0; part < parts; ++part) rd::populate_now(base + page + page / 2, 37 * page, part, parts);
+    rd::populate_now(base, 40 * page, parts, parts);  // a part past the last: nothing
+    std::vector<unsigned char> resident(pages);
+    ASSERT_EQ(::mincore(at, pages * page, resident.data()), 0);
+    for (std::size_t i = 0; i < pages; ++i)
+      EXPECT_EQ(resident[i] & 1u, i >= 2 && i <= 37 ? 1u : 0u) << "page " << i << ", " << parts << " parts";
+    ::munmap(at, pages * page);
+  }
+#else
+  GTEST_SKIP() << "no MADV_POPULATE_WRITE";
+#endif
 }
 
 TEST(kept_entitlements, the_list_is_reserved_for_the_county_and_grows_past_a_short_estimate) {

@@ -501,12 +501,12 @@ class allowance_evaluator {
       // Set through `emplace` and `reset`: assigning the optional went through the stack, two narrow stores
       // read back as one wide load, which the processor cannot forward (a sixth of making 110 M entitlements).
       const std::optional<money> paid = paid_for(rec, e.item);
+      const money due = as_paid(m, owed[k]);  // rounded even when unpaid: it fails where the month's total does
       if (!paid) {
         e.paid.reset();
         continue;
       }
       e.paid.emplace(*paid);
-      const money due = as_paid(m, owed[k]);
       if (*paid < due) payments.push_back({last[k], rules[k], due, {first_served, e.slice.last}});
     }
   }

@@ -410,6 +410,8 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   // size a little: one that must move takes a quarter more than this block needs, so that it seldom
   // moves again. Each move takes memory fresh from the system (a block's list is some 14 MB; the
   // pages not written to cost nothing), and two threads keep some seven lists in use where one keeps one.
+  // (A county of one block cut over the threads makes lists apart that are not used again: the quarter
+  // is address space only.)
   std::size_t rows = 0;
   for (std::size_t m = first_member; m < last_member; ++m)
     for (std::size_t k = 0; k < batch.month_count; ++k) rows += batch.rows_of(m, k);
@@ -433,9 +435,16 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
           const money amount = money::from_raw(cols[r].amount[i]);
           owed[r] += amount;
           last[r] = out.size();
-          // Made in place, each text copied once (110 M entitlements for 3 M members), and not zeroed first.
+          // Made in place from every field, each text copied once (110 M entitlements for 3 M members), and not
+          // zeroed first as `emplace_back()` did; a compiler without aggregates made from parentheses
+          // (clang before 16) builds it beside and moves it in.
+#if defined(__cpp_aggregate_paren_init)
           out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
                            ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
+#else
+          out.push_back(entitlement{a.source->id, a.body->item, subject_kind::member, who.id, t.id,
+                                    ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt});
+#endif
           made.subjects.push_back(m);
           made.rule_of.push_back(plan.member_month[r]);
         }
@@ -586,7 +595,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
     for (unsigned w = 1; w < threads; ++w) helpers.push_back(std::make_unique<allowance_evaluator>(run));
 
     // Each thread's batch and columns, and the lists of entitlements handed on,
-    // are used again for the next block: a block's list is some 30 MB, and
+    // are used again for the next block: a block's list is some 14 MB, and
     // memory taken afresh from the system costs a page fault every 20 entitlements.
     struct workspace {
       member_month_batch batch;

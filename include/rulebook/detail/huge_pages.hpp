@@ -18,7 +18,7 @@ namespace rulebook::detail {
 /// Asks the kernel to back [data, data + bytes) with huge pages where it can
 /// (Linux, `transparent_hugepage` set to `madvise` or `always`); elsewhere, or
 /// when refused, nothing changes. The evaluation's large lists — a block's
-/// entitlements (some 30 MB), a county's roll-up rows (70 MB for 100 k
+/// entitlements (some 14 MB), a county's roll-up rows (70 MB for 100 k
 /// members), a kept list of every entitlement — are written once, front to
 /// back, into memory fresh from the system: in 4 KiB pages that is a page fault
 /// every 20 entitlements, and on the virtual machines counties run on a fault
@@ -36,16 +36,23 @@ inline void prefer_huge_pages([[maybe_unused]] void* data, [[maybe_unused]] std:
 /// Has the kernel back the whole pages of [data, data + bytes) with memory now,
 /// as writing them would (Linux 5.14 and later), so that threads can each take
 /// a part of a large list's first touch — a page fault at a time, written by one
-/// thread, 68 MB of roll-up rows cost a 100 k-member county some 20 ms. Where
+/// thread, 68 MB of roll-up rows cost a 100 k-member county some 20 ms. This
+/// does part `part` of `parts`, the whole pages cut into parts at page
+/// boundaries, so that the parts together do what one call does. Where
 /// refused, or elsewhere, nothing happens: the memory is touched when written.
-inline void populate_now([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes) noexcept {
+inline void populate_now([[maybe_unused]] void* data, [[maybe_unused]] std::size_t bytes,
+                         [[maybe_unused]] std::size_t part = 0, [[maybe_unused]] std::size_t parts = 1) noexcept {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
   const long size = ::sysconf(_SC_PAGESIZE);
-  if (size <= 0) return;
+  if (size <= 0 || part >= parts) return;
   const auto page = static_cast<std::uintptr_t>(size);
   const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(data) + page - 1) & ~(page - 1);
   const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(page - 1);
-  if (end > first) (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE);
+  if (end <= first) return;
+  const std::uintptr_t pages = (end - first) / page;
+  const std::uintptr_t from = first + page * (pages * part / parts);
+  const std::uintptr_t to = first + page * (pages * (part + 1) / parts);
+  if (to > from) (void)::madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
 #endif
 }
 
