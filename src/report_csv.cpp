@@ -341,7 +341,7 @@ class rollup_rows {
   };
 
   int scale_;
-  subject_kind subject_ = subject_kind::member;  // the last row's, a member of no id at first,
+  subject_kind subject_ = subject_kind::member;  // the last row's: at first a member of no id
   std::string id_;
   repeated who_;  // rendered
   std::array<named, 8> items_{};
