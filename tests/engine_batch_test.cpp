@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "engine_fixture.hpp"
+#include "rulebook/detail/emplace.hpp"
+#include "rulebook/detail/huge_pages.hpp"
 #include "rulebook/engine.hpp"
 #include "rulebook/expr.hpp"
 #include "rulebook/load.hpp"
@@ -682,16 +684,47 @@ TEST(blocks, results_do_not_depend_on_how_many_members_a_block_holds) {
   }
 }
 
-TEST(blocks, a_county_of_64_blocks_or_more_hands_freed_memory_back) {
-  // 64 blocks of 2,048 members: 131,072; one member fewer leaves the 64th block
-  // one short, and it still counts.
-  static_assert(rd::large_county(131072, 2048));
-  static_assert(rd::large_county(129025, 2048));   // 63 full blocks and 1 member
-  static_assert(!rd::large_county(129024, 2048));  // 63 full blocks
-  static_assert(rd::large_county(64, 1) && !rd::large_county(63, 1));
-  static_assert(!rd::large_county(0, 2048) && !rd::large_county(1000000, 0));
-  EXPECT_TRUE(rd::large_county(3'140'000, rd::members_per_block));
-  EXPECT_FALSE(rd::large_county(100'000, rd::members_per_block));
+TEST(blocks, a_county_of_131072_members_or_more_hands_freed_memory_back) {
+  // By members, whatever the block: 2^17 members and more.
+  static_assert(rd::large_county(131072) && rd::large_county(3'140'000));
+  static_assert(!rd::large_county(131071) && !rd::large_county(104'000) && !rd::large_county(0));
+}
+
+TEST(reserve_huge_with_spare, grows_a_list_that_cannot_hold_n_to_a_quarter_more_and_leaves_one_that_can) {
+  std::vector<int> list;
+  rd::reserve_huge_with_spare(list, 100);
+  EXPECT_GE(list.capacity(), 125u);  // 100 and a quarter
+  list.assign(90, 7);
+  const int* before = list.data();
+  const std::size_t capacity = list.capacity();
+  rd::reserve_huge_with_spare(list, 125);  // fits: not moved
+  EXPECT_EQ(list.data(), before);
+  EXPECT_EQ(list.capacity(), capacity);
+  rd::reserve_huge_with_spare(list, capacity + 1);
+  EXPECT_GE(list.capacity(), capacity + 1 + (capacity + 1) / 4);
+  EXPECT_EQ(list, std::vector<int>(90, 7));  // what it held is kept
+}
+
+TEST(emplace_aggregate, appends_an_aggregate_made_from_its_fields_in_order) {
+  struct row {
+    std::string name;
+    int count;
+    std::optional<long> extra;
+  };
+  std::vector<row> rows;
+  const std::string long_name(100, 'x');  // not a small string: copied, the original kept
+  row& first = rd::emplace_aggregate(rows, long_name, 3, std::nullopt);
+  EXPECT_EQ(&first, &rows.back());
+  std::string moved = "moved " + long_name;
+  rd::emplace_aggregate(rows, std::move(moved), -1, 42L);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, long_name);
+  EXPECT_EQ(rows[0].count, 3);
+  EXPECT_FALSE(rows[0].extra);
+  EXPECT_EQ(rows[1].name, "moved " + long_name);
+  EXPECT_EQ(rows[1].count, -1);
+  EXPECT_EQ(rows[1].extra, 42L);
+  EXPECT_EQ(long_name, std::string(100, 'x'));
 }
 
 TEST(populate_now, its_parts_together_fault_in_every_whole_page_of_the_range_and_no_other) {

@@ -332,7 +332,7 @@ int run_eval(std::span<const std::string_view> args, std::ostream& out, std::ost
     std::unique_ptr<county_load_result>& county;
     ~left_to_the_system() {
       [[maybe_unused]] static county_load_result* kept = nullptr;
-      if (county->value && detail::large_county(county->value->members.size(), detail::members_per_block))
+      if (county->value && detail::large_county(county->value->members.size()))
         kept = county.release();
     }
   } leave_to_the_system{loaded};

@@ -112,7 +112,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // findings at 3 M members were sorted and moved on one thread. A rule's
   // findings keep the order they had (checks', then quotas', should a policy
   // built by hand give checks and a quota one id).
-  const bool large = large_county(members, block_members);
+  const bool large = large_county(members);
   const rule_places places(context.rules);
   std::vector<std::vector<finding>*> lists;  // minimum, kit, obligation, team_size, term, attendance
   for (std::vector<finding>& found : checked)

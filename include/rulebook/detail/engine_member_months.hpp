@@ -36,6 +36,7 @@
 #include "rulebook/detail/engine_batch.hpp"
 #include "rulebook/detail/engine_context.hpp"
 #include "rulebook/detail/engine_rollup.hpp"
+#include "rulebook/detail/emplace.hpp"
 #include "rulebook/detail/huge_pages.hpp"
 #include "rulebook/detail/parallel.hpp"
 
@@ -408,7 +409,7 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   // At most one entitlement per rule and row: reserved once, so that none is moved as the list grows.
   // The lists are a block's, used again for later blocks (see `evaluate_allowances`), which differ in
   // size a little: one that must move takes a quarter more than this block needs, so that it seldom
-  // moves again. Each move takes memory fresh from the system (a block's list is some 14 MB; the
+  // moves again. Each move takes memory fresh from the system (a block's list is some 3.6 MB; the
   // pages not written to cost nothing), and two threads keep some seven lists in use where one keeps one.
   // (A county of one block cut over the threads makes lists apart that are not used again: the quarter
   // is address space only.)
@@ -416,9 +417,9 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
   for (std::size_t m = first_member; m < last_member; ++m)
     for (std::size_t k = 0; k < batch.month_count; ++k) rows += batch.rows_of(m, k);
   const std::size_t room = out.size() + rows * rules;
-  if (out.capacity() < room) reserve_huge(out, room + room / 4);
-  if (made.subjects.capacity() < room) reserve_huge(made.subjects, room + room / 4);
-  if (made.rule_of.capacity() < room) reserve_huge(made.rule_of, room + room / 4);
+  reserve_huge_with_spare(out, room);
+  reserve_huge_with_spare(made.subjects, room);
+  reserve_huge_with_spare(made.rule_of, room);
   for (std::size_t m = first_member; m < last_member; ++m) {
     const member& who = c.members[m];
     for (std::size_t k = 0; k < batch.month_count; ++k) {
@@ -435,16 +436,9 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
           const money amount = money::from_raw(cols[r].amount[i]);
           owed[r] += amount;
           last[r] = out.size();
-          // Made in place from every field, each text copied once (110 M entitlements for 3 M members), and not
-          // zeroed first as `emplace_back()` did; a compiler without aggregates made from parentheses
-          // (clang before 16) builds it beside and moves it in.
-#if defined(__cpp_aggregate_paren_init)
-          out.emplace_back(a.source->id, a.body->item, subject_kind::member, who.id, t.id,
-                           ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
-#else
-          out.push_back(entitlement{a.source->id, a.body->item, subject_kind::member, who.id, t.id,
-                                    ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt});
-#endif
+          // Made from every field, each text copied once (110 M entitlements for 3 M members).
+          emplace_aggregate(out, a.source->id, a.body->item, subject_kind::member, who.id, t.id,
+                            ctx.responsible_unit(*a.source, &who, &t), batch.slice[i], amount, std::nullopt);
           made.subjects.push_back(m);
           made.rule_of.push_back(plan.member_month[r]);
         }
@@ -493,12 +487,14 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
 
 /// Members evaluated together: each block's member-months are batched, run and
 /// made into entitlements, then handed on and dropped, so that the allowance
-/// stage holds a block's rows at a time, not the county's: 2,048 members are
-/// about 25,000 member-months, whose columns and entitlements take some 15 MB,
-/// reused from block to block; with two threads up to seven blocks are held at
-/// once (at 4,096 members a block, five held were 100 MB more of a 3 M-member
-/// run's peak than at 2,048).
-inline constexpr std::size_t members_per_block = 2048;
+/// stage holds a block's rows at a time, not the county's. 512 members are about
+/// 6,000 member-months, whose entitlements (some 3.6 MB) and columns are reused
+/// from block to block and stay in a core's cache while they are made, summed
+/// and handed on; with two threads up to seven blocks are held at once. At 2,048
+/// members a block's list was 14 MB: the seven took some 100 MB of memory fresh
+/// from the system in every evaluation, and two threads of a 104 k-member county
+/// spent 10–20 % more CPU than one (at 512, 0–7 %).
+inline constexpr std::size_t members_per_block = 512;
 
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
 /// `consume(std::vector<entitlement>& block)`, on the calling thread, and it may
@@ -595,7 +591,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
     for (unsigned w = 1; w < threads; ++w) helpers.push_back(std::make_unique<allowance_evaluator>(run));
 
     // Each thread's batch and columns, and the lists of entitlements handed on,
-    // are used again for the next block: a block's list is some 14 MB, and
+    // are used again for the next block: a block's list is some 3.6 MB, and
     // memory taken afresh from the system costs a page fault every 20 entitlements.
     struct workspace {
       member_month_batch batch;
@@ -673,7 +669,7 @@ void evaluate_allowances(const eval_context& ctx, results& r, Consume&& consume,
   }
   // What a large county's blocks freed goes back to the system before the
   // findings are made.
-  if (large_county(members, block_members)) release_free_memory();
+  if (large_county(members)) release_free_memory();
 
   // Kept unrounded, the amounts are rounded once in their totals.
   if (ctx.rules.money.round_at != money_settings::stage::item)

@@ -18,7 +18,7 @@ namespace rulebook::detail {
 /// Asks the kernel to back [data, data + bytes) with huge pages where it can
 /// (Linux, `transparent_hugepage` set to `madvise` or `always`); elsewhere, or
 /// when refused, nothing changes. The evaluation's large lists — a block's
-/// entitlements (some 14 MB), a county's roll-up rows (70 MB for 100 k
+/// entitlements (some 3.6 MB), a county's roll-up rows (70 MB for 100 k
 /// members), a kept list of every entitlement — are written once, front to
 /// back, into memory fresh from the system: in 4 KiB pages that is a page fault
 /// every 20 entitlements, and on the virtual machines counties run on a fault
@@ -65,13 +65,19 @@ void reserve_huge(std::vector<T>& v, std::size_t n) {
   if (v.data() != before) prefer_huge_pages(v.data(), v.capacity() * sizeof(T));
 }
 
-/// True for a county of `members` evaluated in blocks of `block_members` that
-/// is large enough (64 blocks or more: 131 k members in blocks of 2,048) for
-/// `release_free_memory` to be worth its cost. A small county's freed memory is
-/// kept, for the next evaluation, such as a benchmark's next run, to reuse.
-[[nodiscard]] constexpr bool large_county(std::size_t members, std::size_t block_members) noexcept {
-  return block_members > 0 && (members + block_members - 1) / block_members >= 64;
+/// `reserve_huge(v, n + n / 4)` when `v` cannot hold `n`: a list used again for
+/// lists of somewhat different sizes grows with a quarter to spare, so that it
+/// seldom moves (to memory fresh from the system) again.
+template <class T>
+void reserve_huge_with_spare(std::vector<T>& v, std::size_t n) {
+  if (v.capacity() < n) reserve_huge(v, n + n / 4);
 }
+
+/// True for a county of `members` large enough (131,072 members or more) for
+/// `release_free_memory` to be worth its cost: the memory its evaluation frees
+/// grows with its members. A smaller county's freed memory is kept, for the next
+/// evaluation, such as a benchmark's next run, to reuse.
+[[nodiscard]] constexpr bool large_county(std::size_t members) noexcept { return members >= 131'072; }
 
 /// Hands the memory freed so far back to the system, where the allocator keeps
 /// it otherwise (glibc keeps freed pieces below its mapping threshold for
