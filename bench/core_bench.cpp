@@ -8,9 +8,11 @@
 // `rulebook::generate_county`, on one thread:
 //
 // - the engine: the compiled rules' batch kernels over the member-month columns
-//   (`detail::run_member_month_rules`, its output columns reused from run to
-//   run, as an evaluation reuses them from block to block), then the three rules
-//   through the checks stage (`detail::check_rule`), findings and all;
+//   (`detail::run_member_month_rules`), a block of `members_per_block` members
+//   at a time as an evaluation runs them — each block's columns made
+//   beforehand, as the hand loop's are, and the output columns reused from block
+//   to block — then the three rules through the checks stage
+//   (`detail::check_rule`), findings and all;
 // - the hand loop: plain C++ over the same columns, the figures written into
 //   the code, counting the days each minimum fails.
 //
@@ -160,8 +162,9 @@ std::array<gaps, 3> hand_checks(const check_columns& c, std::vector<stretch>& ac
   return found;
 }
 
-/// The generated county, its 2019 member-months as the engine's batch, and both
-/// sides' inputs.
+/// The generated county, its 2019 member-months as the engine's batches (one a
+/// block, and one of the whole county from which the hand loop's columns are
+/// made), and both sides' inputs.
 struct core_fixture {
   rb::program prog = core_policy();
   rb::county data;
@@ -169,7 +172,8 @@ struct core_fixture {
   rd::county_index index;
   rd::eval_context ctx;
   rd::allowance_evaluator fallback;
-  rd::member_month_batch batch;
+  rd::member_month_batch batch;                // every member: the hand loop's rows
+  std::vector<rd::member_month_batch> blocks;  // the same rows, a block at a time: the engine's
   rd::team_rosters rosters;
   std::vector<const rb::rule*> minimums;  // accident_insurance, health_check, six_items
   std::vector<rd::rule_column> columns;   // the engine's output, reused
@@ -185,14 +189,29 @@ struct core_fixture {
     for (const rb::rule& r : prog.rules().rules)
       if (rd::is_check(r)) minimums.push_back(&r);
     findings.resize(minimums.size());
+    for (std::size_t first = 0; first < data.members.size(); first += rd::members_per_block)
+      blocks.emplace_back(ctx, prog.allowances(), fallback.months(), first,
+                          std::min(data.members.size(), first + rd::members_per_block));
   }
 
+  /// The total owed, the rules run over each block in turn. A batch of the
+  /// whole county (1 M rows) ran 2.1× the hand loop's time where blocks run
+  /// 1.7× (session 17): each rule's pass then streamed its columns from memory.
   rb::money allowances() {
-    rd::run_member_month_rules(ctx, prog.allowances(), batch, fallback, 1, columns);
     std::int64_t sum = 0;
-    for (const rd::rule_column& col : columns)
-      for (const std::int64_t a : col.amounts()) sum += a == rd::rule_column::not_owed ? 0 : a;
+    for (rd::member_month_batch& block : blocks) {
+      rd::run_member_month_rules(ctx, prog.allowances(), block, fallback, 1, columns);
+      for (const rd::rule_column& col : columns)
+        for (const std::int64_t a : col.amounts()) sum += a == rd::rule_column::not_owed ? 0 : a;
+    }
     return rb::money::from_raw(sum);
+  }
+
+  /// The blocks' rows are the whole county's, in order.
+  [[nodiscard]] bool blocks_hold_every_row() const {
+    std::size_t rows = 0;
+    for (const rd::member_month_batch& block : blocks) rows += block.size();
+    return rows == batch.size();
   }
 
   std::array<gaps, 3> checks() {
@@ -277,7 +296,7 @@ void core_vs_hand(benchmark::State& state) {
   std::vector<stretch> active;
   const rb::money engine_owed = core.allowances();
   const rb::money hand_owed = hand_allowances(a);
-  if (!core.one_row_per_member_month() || engine_owed != hand_owed) {
+  if (!core.one_row_per_member_month() || !core.blocks_hold_every_row() || engine_owed != hand_owed) {
     state.SkipWithError(("totals differ: engine " + engine_owed.to_string() + ", hand " + hand_owed.to_string()).c_str());
     return;
   }
