@@ -11,6 +11,7 @@
 #endif
 
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <random>
 #include <span>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "engine_fixture.hpp"
+#include "no_threads.hpp"
 #include "rulebook/detail/emplace.hpp"
 #include "rulebook/detail/huge_pages.hpp"
 #include "rulebook/engine.hpp"
@@ -493,6 +495,31 @@ TEST(threads, results_are_the_same_to_the_fen_and_in_order_on_any_number_of_thre
   const rb::county sample = rb::load_county_or_throw(source("examples/qiyang/county.yaml"));
   EXPECT_TRUE(rb::evaluate(qiyang, sample, rb::period::of_year(2019), {.threads = 2}) ==
               rb::evaluate(qiyang, sample, rb::period::of_year(2019)));
+}
+
+TEST(threads, with_none_to_be_had_an_evaluation_gives_what_one_thread_gives) {
+#if defined(RULEBOOK_TEST_NO_THREADS)
+  const rb::program prog = rb::testing::policy_from("rulebook-engine-batch", "no-threads",
+                                                    std::string(rb::testing::policy_header) + std::string(mixed_policy));
+  const rb::county c = generated(7, 600);  // two blocks and more
+  const rb::results one = rb::evaluate(prog, c, rb::period::of_year(2019));
+  ASSERT_GT(one.entitlements.size(), 10000u);
+  // In a child process that can start no thread: asked for four, the evaluation
+  // runs on the calling thread alone (the index, the blocks, the checks beside
+  // them, the penalties beside the roll-ups).
+  EXPECT_EXIT(
+      {
+        if (!rulebook_test::refuse_new_threads()) std::_Exit(10);
+        try {
+          std::_Exit(rb::evaluate(prog, c, rb::period::of_year(2019), {.threads = 4}) == one ? 0 : 12);
+        } catch (...) {
+          std::_Exit(14);  // the thread the system would not give escaped as a failure
+        }
+      },
+      ::testing::ExitedWithCode(0), "");
+#else
+  GTEST_SKIP() << "needs Linux on x86-64 (a seccomp filter refuses the threads)";
+#endif
 }
 
 TEST(threads, the_checks_find_the_same_findings_in_the_same_order_on_any_number_of_threads) {

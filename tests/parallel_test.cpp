@@ -4,10 +4,15 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdlib>
+#include <numeric>
+#include <system_error>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "no_threads.hpp"
 #include "rulebook/detail/parallel.hpp"
 
 namespace {
@@ -118,6 +123,51 @@ TEST(parallel_for, raises_the_lowest_numbered_failure) {
       EXPECT_STREQ(e.what(), "7");
     }
   }
+}
+
+#if defined(RULEBOOK_TEST_NO_THREADS)
+/// In a child process that can start no thread: 0 when both helpers asked for
+/// four threads run every task on the calling one with the results of one
+/// thread; else what went wrong. _Exit: no exit handlers (the leak checker
+/// would start a thread).
+[[noreturn]] void run_without_threads() {
+  if (!rulebook_test::refuse_new_threads()) std::_Exit(10);
+  try {
+    std::thread t([] {});
+    t.join();
+    std::_Exit(11);  // a thread started: the test would prove nothing
+  } catch (const std::system_error&) {
+  }
+  try {
+    std::vector<std::size_t> done(100, 0);
+    rd::parallel_for(4, done.size(), [&](std::size_t i, unsigned worker) { done[i] = i + 1 + worker; });
+    std::vector<std::size_t> expected(done.size());
+    std::iota(expected.begin(), expected.end(), std::size_t{1});  // worker 0 did each
+    if (done != expected) std::_Exit(12);
+    std::vector<std::size_t> consumed;
+    int sides_run = 0;
+    rd::ordered_pipeline<std::size_t>(
+        4, 50, 3, [](std::size_t i, unsigned worker) { return i * i + worker; },
+        [&](std::size_t i, std::size_t& made) {
+          if (made == i * i) consumed.push_back(i);
+        },
+        3, [&](std::size_t, unsigned) { ++sides_run; });
+    std::vector<std::size_t> in_order(50);
+    std::iota(in_order.begin(), in_order.end(), std::size_t{0});
+    if (consumed != in_order || sides_run != 3) std::_Exit(13);
+  } catch (...) {
+    std::_Exit(14);  // a thread the system would not give escaped as a failure
+  }
+  std::_Exit(0);
+}
+#endif
+
+TEST(threads, none_to_be_had_runs_every_task_on_the_calling_thread_with_the_same_results) {
+#if defined(RULEBOOK_TEST_NO_THREADS)
+  EXPECT_EXIT(run_without_threads(), ::testing::ExitedWithCode(0), "");
+#else
+  GTEST_SKIP() << "needs Linux on x86-64 (a seccomp filter refuses the threads)";
+#endif
 }
 
 }  // namespace

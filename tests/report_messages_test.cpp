@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "cli/progress.hpp"
+#include "no_threads.hpp"
 #include "cli/report_options.hpp"
 #include "detail/sha256.hpp"
 #include "report.hpp"
@@ -250,6 +252,38 @@ TEST(progress, draws_nothing_when_disabled) {
     bar.finish();
   }
   EXPECT_EQ(err.str(), "");
+}
+
+#if defined(RULEBOOK_TEST_NO_THREADS)
+/// In a child process that can start no thread: 0 when a progress line still
+/// draws each stage as it starts and clears it at the end.
+[[noreturn]] void progress_without_threads() {
+  if (!rulebook_test::refuse_new_threads()) std::_Exit(10);
+  try {
+    std::ostringstream err;
+    {
+      rulebook::cli::progress bar(err, true);
+      bar.start("loading", 0);
+      bar.finish();
+      bar.start("evaluating", 4);
+      bar.update(2);
+      bar.finish();
+    }
+    const std::string s = err.str();
+    std::_Exit(s == "\r\033[Kloading | 0:00\r\033[K\r\033[Kevaluating [..............................] 0% 0/4\r\033[K" ? 0
+                                                                                                                      : 12);
+  } catch (...) {
+    std::_Exit(14);  // the thread the system would not give escaped as a failure
+  }
+}
+#endif
+
+TEST(progress, with_no_thread_to_be_had_draws_each_stage_as_it_starts) {
+#if defined(RULEBOOK_TEST_NO_THREADS)
+  EXPECT_EXIT(progress_without_threads(), ::testing::ExitedWithCode(0), "");
+#else
+  GTEST_SKIP() << "needs Linux on x86-64 (a seccomp filter refuses the threads)";
+#endif
 }
 
 TEST(progress, draws_at_once_when_a_stage_starts_and_clears_its_line_at_the_end) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <system_error>
 
 namespace rulebook::cli {
 namespace {
@@ -23,7 +24,11 @@ std::string clock_text(long long seconds) {
 bool progress::wanted(bool quiet) noexcept { return !quiet && ::isatty(STDERR_FILENO) == 1; }
 
 progress::progress(std::ostream& err, bool enabled) : err_(err), enabled_(enabled) {
-  if (enabled_) thread_ = std::thread([this] { run(); });
+  if (!enabled_) return;
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error&) {  // no thread to be had: each stage's line drawn as it starts, not redrawn
+  }
 }
 
 progress::~progress() {
@@ -34,7 +39,7 @@ progress::~progress() {
     stop_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 void progress::start(std::string label, std::size_t total) {

@@ -11,6 +11,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -20,6 +21,20 @@ namespace rulebook::detail {
 inline unsigned thread_count(unsigned requested) noexcept {
   if (requested != 0) return requested;
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Starts `work(w)` for w in [1, threads), each on a thread of its own, into
+/// `pool`: as many as the system gives. Where it has no more threads
+/// (std::system_error), the work goes to those started and to the calling
+/// thread, which the callers here always put to work too: fewer threads, the
+/// same results.
+template <class Work>
+void start_workers(std::vector<std::jthread>& pool, unsigned threads, const Work& work) {
+  pool.reserve(threads - 1);
+  try {
+    for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  } catch (const std::system_error&) {  // no more threads to be had
+  }
 }
 
 /// Calls `task(i, worker)` for every i in [0, tasks), on up to `threads` threads
@@ -56,8 +71,7 @@ void parallel_for(unsigned threads, std::size_t tasks, const Task& task) {
   };
   {
     std::vector<std::jthread> pool;
-    pool.reserve(threads - 1);
-    for (unsigned w = 1; w < threads; ++w) pool.emplace_back(work, w);
+    start_workers(pool, threads, work);
     work(0);
   }  // joins
   if (failure) std::rethrow_exception(failure);
@@ -165,8 +179,7 @@ void ordered_pipeline(unsigned threads, std::size_t tasks, std::size_t window, c
   std::exception_ptr failure;
   {
     std::vector<std::jthread> pool;
-    pool.reserve(threads - 1);
-    for (unsigned w = 1; w < threads; ++w) pool.emplace_back(helper, w);
+    start_workers(pool, threads, helper);
     std::unique_lock<std::mutex> hold(lock);
     for (std::size_t i = 0; i < tasks && !failure; ++i) {
       slot& s = ring[i % window];
