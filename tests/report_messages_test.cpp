@@ -11,6 +11,8 @@
 #include <sstream>
 #include <set>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "cli/progress.hpp"
 #include "no_threads.hpp"
@@ -260,6 +262,12 @@ TEST(progress, draws_nothing_when_disabled) {
 [[noreturn]] void progress_without_threads() {
   if (!rulebook_test::refuse_new_threads()) std::_Exit(10);
   try {
+    std::thread t([] {});
+    t.join();
+    std::_Exit(11);  // a thread started: the test would prove nothing
+  } catch (const std::system_error&) {
+  }
+  try {
     std::ostringstream err;
     {
       rulebook::cli::progress bar(err, true);
@@ -280,6 +288,7 @@ TEST(progress, draws_nothing_when_disabled) {
 
 TEST(progress, with_no_thread_to_be_had_draws_each_stage_as_it_starts) {
 #if defined(RULEBOOK_TEST_NO_THREADS)
+  if (!rulebook_test::threads_can_be_refused()) GTEST_SKIP() << "this system will not refuse a process its threads";
   EXPECT_EXIT(progress_without_threads(), ::testing::ExitedWithCode(0), "");
 #else
   GTEST_SKIP() << "needs Linux on x86-64 (a seccomp filter refuses the threads)";

@@ -8,7 +8,8 @@
 //   bar.finish();  // clears the line; the destructor does too
 //
 // A thread redraws the line ten times a second, so that a stage the CLI cannot
-// count (one call into the library) still shows it is alive. The clock read is
+// count (one call into the library) still shows it is alive; where the system
+// gives no thread, the line is drawn as each stage starts and not redrawn. The clock read is
 // a monotonic one, for the rate and the time left; nothing it reads goes into
 // a report.
 #pragma once

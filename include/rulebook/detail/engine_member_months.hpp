@@ -488,12 +488,13 @@ inline void member_month_entitlements(const eval_context& ctx, const allowance_p
 /// Members evaluated together: each block's member-months are batched, run and
 /// made into entitlements, then handed on and dropped, so that the allowance
 /// stage holds a block's rows at a time, not the county's. 512 members are about
-/// 6,000 member-months, whose entitlements (some 3.6 MB) and columns are reused
-/// from block to block and stay in a core's cache while they are made, summed
-/// and handed on; with two threads up to seven blocks are held at once. At 2,048
-/// members a block's list was 14 MB: the seven took some 100 MB of memory fresh
-/// from the system in every evaluation, and two threads of a 104 k-member county
-/// spent 10–20 % more CPU than one (at 512, 0–7 %).
+/// 6,000 member-months, whose entitlements (some 3.6 MB, little more than a
+/// core's L2) and columns are reused from block to block and are still in the
+/// caches while they are made, summed and handed on; with two threads up to
+/// seven blocks are held at once. At 2,048 members a block's list was 14 MB: the
+/// seven took some 100 MB of memory fresh from the system in every evaluation,
+/// and two threads of a 104 k-member county spent 10–20 % more CPU than one (at
+/// 512, 0–7 %).
 inline constexpr std::size_t members_per_block = 512;
 
 /// Runs every allowance rule: hands the entitlements to `consume` (called as
