@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdlib>
 #include <system_error>
 #include <thread>
 
@@ -44,22 +45,32 @@ inline bool refuse_new_threads() {
          ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) == 0;
 }
 
+/// True when starting a thread fails here.
+inline bool no_thread_starts() {
+  try {
+    std::thread([] {}).join();
+    return false;
+  } catch (const std::system_error&) {
+    return true;
+  }
+}
+
+/// In a death test's child: makes this process unable to start threads, and
+/// checks that it is; else ends it, with 10 when the filter was refused and 11
+/// when a thread started all the same (the test would prove nothing). _Exit:
+/// no exit handlers (the leak checker would start a thread).
+inline void refuse_threads_or_exit() {
+  if (!refuse_new_threads()) std::_Exit(10);
+  if (!no_thread_starts()) std::_Exit(11);
+}
+
 /// True when a child process can be made unable to start threads here (the
 /// kernel or an outer sandbox may refuse the filter, or a thread may still
 /// start): tried in a child of its own, so that the caller can skip instead.
 inline bool threads_can_be_refused() {
   const pid_t child = ::fork();
   if (child < 0) return false;
-  if (child == 0) {
-    if (!refuse_new_threads()) ::_exit(1);
-    try {
-      std::thread t([] {});
-      t.join();
-      ::_exit(2);  // started all the same
-    } catch (const std::system_error&) {
-      ::_exit(0);
-    }
-  }
+  if (child == 0) ::_exit(refuse_new_threads() && no_thread_starts() ? 0 : 1);
   int status = 0;
   return ::waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }

@@ -6,8 +6,6 @@
 #include <cstddef>
 #include <cstdlib>
 #include <numeric>
-#include <system_error>
-#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -128,16 +126,9 @@ TEST(parallel_for, raises_the_lowest_numbered_failure) {
 #if defined(RULEBOOK_TEST_NO_THREADS)
 /// In a child process that can start no thread: 0 when both helpers asked for
 /// four threads run every task on the calling one with the results of one
-/// thread; else what went wrong. _Exit: no exit handlers (the leak checker
-/// would start a thread).
+/// thread; else what went wrong (_Exit, as `refuse_threads_or_exit`).
 [[noreturn]] void run_without_threads() {
-  if (!rulebook_test::refuse_new_threads()) std::_Exit(10);
-  try {
-    std::thread t([] {});
-    t.join();
-    std::_Exit(11);  // a thread started: the test would prove nothing
-  } catch (const std::system_error&) {
-  }
+  rulebook_test::refuse_threads_or_exit();
   try {
     std::vector<std::size_t> done(100, 0);
     rd::parallel_for(4, done.size(), [&](std::size_t i, unsigned worker) { done[i] = i + 1 + worker; });
