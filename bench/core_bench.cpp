@@ -12,7 +12,9 @@
 //   at a time as an evaluation runs them — each block's columns made
 //   beforehand, as the hand loop's are, and the output columns reused from block
 //   to block — then the three rules through the checks stage
-//   (`detail::check_rule`), findings and all;
+//   (`detail::check_rule`), findings and all. The county's index, with the
+//   lists of policies, health checks and kit (items as codes) the checks read,
+//   is made beforehand too, as an evaluation makes it before any stage runs;
 // - the hand loop: plain C++ over the same columns, the figures written into
 //   the code, counting the days each minimum fails.
 //
@@ -27,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -201,10 +204,23 @@ struct core_fixture {
     std::int64_t sum = 0;
     for (rd::member_month_batch& block : blocks) {
       rd::run_member_month_rules(ctx, prog.allowances(), block, fallback, 1, columns);
-      for (const rd::rule_column& col : columns)
-        for (const std::int64_t a : col.amounts()) sum += a == rd::rule_column::not_owed ? 0 : a;
+      for (const rd::rule_column& col : columns) sum += owed_sum(col.amounts());
     }
     return rb::money::from_raw(sum);
+  }
+
+  /// The sum of a rule column's amounts owed, as four sums apart: in one, each
+  /// addition (GCC 12 makes it an add and a conditional move, not vectors, for
+  /// x86-64's baseline) waited on the one before, and the three columns' 3 M
+  /// amounts took some 2 ms of the engine's 27.
+  static std::int64_t owed_sum(std::span<const std::int64_t> amounts) {
+    std::array<std::int64_t, 4> part{};
+    const auto owed = [](std::int64_t a) { return a == rd::rule_column::not_owed ? 0 : a; };
+    std::size_t i = 0;
+    for (; i + part.size() <= amounts.size(); i += part.size())
+      for (std::size_t k = 0; k < part.size(); ++k) part[k] += owed(amounts[i + k]);
+    for (; i < amounts.size(); ++i) part[0] += owed(amounts[i]);
+    return part[0] + part[1] + part[2] + part[3];
   }
 
   /// The blocks' rows are the whole county's, in order.

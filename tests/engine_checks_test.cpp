@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -318,6 +321,115 @@ TEST(six_items, a_required_item_missing_is_a_violation) {
   const auto found = of_rule(run_checks(p, data().county, rb::period::of_year(2019)), "six_items");
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].severity, rb::finding_severity::violation);
+}
+
+rb::kit_rule& kit_of(rb::policy& p) {
+  for (rb::rule& r : p.rules)
+    if (auto* k = std::get_if<rb::kit_rule>(&r.body)) return *k;
+  throw std::logic_error("no kit rule");
+}
+
+TEST(six_items, an_item_no_team_holds_is_missing_on_every_day_of_every_team) {
+  // The rule asks for a "heater": no team of the sample records one, so each of
+  // the seven teams (every one with a member all year) lacks it all 2019; T01's
+  // printer (P6) stays, and T05's water heater (P5) is no longer asked for.
+  rb::policy p = data().qiyang;
+  kit_of(p).items[3].item = "heater";
+  const auto found = of_rule(run_checks(p, data().county, rb::period::of_year(2019)), "six_items");
+  ASSERT_EQ(found.size(), 8u);
+  EXPECT_EQ(found[0].subject_id, "T01");  // a team's items in the rule's order: printer, then heater
+  EXPECT_EQ(found[0].expected, "printer");
+  for (std::size_t i = 1; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].subject_id, "T0" + std::to_string(i)) << i;
+    EXPECT_EQ(found[i].expected, "heater") << i;
+    EXPECT_EQ(found[i].slice, days(day(2019, 1, 1), day(2019, 12, 31))) << i;
+  }
+}
+
+TEST(six_items, held_by_members_each_member_lacks_what_the_team_they_serve_in_that_day_lacks) {
+  // `for: member`: T01's five members all year (M001–M005) lack its printer from
+  // 2019-07-01 (P6); M006, in T01 to 2019-04-30 and in T05 from 2019-05-01, lacks
+  // T05's water heater from then (P5) and had T01's printer before; T05's own
+  // five (M022–M026) lack the water heater all year. The lead unit answers: U01
+  // for T01, U07 for T05. Eleven findings, by member.
+  rb::policy p = data().qiyang;
+  kit_of(p).holder = rb::kit_holder::member;
+  const auto found = of_rule(run_checks(p, data().county, rb::period::of_year(2019)), "six_items");
+  ASSERT_EQ(found.size(), 11u);
+  const std::vector<std::string> ids{"M001", "M002", "M003", "M004", "M005", "M006",
+                                     "M022", "M023", "M024", "M025", "M026"};
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].subject, rb::subject_kind::member) << i;
+    EXPECT_EQ(found[i].subject_id, ids[i]) << i;
+    if (i < 5) {
+      EXPECT_EQ(found[i].expected, "printer") << i;
+      EXPECT_EQ(found[i].slice, days(day(2019, 7, 1), day(2019, 12, 31))) << i;
+      EXPECT_EQ(found[i].responsible_unit, "U01") << i;
+    } else {
+      EXPECT_EQ(found[i].expected, "water_heater") << i;
+      EXPECT_EQ(found[i].slice, days(day(2019, i == 5 ? 5 : 1, 1), day(2019, 12, 31))) << i;
+      EXPECT_EQ(found[i].responsible_unit, "U07") << i;
+    }
+  }
+}
+
+TEST(county_index, holds_each_members_policies_and_checks_and_each_teams_kit_by_item_code) {
+  rb::county c;
+  c.teams.resize(3);
+  c.teams[0].id = "T1";
+  c.teams[0].kit = {{"computer", day(2018, 3, 1), std::nullopt}, {"printer", day(2018, 3, 1), day(2019, 6, 30)}};
+  // Another order, and an item no other team has: the index's guess of the next code misses.
+  c.teams[1].id = "T2";
+  c.teams[1].kit = {{"printer", day(2018, 4, 1), std::nullopt}, {"lamp", day(2018, 4, 2), std::nullopt},
+                    {"computer", day(2018, 4, 3), day(2019, 1, 31)}};
+  c.teams[2].id = "T3";
+  c.members.resize(3);
+  c.members[0].id = "A";
+  c.members[0].insurance = {{rb::money::yuan(200'000), day(2019, 1, 1), day(2019, 6, 30), "x"},
+                            {rb::money::parse("199999.99"), day(2019, 7, 1), day(2019, 12, 31), "y"}};
+  c.members[0].health_checks = {{day(2019, 5, 8), rb::money::yuan(500)}};
+  c.members[1].id = "B";
+  c.members[2].id = "C";
+  c.members[2].health_checks = {{day(2018, 5, 8), rb::money::yuan(450)}, {day(2019, 5, 9), rb::money::parse("500.01")}};
+  const rb::detail::county_index index(c);
+
+  ASSERT_EQ(index.policies_of(0).size(), 2u);
+  EXPECT_EQ(index.policies_of(0)[0].days, days(day(2019, 1, 1), day(2019, 6, 30)));
+  EXPECT_EQ(index.policies_of(0)[0].cover, rb::money::yuan(200'000));
+  EXPECT_EQ(index.policies_of(0)[1].days, days(day(2019, 7, 1), day(2019, 12, 31)));
+  EXPECT_EQ(index.policies_of(0)[1].cover, rb::money::parse("199999.99"));
+  EXPECT_TRUE(index.policies_of(1).empty());
+  EXPECT_TRUE(index.policies_of(2).empty());
+  ASSERT_EQ(index.checks_of(0).size(), 1u);
+  EXPECT_EQ(index.checks_of(0)[0].on, day(2019, 5, 8));
+  EXPECT_EQ(index.checks_of(0)[0].cost, rb::money::yuan(500));
+  EXPECT_TRUE(index.checks_of(1).empty());
+  ASSERT_EQ(index.checks_of(2).size(), 2u);
+  EXPECT_EQ(index.checks_of(2)[0].on, day(2018, 5, 8));
+  EXPECT_EQ(index.checks_of(2)[1].cost, rb::money::parse("500.01"));
+
+  // Three names, three codes; a name no team holds has none.
+  ASSERT_EQ(index.kit_item_count(), 3u);
+  const std::uint32_t computer = index.kit_item("computer"), printer = index.kit_item("printer"),
+                      lamp = index.kit_item("lamp");
+  EXPECT_NE(computer, printer);
+  EXPECT_NE(computer, lamp);
+  EXPECT_NE(printer, lamp);
+  for (const std::uint32_t code : {computer, printer, lamp}) EXPECT_LT(code, 3u);
+  EXPECT_EQ(index.kit_item("sofa"), rb::detail::county_index::no_kit_item);
+  EXPECT_EQ(index.kit_item("Computer"), rb::detail::county_index::no_kit_item);  // names are compared exactly
+  ASSERT_EQ(index.kit_of(0).size(), 2u);
+  EXPECT_EQ(index.kit_of(0)[0].item, computer);
+  EXPECT_EQ(index.kit_of(0)[0].days, rb::date_range::from(day(2018, 3, 1)));  // no end: on hand from then on
+  EXPECT_EQ(index.kit_of(0)[1].item, printer);
+  EXPECT_EQ(index.kit_of(0)[1].days, days(day(2018, 3, 1), day(2019, 6, 30)));
+  ASSERT_EQ(index.kit_of(1).size(), 3u);
+  EXPECT_EQ(index.kit_of(1)[0].item, printer);
+  EXPECT_EQ(index.kit_of(1)[1].item, lamp);
+  EXPECT_EQ(index.kit_of(1)[1].days, rb::date_range::from(day(2018, 4, 2)));
+  EXPECT_EQ(index.kit_of(1)[2].item, computer);
+  EXPECT_EQ(index.kit_of(1)[2].days, days(day(2018, 4, 3), day(2019, 1, 31)));
+  EXPECT_TRUE(index.kit_of(2).empty());
 }
 
 // ---- obligations (P7, P8, P9) ------------------------------------------------------------------

@@ -134,34 +134,6 @@ inline void join_ranges_in_place(std::vector<date_range>& ranges) {
   return ranges;
 }
 
-/// Asks for the elements of `rows` to be brought into the cache: called for the
-/// member (or team) some places ahead, so that reading its policies, checks or
-/// kit, each a list of its own elsewhere in memory, does not wait on memory.
-template <class T>
-inline void prefetch_rows(const std::vector<T>& rows) noexcept {
-#if defined(__GNUC__)
-  if (!rows.empty()) __builtin_prefetch(rows.data());
-#else
-  (void)rows;
-#endif
-}
-
-/// How far ahead `prefetch_rows` reads.
-inline constexpr std::size_t prefetch_distance = 8;
-
-/// For a walk over `rows` [.., last) at `i`: asks for the elements of the list
-/// `rows[i + prefetch_distance].*list` (`prefetch_rows`), and for the part of
-/// the struct `2 × prefetch_distance` ahead that holds the list's address, so
-/// that reading that address `prefetch_distance` later does not itself wait on
-/// memory: members are 200-byte structs, one cache miss each.
-template <class T, class List>
-inline void prefetch_list_ahead(const std::vector<T>& rows, std::size_t i, std::size_t last, List T::*list) noexcept {
-#if defined(__GNUC__)
-  if (i + 2 * prefetch_distance < last) __builtin_prefetch(&(rows[i + 2 * prefetch_distance].*list));
-#endif
-  if (i + prefetch_distance < last) prefetch_rows(rows[i + prefetch_distance].*list);
-}
-
 /// True when every day of `days` lies in the range of some row of `rows` that
 /// counts (`counts(row)`; `range_of(row)` gives its range). Allocates nothing:
 /// the checks answer their common case, every day covered, this way before they
@@ -402,13 +374,12 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
   }
   for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
     for (std::size_t mi = first; mi < last; ++mi) {
-      const member& m = ctx.data.members[mi];
-      prefetch_list_ahead(ctx.data.members, mi, last, &member::insurance);
+      // The member's policies from the index's list: its struct is read only for a finding.
+      const std::span<const policy_cover> policies = ctx.index.policies_of(mi);
       if (fixed_minimum) {
         const money minimum = *fixed_minimum;
-        const auto counts = [&](const insurance_policy& ip) { return ip.cover >= minimum; };
-        const auto in_force = [](const insurance_policy& ip) { return date_range{ip.from, ip.to}; };
-        const std::span<const insurance_policy> policies(m.insurance);
+        const auto counts = [&](const policy_cover& p) { return p.cover >= minimum; };
+        const auto in_force = [](const policy_cover& p) { return p.days; };
         bool covered = true;
         for (const served_stretch& s : ctx.index.service_of(mi)) {
           const date_range days{std::max(s.range.first, within.first), std::min(s.range.last, within.last)};
@@ -428,7 +399,7 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
         }
       if (served.empty()) continue;
       served = join_ranges(std::move(served));
-      for (const insurance_policy& ip : m.insurance) add_range_cuts({ip.from, ip.to}, cuts);
+      for (const policy_cover& p : policies) add_range_cuts(p.days, cuts);
       add_figure_cuts(ctx.rules, body.at_least, within, cuts);
 
       struct run {
@@ -444,9 +415,9 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
         const money minimum = fixed_minimum ? *fixed_minimum : money_figure_on(ctx.rules, body.at_least, day);
         money best;
         bool insured = false;  // a day with no policy in force fails whatever the minimum, 0 included
-        for (const insurance_policy& ip : m.insurance)
-          if (ip.from <= day && day <= ip.to) {
-            best = std::max(best, ip.cover);
+        for (const policy_cover& p : policies)
+          if (p.days.contains(day)) {
+            best = std::max(best, p.cover);
             insured = true;
           }
         if (insured && best >= minimum) continue;
@@ -458,6 +429,7 @@ inline void check_cover_each_day(const eval_context& ctx, const rule& r, const m
           runs.push_back({piece, best, minimum});
         }
       }
+      const member& m = ctx.data.members[mi];
       for (const run& gap : runs) {
         const std::optional<std::size_t> t = ctx.index.team_on(mi, gap.days.first);
         const team* tm = t ? &ctx.data.teams[*t] : nullptr;
@@ -509,11 +481,6 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
     // Each year's minimum, read once in the range, on the first member who served in the year.
     std::vector<std::optional<money>> minimums(years.size());
     for (std::size_t mi = first; mi < last; ++mi) {
-      const member& m = ctx.data.members[mi];
-      if (body.of == minimum_measure::health_check_cost)
-        prefetch_list_ahead(ctx.data.members, mi, last, &member::health_checks);
-      else
-        prefetch_list_ahead(ctx.data.members, mi, last, &member::insurance);
       for (std::size_t k = 0; k < years.size(); ++k) {
         const int y = years[k].year;
         const date_range& slice = years[k].days;
@@ -525,18 +492,18 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
         bool found = false;
         money best_found;
         if (body.of == minimum_measure::health_check_cost) {
-          for (const health_check& h : m.health_checks)
+          for (const check_cost& h : ctx.index.checks_of(mi))
             if (years[k].whole.contains(h.on) && (!found || h.cost > best_found)) {
               found = true;
               best_found = h.cost;
             }
         } else {
           // Insurance once a year: a policy in force on some day served in the year.
-          for (const insurance_policy& ip : m.insurance)
+          for (const policy_cover& p : ctx.index.policies_of(mi))
             for (const served_stretch& st : ctx.index.service_of(mi))
-              if (const auto o = overlap(st.range, slice); o && overlap(*o, {ip.from, ip.to}) && (!found || ip.cover > best_found)) {
+              if (const auto o = overlap(st.range, slice); o && overlap(*o, p.days) && (!found || p.cover > best_found)) {
                 found = true;
-                best_found = ip.cover;
+                best_found = p.cover;
               }
         }
         if (found && best_found >= minimum) continue;
@@ -546,6 +513,7 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
         for (const served_stretch& s : ctx.index.service_of(mi))
           if (const auto o = overlap(s.range, slice)) last_served = std::max(last_served, o->last);
         const std::optional<std::size_t> t = ctx.index.team_on(mi, last_served);
+        const member& m = ctx.data.members[mi];
         finding f;
         f.rule = r.id;
         f.kind = r.kind;
@@ -567,18 +535,13 @@ inline void check_best_each_year(const eval_context& ctx, const rule& r, const m
 
 // ---- kit -------------------------------------------------------------------------------
 
-/// The days a holding is on hand: `since` to `until`, or on from `since` when it has no end.
-[[nodiscard]] inline date_range days_on_hand(const kit_holding& k) {
-  return k.until ? date_range{k.since, *k.until} : date_range::from(k.since);
-}
-
-/// Each item on hand (`since` ≤ day ≤ `until`) on every day of `days`: appends the
-/// runs of days without it.
-[[nodiscard]] inline std::vector<date_range> days_without(const std::vector<kit_holding>& kit, std::string_view item,
+/// Each item on hand (`since` ≤ day ≤ `until`) on every day of `days`: the runs
+/// of days without the item coded `item` (`county_index::kit_item`) among `kit`.
+[[nodiscard]] inline std::vector<date_range> days_without(std::span<const kit_held> kit, std::uint32_t item,
                                                           const std::vector<date_range>& days) {
   std::vector<date_range> held;
-  for (const kit_holding& k : kit)
-    if (k.item == item) held.push_back(days_on_hand(k));
+  for (const kit_held& k : kit)
+    if (k.item == item) held.push_back(k.days);
   held = join_ranges(std::move(held));
   std::vector<date_range> missing;
   for (const date_range& d : days) {
@@ -617,45 +580,42 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
                            run.days(), " days (", run, ")");
     out.push_back(std::move(f));
   };
+  // The rule's items as the index's codes, and each code's first item of the rule
+  // (body.items.size() for an item the rule does not name): names compared once
+  // a rule, not once a holding.
+  std::vector<std::uint32_t> code_of(body.items.size());
+  std::vector<std::size_t> item_of(ctx.index.kit_item_count(), body.items.size());
+  for (std::size_t i = body.items.size(); i-- > 0;) {
+    code_of[i] = ctx.index.kit_item(body.items[i].item);
+    if (code_of[i] != county_index::no_kit_item) item_of[code_of[i]] = i;
+  }
   if (body.holder == kit_holder::team) {
     std::vector<date_range> active;
-    struct held {
-      std::size_t item;  // in body.items; body.items.size() for another item
-      date_range days;
-    };
-    std::vector<held> kit;  // the team's holdings, by the rule's item: names compared once a holding
     std::vector<std::uint8_t> whole(body.items.size());  // by item: one holding covers every active day
     const std::size_t teams = ctx.data.teams.size();
     for (std::size_t ti = 0; ti < teams; ++ti) {
-      const team& t = ctx.data.teams[ti];
-      prefetch_list_ahead(ctx.data.teams, ti, teams, &team::kit);
       rosters.active_days(ti, within, active);
       if (active.empty()) continue;
-      kit.clear();
       // Most items are held by one holding over every day the team has a member:
       // known as the holdings are read, with nothing more worked out for them.
+      const std::span<const kit_held> kit = ctx.index.kit_of(ti);
       const date_range span{active.front().first, active.back().last};
       std::fill(whole.begin(), whole.end(), std::uint8_t{0});
-      for (const kit_holding& k : t.kit) {
-        const auto named = std::find_if(body.items.begin(), body.items.end(),
-                                        [&](const kit_item& i) { return same_id(i.item, k.item); });
-        const auto item = static_cast<std::size_t>(named - body.items.begin());
-        kit.push_back({item, days_on_hand(k)});
-        if (item < whole.size() && kit.back().days.first <= span.first && kit.back().days.last >= span.last)
+      for (const kit_held& k : kit)
+        if (const std::size_t item = item_of[k.item];
+            item < whole.size() && k.days.first <= span.first && k.days.last >= span.last)
           whole[item] = 1;
-      }
       for (std::size_t i = 0; i < body.items.size(); ++i) {
         if (whole[i]) continue;
         // Held in pieces: answered without working out the runs without when they cover every day.
-        const auto counts = [&](const held& h) { return h.item == i; };
-        const auto days_held = [](const held& h) { return h.days; };
-        if (std::all_of(active.begin(), active.end(), [&](const date_range& days) {
-              return every_day_covered(days, std::span<const held>(kit), counts, days_held);
-            }))
+        const auto counts = [&](const kit_held& k) { return item_of[k.item] == i; };
+        const auto days_held = [](const kit_held& k) { return k.days; };
+        if (std::all_of(active.begin(), active.end(),
+                        [&](const date_range& days) { return every_day_covered(days, kit, counts, days_held); }))
           continue;
-        const kit_item& item = body.items[i];
-        for (const date_range& run : days_without(t.kit, item.item, active))
-          report(item, run, subject_kind::team, t.id, nullptr, &t, all);
+        const team& t = ctx.data.teams[ti];
+        for (const date_range& run : days_without(kit, code_of[i], active))
+          report(body.items[i], run, subject_kind::team, t.id, nullptr, &t, all);
       }
     }
     return;
@@ -665,11 +625,12 @@ inline void check_kit(const eval_context& ctx, const team_rosters& rosters, cons
   for_member_ranges(ctx, all, [&](std::size_t first, std::size_t last, std::vector<finding>& out) {
     for (std::size_t mi = first; mi < last; ++mi) {
       const member& m = ctx.data.members[mi];
-      for (const kit_item& item : body.items) {
+      for (std::size_t i = 0; i < body.items.size(); ++i) {
+        const kit_item& item = body.items[i];
         std::vector<date_range> missing;
         for (const served_stretch& s : ctx.index.service_of(mi))
           if (const auto o = overlap(s.range, within)) {
-            const auto gaps = days_without(ctx.data.teams[s.team].kit, item.item, {*o});
+            const auto gaps = days_without(ctx.index.kit_of(s.team), code_of[i], {*o});
             missing.insert(missing.end(), gaps.begin(), gaps.end());
           }
         for (const date_range& run : join_ranges(std::move(missing))) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <functional>
@@ -48,7 +49,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
                       const rollup_handoff* hand_on_rollups = nullptr,
                       const block_renderer* render = nullptr) {
   const unsigned threads = thread_count(options.threads);
-  const county_index index(c, threads);
+  county_index index(c, threads);
   const eval_context context{prog, prog.rules(), c, p, index, threads};
   results r;
   r.policy = prog.rules().id;
@@ -81,10 +82,22 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
     for (const std::vector<finding>& found : checked) n += found.size();
     return n;
   };
+  // The lists only the checks read (`county_index::release_check_columns`, some
+  // 150 MB at 3 M members) go as soon as the last check has run, while the
+  // allowances' blocks go on.
+  const bool large = large_county(members);
+  std::atomic<std::size_t> checks_left = checks.size();
   const auto side = [&](std::size_t task, unsigned) {
     const std::size_t j = started[task];
-    if (j < checks.size()) check_rule(one_thread, rosters, *checks[j], checked[j]);
-    else evaluate_quotas(one_thread, quotas);
+    if (j >= checks.size()) {
+      evaluate_quotas(one_thread, quotas);
+      return;
+    }
+    check_rule(one_thread, rosters, *checks[j], checked[j]);
+    if (checks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      index.release_check_columns();
+      if (large) release_free_memory();
+    }
   };
 
   // The roll-ups gather each block's entitlements on the thread that made it,
@@ -100,6 +113,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
       consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
   }, block_members, checks.size() + 1, side, render, &rollups, &findings_after);
+  index.release_check_columns();  // when no check ran, or one failed
   // Joined into a list made once at its size (the allowances' findings placed
   // it), each list freed as it is joined: some 0.9 M findings at 3 M members
   // are not held twice over.
@@ -112,7 +126,6 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // findings at 3 M members were sorted and moved on one thread. A rule's
   // findings keep the order they had (checks', then quotas', should a policy
   // built by hand give checks and a quota one id).
-  const bool large = large_county(members);
   const rule_places places(context.rules);
   std::vector<std::vector<finding>*> lists;  // minimum, kit, obligation, team_size, term, attendance
   for (std::vector<finding>& found : checked)
