@@ -391,45 +391,49 @@ TEST(county_index, holds_each_members_policies_and_checks_and_each_teams_kit_by_
   c.members[1].id = "B";
   c.members[2].id = "C";
   c.members[2].health_checks = {{day(2018, 5, 8), rb::money::yuan(450)}, {day(2019, 5, 9), rb::money::parse("500.01")}};
-  const rb::detail::county_index index(c);
+  // Made on one thread and on two (the columns on the second), the same.
+  for (const unsigned threads : {1u, 2u}) {
+    SCOPED_TRACE(threads);
+    const rb::detail::county_index index(c, threads);
 
-  ASSERT_EQ(index.policies_of(0).size(), 2u);
-  EXPECT_EQ(index.policies_of(0)[0].days, days(day(2019, 1, 1), day(2019, 6, 30)));
-  EXPECT_EQ(index.policies_of(0)[0].cover, rb::money::yuan(200'000));
-  EXPECT_EQ(index.policies_of(0)[1].days, days(day(2019, 7, 1), day(2019, 12, 31)));
-  EXPECT_EQ(index.policies_of(0)[1].cover, rb::money::parse("199999.99"));
-  EXPECT_TRUE(index.policies_of(1).empty());
-  EXPECT_TRUE(index.policies_of(2).empty());
-  ASSERT_EQ(index.checks_of(0).size(), 1u);
-  EXPECT_EQ(index.checks_of(0)[0].on, day(2019, 5, 8));
-  EXPECT_EQ(index.checks_of(0)[0].cost, rb::money::yuan(500));
-  EXPECT_TRUE(index.checks_of(1).empty());
-  ASSERT_EQ(index.checks_of(2).size(), 2u);
-  EXPECT_EQ(index.checks_of(2)[0].on, day(2018, 5, 8));
-  EXPECT_EQ(index.checks_of(2)[1].cost, rb::money::parse("500.01"));
+    ASSERT_EQ(index.policies_of(0).size(), 2u);
+    EXPECT_EQ(index.policies_of(0)[0].days, days(day(2019, 1, 1), day(2019, 6, 30)));
+    EXPECT_EQ(index.policies_of(0)[0].cover, rb::money::yuan(200'000));
+    EXPECT_EQ(index.policies_of(0)[1].days, days(day(2019, 7, 1), day(2019, 12, 31)));
+    EXPECT_EQ(index.policies_of(0)[1].cover, rb::money::parse("199999.99"));
+    EXPECT_TRUE(index.policies_of(1).empty());
+    EXPECT_TRUE(index.policies_of(2).empty());
+    ASSERT_EQ(index.checks_of(0).size(), 1u);
+    EXPECT_EQ(index.checks_of(0)[0].on, day(2019, 5, 8));
+    EXPECT_EQ(index.checks_of(0)[0].cost, rb::money::yuan(500));
+    EXPECT_TRUE(index.checks_of(1).empty());
+    ASSERT_EQ(index.checks_of(2).size(), 2u);
+    EXPECT_EQ(index.checks_of(2)[0].on, day(2018, 5, 8));
+    EXPECT_EQ(index.checks_of(2)[1].cost, rb::money::parse("500.01"));
 
-  // Three names, three codes; a name no team holds has none.
-  ASSERT_EQ(index.kit_item_count(), 3u);
-  const std::uint32_t computer = index.kit_item("computer"), printer = index.kit_item("printer"),
-                      lamp = index.kit_item("lamp");
-  EXPECT_NE(computer, printer);
-  EXPECT_NE(computer, lamp);
-  EXPECT_NE(printer, lamp);
-  for (const std::uint32_t code : {computer, printer, lamp}) EXPECT_LT(code, 3u);
-  EXPECT_EQ(index.kit_item("sofa"), rb::detail::county_index::no_kit_item);
-  EXPECT_EQ(index.kit_item("Computer"), rb::detail::county_index::no_kit_item);  // names are compared exactly
-  ASSERT_EQ(index.kit_of(0).size(), 2u);
-  EXPECT_EQ(index.kit_of(0)[0].item, computer);
-  EXPECT_EQ(index.kit_of(0)[0].days, rb::date_range::from(day(2018, 3, 1)));  // no end: on hand from then on
-  EXPECT_EQ(index.kit_of(0)[1].item, printer);
-  EXPECT_EQ(index.kit_of(0)[1].days, days(day(2018, 3, 1), day(2019, 6, 30)));
-  ASSERT_EQ(index.kit_of(1).size(), 3u);
-  EXPECT_EQ(index.kit_of(1)[0].item, printer);
-  EXPECT_EQ(index.kit_of(1)[1].item, lamp);
-  EXPECT_EQ(index.kit_of(1)[1].days, rb::date_range::from(day(2018, 4, 2)));
-  EXPECT_EQ(index.kit_of(1)[2].item, computer);
-  EXPECT_EQ(index.kit_of(1)[2].days, days(day(2018, 4, 3), day(2019, 1, 31)));
-  EXPECT_TRUE(index.kit_of(2).empty());
+    // Three names, three codes; a name no team holds has none.
+    ASSERT_EQ(index.kit_item_count(), 3u);
+    const std::uint32_t computer = index.kit_item("computer"), printer = index.kit_item("printer"),
+                        lamp = index.kit_item("lamp");
+    EXPECT_NE(computer, printer);
+    EXPECT_NE(computer, lamp);
+    EXPECT_NE(printer, lamp);
+    for (const std::uint32_t code : {computer, printer, lamp}) EXPECT_LT(code, 3u);
+    EXPECT_EQ(index.kit_item("sofa"), rb::detail::county_index::no_kit_item);
+    EXPECT_EQ(index.kit_item("Computer"), rb::detail::county_index::no_kit_item);  // names are compared exactly
+    ASSERT_EQ(index.kit_of(0).size(), 2u);
+    EXPECT_EQ(index.kit_of(0)[0].item, computer);
+    EXPECT_EQ(index.kit_of(0)[0].days, rb::date_range::from(day(2018, 3, 1)));  // no end: on hand from then on
+    EXPECT_EQ(index.kit_of(0)[1].item, printer);
+    EXPECT_EQ(index.kit_of(0)[1].days, days(day(2018, 3, 1), day(2019, 6, 30)));
+    ASSERT_EQ(index.kit_of(1).size(), 3u);
+    EXPECT_EQ(index.kit_of(1)[0].item, printer);
+    EXPECT_EQ(index.kit_of(1)[1].item, lamp);
+    EXPECT_EQ(index.kit_of(1)[1].days, rb::date_range::from(day(2018, 4, 2)));
+    EXPECT_EQ(index.kit_of(1)[2].item, computer);
+    EXPECT_EQ(index.kit_of(1)[2].days, days(day(2018, 4, 3), day(2019, 1, 31)));
+    EXPECT_TRUE(index.kit_of(2).empty());
+  }
 }
 
 // ---- obligations (P7, P8, P9) ------------------------------------------------------------------

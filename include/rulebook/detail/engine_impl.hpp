@@ -83,9 +83,9 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
     return n;
   };
   // The lists only the checks read (`county_index::release_check_columns`, some
-  // 150 MB at 3 M members) go as soon as the last check has run, while the
-  // allowances' blocks go on.
-  const bool large = large_county(members);
+  // 150 MB at 3 M members) go as soon as the last check has run: on two threads
+  // or more, while the allowances' blocks go on (on one, the checks run after
+  // the last block). The blocks take up what is freed; nothing is trimmed here.
   std::atomic<std::size_t> checks_left = checks.size();
   const auto side = [&](std::size_t task, unsigned) {
     const std::size_t j = started[task];
@@ -94,10 +94,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
       return;
     }
     check_rule(one_thread, rosters, *checks[j], checked[j]);
-    if (checks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      index.release_check_columns();
-      if (large) release_free_memory();
-    }
+    if (checks_left.fetch_sub(1, std::memory_order_acq_rel) == 1) index.release_check_columns();
   };
 
   // The roll-ups gather each block's entitlements on the thread that made it,
@@ -113,7 +110,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
       consume(block);
     if (options.progress && member) options.progress(*member + 1, members);
   }, block_members, checks.size() + 1, side, render, &rollups, &findings_after);
-  index.release_check_columns();  // when no check ran, or one failed
+  index.release_check_columns();  // when no check ran
   // Joined into a list made once at its size (the allowances' findings placed
   // it), each list freed as it is joined: some 0.9 M findings at 3 M members
   // are not held twice over.
@@ -126,6 +123,7 @@ results evaluate_each(const program& prog, const county& c, const period& p, con
   // findings at 3 M members were sorted and moved on one thread. A rule's
   // findings keep the order they had (checks', then quotas', should a policy
   // built by hand give checks and a quota one id).
+  const bool large = large_county(members);
   const rule_places places(context.rules);
   std::vector<std::vector<finding>*> lists;  // minimum, kit, obligation, team_size, term, attendance
   for (std::vector<finding>& found : checked)
