@@ -56,6 +56,42 @@ struct kit_held {
   date_range days;
 };
 
+/// One list of `T` for each subject (a member, a team), in the subjects' order,
+/// all in one vector: most subjects have one or two, and a list a subject would
+/// cost an allocation each. Offsets in 32 bits, as the month records' are.
+/// Made a subject at a time: its elements pushed, then `end_list`.
+template <class T>
+class packed_lists {
+ public:
+  void reserve(std::size_t lists, std::size_t elements) {
+    start_.reserve(lists + 1);
+    elements_.reserve(elements);
+  }
+  void push_back(const T& element) { elements_.push_back(element); }
+  /// The elements pushed since the last `end_list`: the list being made.
+  [[nodiscard]] std::span<T> open_list() noexcept {
+    return {elements_.data() + start_.back(), elements_.data() + elements_.size()};
+  }
+  /// Ends the list being made; the next subject's begins.
+  void end_list() { start_.push_back(static_cast<std::uint32_t>(elements_.size())); }
+
+  /// Subject `i`'s list. Not after `release`.
+  [[nodiscard]] std::span<const T> of(std::size_t i) const noexcept {
+    assert(i + 1 < start_.size());
+    return {elements_.data() + start_[i], elements_.data() + start_[i + 1]};
+  }
+
+  /// Gives back its memory; no list may be read after.
+  void release() noexcept {
+    std::vector<std::uint32_t>().swap(start_);
+    std::vector<T>().swap(elements_);
+  }
+
+ private:
+  std::vector<std::uint32_t> start_{0};  // [subject]: where its list starts in elements_
+  std::vector<T> elements_;
+};
+
 /// A member's month records, as indices into `county::months` in their order
 /// there: a slice of a list of indices or, where the county's records come
 /// grouped by member in the members' order (as exports list them), a run of
@@ -134,7 +170,7 @@ class county_index {
 
   /// The member's stretches of service, by date.
   [[nodiscard]] std::span<const served_stretch> service_of(std::size_t member) const noexcept {
-    return {service_.data() + service_start_[member], service_.data() + service_start_[member + 1]};
+    return service_.of(member);
   }
 
   /// The team the member served in on `day`, or nothing when not serving.
@@ -158,21 +194,16 @@ class county_index {
 
   /// The member's insurance policies, in the county's order. Not after `release_check_columns`.
   [[nodiscard]] std::span<const policy_cover> policies_of(std::size_t member) const noexcept {
-    assert(member + 1 < policy_start_.size());
-    return {policies_.data() + policy_start_[member], policies_.data() + policy_start_[member + 1]};
+    return policies_.of(member);
   }
 
   /// The member's health checks, in the county's order. Not after `release_check_columns`.
   [[nodiscard]] std::span<const check_cost> checks_of(std::size_t member) const noexcept {
-    assert(member + 1 < check_start_.size());
-    return {checks_.data() + check_start_[member], checks_.data() + check_start_[member + 1]};
+    return checks_.of(member);
   }
 
   /// The team's kit, in the county's order. Not after `release_check_columns`.
-  [[nodiscard]] std::span<const kit_held> kit_of(std::size_t team) const noexcept {
-    assert(team + 1 < kit_start_.size());
-    return {kit_.data() + kit_start_[team], kit_.data() + kit_start_[team + 1]};
-  }
+  [[nodiscard]] std::span<const kit_held> kit_of(std::size_t team) const noexcept { return kit_.of(team); }
 
   /// The code `kit_held::item` gives a kit item named `name`, or `no_kit_item`
   /// when no team holds it.
@@ -190,12 +221,9 @@ class county_index {
   /// some 150 MB, which the rest of the evaluation, writing its results, does
   /// without.
   void release_check_columns() noexcept {
-    std::vector<std::uint32_t>().swap(policy_start_);
-    std::vector<policy_cover>().swap(policies_);
-    std::vector<std::uint32_t>().swap(check_start_);
-    std::vector<check_cost>().swap(checks_);
-    std::vector<std::uint32_t>().swap(kit_start_);
-    std::vector<kit_held>().swap(kit_);
+    policies_.release();
+    checks_.release();
+    kit_.release();
   }
 
   /// Members who ever served in `team`, by index, ascending.
@@ -204,22 +232,20 @@ class county_index {
   }
 
  private:
-  /// Each member's stretches, by date, in one list for all members (most have
-  /// one or two): a list a member would cost an allocation each; then each
-  /// team's members, ascending, also in one list: counted, then placed.
+  /// Each member's stretches, by date (`packed_lists`); then each team's
+  /// members, ascending, in one list too: counted, then placed.
   void index_service(const county& c, std::size_t stretches) {
-    service_.reserve(stretches);
-    service_start_.reserve(c.members.size() + 1);
+    service_.reserve(c.members.size(), stretches);
     for (const rulebook::member& m : c.members) {
-      const std::size_t first = service_.size();
       for (const service_interval& s : m.service) {
         const auto t = team(s.team);
         if (!t) continue;  // loading guarantees references resolve; a hand-filled county may not
         service_.push_back({static_cast<std::uint32_t>(*t), s.to ? date_range{s.from, *s.to} : date_range::from(s.from)});
       }
-      std::sort(service_.begin() + static_cast<std::ptrdiff_t>(first), service_.end(),
+      const std::span<served_stretch> stretches_of_m = service_.open_list();
+      std::sort(stretches_of_m.begin(), stretches_of_m.end(),
                 [](const served_stretch& a, const served_stretch& b) { return a.range.first < b.range.first; });
-      service_start_.push_back(static_cast<std::uint32_t>(service_.size()));
+      service_.end_list();
     }
     constexpr std::size_t nobody = std::numeric_limits<std::size_t>::max();
     std::vector<std::size_t> last(c.teams.size(), nobody);  // the member last placed in each team
@@ -237,30 +263,27 @@ class county_index {
     each_team_member([&](std::size_t t, std::size_t m) { team_members_[next[t]++] = static_cast<std::uint32_t>(m); });
   }
 
-  /// Each member's policies and health checks as the minimum checks read them,
-  /// in one list each for all members: the checks walk these few bytes a
-  /// member, not the members' 200-byte structs and their lists elsewhere in
-  /// memory (two passes over 600 MB at 3 M members, and a cache miss a list).
+  /// Each member's policies and health checks as the minimum checks read them
+  /// (`packed_lists`): the checks walk these few bytes a member, not the
+  /// members' 200-byte structs and their lists elsewhere in memory (two passes
+  /// over 600 MB at 3 M members, and a cache miss a list).
   void index_minimums(const county& c, std::size_t policies, std::size_t checks) {
-    policies_.reserve(policies);
-    checks_.reserve(checks);
-    policy_start_.reserve(c.members.size() + 1);
-    check_start_.reserve(c.members.size() + 1);
+    policies_.reserve(c.members.size(), policies);
+    checks_.reserve(c.members.size(), checks);
     for (const rulebook::member& m : c.members) {
       for (const insurance_policy& p : m.insurance) policies_.push_back({{p.from, p.to}, p.cover});
       for (const health_check& h : m.health_checks) checks_.push_back({h.on, h.cost});
-      policy_start_.push_back(static_cast<std::uint32_t>(policies_.size()));
-      check_start_.push_back(static_cast<std::uint32_t>(checks_.size()));
+      policies_.end_list();
+      checks_.end_list();
     }
   }
 
-  /// Each team's kit with its items as codes, in one list for all teams: the
-  /// kit check compares codes, not names, and reads neither the teams' structs
-  /// nor their holdings' lists. Holdings come mostly in one order of items
-  /// team after team, so the code after the last one found is tried first.
+  /// Each team's kit with its items as codes (`packed_lists`): the kit check
+  /// compares codes, not names, and reads neither the teams' structs nor their
+  /// holdings' lists. Holdings come mostly in one order of items team after
+  /// team, so the code after the last one found is tried first.
   void index_kit(const county& c, std::size_t holdings) {
-    kit_.reserve(holdings);
-    kit_start_.reserve(c.teams.size() + 1);
+    kit_.reserve(c.teams.size(), holdings);
     std::vector<std::string_view> names;  // by code
     std::uint32_t guess = 0;
     for (const rulebook::team& t : c.teams) {
@@ -274,7 +297,7 @@ class county_index {
         kit_.push_back({code, k.until ? date_range{k.since, *k.until} : date_range::from(k.since)});
         guess = code + 1 == names.size() ? 0 : code + 1;
       }
-      kit_start_.push_back(static_cast<std::uint32_t>(kit_.size()));
+      kit_.end_list();
     }
   }
 
@@ -312,14 +335,10 @@ class county_index {
   std::vector<std::uint32_t> record_start_{0};  // [member]: where its records start in records_
   std::vector<std::uint32_t> records_;  // empty when each member's records are a run (see group_records)
   // Indices in 32 bits, as the month records' are: 3 M members' index is 40 MB smaller.
-  std::vector<std::uint32_t> service_start_{0};  // [member]: where its stretches start in service_
-  std::vector<served_stretch> service_;
-  std::vector<std::uint32_t> policy_start_{0};  // [member]: where its policies start in policies_
-  std::vector<policy_cover> policies_;
-  std::vector<std::uint32_t> check_start_{0};  // [member]: where its health checks start in checks_
-  std::vector<check_cost> checks_;
-  std::vector<std::uint32_t> kit_start_{0};  // [team]: where its holdings start in kit_
-  std::vector<kit_held> kit_;
+  packed_lists<served_stretch> service_;  // by member
+  packed_lists<policy_cover> policies_;   // by member
+  packed_lists<check_cost> checks_;       // by member
+  packed_lists<kit_held> kit_;            // by team
   std::unordered_map<std::string_view, std::uint32_t> kit_codes_;  // item name (the county's text) → code
   std::vector<std::uint32_t> team_start_{0};  // [team]: where its members start in team_members_
   std::vector<std::uint32_t> team_members_;   // per team: members who served in it, ascending
